@@ -1,0 +1,162 @@
+"""Running the format's checks over a report state.
+
+Equation checks come from the format file (S3-1 …, cross-year rules included); builtin checks are small Python
+functions registered by name in model/rules_builtin.py. Each issue found carries its rule id, severity, a
+Chinese message that names the cells and values, the cells involved and its section.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import TYPE_CHECKING, Callable
+
+from model.spec import Check, Equation
+from model.values import format_value
+
+if TYPE_CHECKING:
+    from model.state import ReportState
+
+
+@dataclass(frozen=True)
+class Issue:
+    rule: str  # the official rule id, e.g. "S3-1"
+    severity: str  # "error" | "warning"
+    message: str
+    section: str | None  # section id ("s3"), or None for the whole report
+    cells: tuple[str, ...] = ()  # cell paths involved, for highlighting
+    key: str = ""  # stable identity (check id + item) for acknowledgements
+    title: str = ""  # what the rule demands, in a few words
+    formula: str = ""  # the rule with the values, e.g. "3 + 0 ≠ 2 + 1"
+    acknowledged: str | None = None  # the user's explanation of a warning
+    anchor: str | None = None  # where in the narrative (for text issues): "s1:2:15" = block 2, offset 15
+    related_cells: tuple[str, ...] = ()  # last year's cells a cross-year rule read ("previous:s3.carried_out.x")
+
+
+BuiltinRule = Callable[["ReportState", Check], list[Issue]]
+BUILTINS: dict[str, BuiltinRule] = {}
+
+
+def builtin(name: str):
+    def register(fn: BuiltinRule) -> BuiltinRule:
+        BUILTINS[name] = fn
+        return fn
+
+    return register
+
+
+def make_issue(check: Check, message: str, *, section=None, cells=(), item="", formula="", anchor=None,
+               state: "ReportState | None" = None) -> Issue:
+    key = f"{check.id}:{item}" if item else check.id
+    ack = state.acknowledgements.get(key) if state is not None and check.severity == "warning" else None
+    return Issue(check.rule_id, check.severity, message, section if section is not None else check.section,
+                 tuple(cells), key, check.title, formula, ack, anchor)
+
+
+_OPS = {"eq": (lambda a, b: a == b, "≠"), "le": (lambda a, b: a <= b, ">"), "ge": (lambda a, b: a >= b, "<")}
+
+
+def _term_value(state: "ReportState", term):
+    if term.previous:
+        prev = state.previous
+        if prev is None or term.path not in prev.spec.cells:
+            return None
+        v = prev.value(term.path)
+    else:
+        v = state.value(term.path)
+    if v is None:
+        return None
+    return -v if term.sign < 0 else v
+
+
+def _evaluate(state: "ReportState", eq: Equation):
+    """(holds, lhs, rhs, term values) or None when a cell it needs is not filled in yet."""
+    values = []
+    for term in (*eq.lhs, *eq.rhs):
+        v = _term_value(state, term)
+        if v is None:
+            return None
+        values.append(v)
+    lhs = sum(values[: len(eq.lhs)], 0)
+    rhs = sum(values[len(eq.lhs):], 0)
+    test, _ = _OPS[eq.check.op]
+    return test(lhs, rhs), lhs, rhs, values
+
+
+def _fmt(v) -> str:
+    return format_value(v if isinstance(v, (int, Decimal)) else v)
+
+
+def _equation_issue(state: "ReportState", eq: Equation, lhs, rhs, values) -> Issue:
+    check = eq.check
+    terms = {f"t{i}": _fmt(abs(v)) for i, v in enumerate(values)}
+    message = check.message.format(item=eq.item_label, lhs=_fmt(lhs), rhs=_fmt(rhs), **terms)
+    _, broken = _OPS[check.op]
+    formula = f"{_side(eq.lhs, values[: len(eq.lhs)])} {broken} {_side(eq.rhs, values[len(eq.lhs):])}"
+    cells = tuple(t.path for t in (*eq.lhs, *eq.rhs) if not t.previous)
+    prev_cells = tuple(f"previous:{t.path}" for t in (*eq.lhs, *eq.rhs) if t.previous)
+    issue = make_issue(check, message, cells=cells, item=eq.item, formula=formula, state=state)
+    if prev_cells:
+        issue = replace(issue, related_cells=prev_cells)
+    return issue
+
+
+def _side(terms, values) -> str:
+    out = ""
+    for i, (t, v) in enumerate(zip(terms, values)):
+        mag = _fmt(abs(v))
+        if i == 0:
+            out = mag if t.sign > 0 else f"−{mag}"
+        else:
+            out += f" {'+' if t.sign > 0 else '−'} {mag}"
+    return out
+
+
+def run_checks(state: "ReportState") -> list[Issue]:
+    import model.rules_builtin  # noqa: F401  registers the builtins
+
+    issues: list[Issue] = []
+    by_check: dict[str, list[Equation]] = {}
+    for eq in state.spec.equations:
+        by_check.setdefault(eq.check.id, []).append(eq)
+    for check in state.spec.data.checks:
+        if check.needs_previous and state.previous is None:
+            continue
+        if check.kind == "equation":
+            issues.extend(_run_equation_check(state, by_check.get(check.id, [])))
+        else:
+            rule = BUILTINS.get(check.function or "")
+            if rule is not None:
+                issues.extend(rule(state, check))
+    issues.sort(key=lambda i: (0 if i.severity == "error" else 1, _section_order(state, i.section)))
+    return issues
+
+
+def _run_equation_check(state: "ReportState", equations: list[Equation]) -> list[Issue]:
+    found: list[Issue] = []
+    summary: list[Equation] = []
+    for eq in equations:
+        if eq.is_summary:
+            summary.append(eq)
+            continue
+        result = _evaluate(state, eq)
+        if result is not None and not result[0]:
+            found.append(_equation_issue(state, eq, *result[1:]))
+    # A break in a summary column (总计) only echoes a break already reported in one of the columns it sums.
+    if not found:
+        for eq in summary:
+            result = _evaluate(state, eq)
+            if result is not None and not result[0]:
+                found.append(_equation_issue(state, eq, *result[1:]))
+    return found
+
+
+def _section_order(state: "ReportState", section: str | None) -> int:
+    if section is None:
+        return -1
+    if section == "preamble":
+        return 0
+    for i, s in enumerate(state.spec.sections):
+        if s.id == section:
+            return i + 1
+    return 99

@@ -1,0 +1,104 @@
+"""The `new` and `check` commands. Exit codes: 0 fine, 1 errors found, 2 input unreadable."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from model.draft import Draft, Meta
+from model.drafts_io import DraftError, load_draft, save_draft
+from model.spec import format_for_year, get_format
+from model.state import EditError, ReportState
+
+SEVERITY_WORD = {"error": "错误", "warning": "警告"}
+
+
+def _fail(message: str) -> int:
+    print(f"错误：{message}", file=sys.stderr)
+    return 2
+
+
+def run_new(args) -> int:
+    try:
+        if args.previous:
+            from model.carry_forward import carry_forward
+
+            last = load_draft(args.previous)
+            draft = carry_forward(last, args.year, format_id=args.format)
+            if args.agency:
+                draft.meta.agency = args.agency
+        else:
+            if not args.agency:
+                return _fail("请用 --agency 给出机关名称。")
+            fid = args.format or format_for_year(args.year).id
+            draft = Draft(format=fid, meta=Meta(agency=args.agency, year=args.year))
+        state = ReportState(draft)
+        save_draft(state.to_draft(), args.out)
+    except (DraftError, EditError) as exc:
+        return _fail(str(exc))
+    except KeyError:
+        return _fail(f"没有适用于 {args.year} 年度的格式。")
+    except OSError as exc:
+        return _fail(f"无法写入“{args.out}”：{exc.strerror or exc}。")
+    print(f"已新建 {state.title()}（{state.spec.name}），保存到 {args.out}")
+    return 0
+
+
+def issues_as_json(state: ReportState) -> list[dict]:
+    return [
+        {"rule": i.rule, "severity": i.severity, "message": i.message, "section": i.section,
+         "cells": list(i.cells), "key": i.key, "acknowledged": i.acknowledged}
+        for i in state.issues
+    ]
+
+
+def section_name(state: ReportState, section: str | None) -> str:
+    if section is None:
+        return "全文"
+    if section == "meta":
+        return "基本信息"
+    if section == "preamble":
+        return "开头部分"
+    return state.spec.section_by_id[section].heading
+
+
+def run_check(args) -> int:
+    try:
+        draft = load_draft(args.file)
+        if args.previous:
+            draft.previous = load_draft(args.previous)
+        state = ReportState(draft)
+    except DraftError as exc:
+        return _fail(str(exc))
+    if args.json:
+        print(json.dumps(issues_as_json(state), ensure_ascii=False, indent=2))
+    else:
+        print_issues(state, Path(args.file).name)
+    return 1 if state.errors() else 0
+
+
+def print_issues(state: ReportState, name: str) -> None:
+    print(f"{state.title()}（{state.spec.name}）— {name}")
+    if not state.issues:
+        print("校验通过：没有发现错误或警告。")
+        return
+    current = object()
+    for issue in sorted(state.issues, key=lambda i: _order(state, i.section)):
+        if issue.section != current:
+            current = issue.section
+            print(f"\n【{section_name(state, issue.section)}】")
+        ack = f"（已说明：{issue.acknowledged}）" if issue.acknowledged else ""
+        print(f"  [{SEVERITY_WORD[issue.severity]} {issue.rule}] {issue.message}{ack}")
+    print(f"\n共 {len(state.errors())} 个错误、{len(state.warnings())} 个警告。")
+
+
+def _order(state: ReportState, section: str | None) -> int:
+    order = {None: -2, "meta": -1, "preamble": 0}
+    order.update({s.id: i + 1 for i, s in enumerate(state.spec.sections)})
+    return order.get(section, 99)
+
+
+def describe_format(format_id: str) -> str:
+    spec = get_format(format_id)
+    return f"{spec.name}（{spec.data.notice}）"

@@ -1,0 +1,84 @@
+"""The draft: what the user typed, and nothing derived from it.
+
+A draft is what a .json file holds: meta data, narrative blocks, the input cells of the tables (counts as
+integers, amounts as exact decimal strings), totals only where a source stated a value that differs from the
+computed one (an imported published report), acknowledgements of warnings, and optionally last year's report
+for the cross-year rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+CellMap = dict[str, dict[str, dict[str, Union[int, str]]]]  # table → row → column → value
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Paragraph(_Model):
+    type: Literal["paragraph"] = "paragraph"
+    text: str = ""
+
+
+class Heading(_Model):
+    """A sub-head such as “（一）紧抓重点，认真落实政府信息公开工作要点”."""
+
+    type: Literal["heading"] = "heading"
+    text: str = ""
+
+
+class Figure(_Model):
+    """A picture with its caption; the image travels inside the draft (base64) so the file is self-contained."""
+
+    type: Literal["figure"] = "figure"
+    caption: str = ""
+    image: str | None = Field(default=None, description="base64-encoded PNG or JPEG")
+    mime: Literal["image/png", "image/jpeg"] | None = None
+
+
+Block = Annotated[Union[Paragraph, Heading, Figure], Field(discriminator="type")]
+
+
+class Meta(_Model):
+    agency: str = ""
+    year: int = Field(ge=2000, le=2100)
+    publication_date: dt.date | None = None
+    contact: str = ""
+    agency_kind: Literal["department", "government"] = Field(
+        default="department",
+        description="department: 县级以上人民政府部门 (deadline 31 January); government: 本级人民政府 (31 March)",
+    )
+
+
+class Draft(_Model):
+    schema_version: int = SCHEMA_VERSION
+    format: str
+    meta: Meta
+    preamble: list[Block] = Field(default_factory=list)
+    narrative: dict[str, list[Block]] = Field(default_factory=dict)
+    tables: CellMap = Field(default_factory=dict)
+    stated_totals: CellMap = Field(
+        default_factory=dict,
+        description="totals as a source printed them where they differ from the computed value",
+    )
+    units: dict[str, str] = Field(default_factory=dict, description="cell path → unit, where not the column's")
+    acknowledgements: dict[str, str] = Field(default_factory=dict, description="issue key → explanation")
+    previous: "Draft | None" = Field(default=None, description="last year's report, for the cross-year rules")
+
+
+Draft.model_rebuild()
+
+
+def blocks_text(blocks: list) -> str:
+    """All text of a list of blocks, figure captions included, one block a line."""
+    out = []
+    for b in blocks:
+        out.append(b.caption if b.type == "figure" else b.text)
+    return "\n".join(out)

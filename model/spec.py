@@ -1,0 +1,408 @@
+"""The official report formats, loaded from resources/formats/*.json.
+
+A format file is the single source of section titles, table layouts, labels, value kinds, computed cells and
+checks. This module validates a file (ids unique, references resolve, no cycles, message placeholders known)
+and expands its templated formulas into concrete cell equations once, so that recomputation is a flat loop.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+FORMATS_DIR = Path(__file__).resolve().parent.parent / "resources" / "formats"
+
+ValueKind = Literal["count", "signed_count", "amount"]
+Severity = Literal["error", "warning"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Column(_Strict):
+    id: str
+    label: str
+    kind: ValueKind
+    unit: str | None = None
+    span: int = 1  # layout width in value cells (section 二 blocks share one 3-value-column grid)
+
+
+class Row(_Strict):
+    id: str
+    label: str
+    group: str | None = None
+    aliases: tuple[str, ...] = ()  # other spellings seen in published reports, for importers
+
+
+class Block(_Strict):
+    id: str
+    title: str | None = None
+    header_label: str | None = None
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+
+
+class HeaderCell(_Strict):
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+
+
+class Group(_Strict):
+    id: str
+    label: str
+    parent: str | None = None
+
+
+class Table(_Strict):
+    id: str
+    layout: Literal["stacked_blocks", "application_grid", "blocks_in_one_row"]
+    blocks: tuple[Block, ...]
+    value_columns: int | None = None
+    label_columns: int | None = None
+    header_note: str | None = None
+    header_rows: tuple[tuple[HeaderCell, ...], ...] = ()
+    groups: tuple[Group, ...] = ()
+
+
+class Section(_Strict):
+    id: str
+    number: str
+    title: str
+    kind: Literal["narrative", "table"]
+    table: str | None = None
+    guidance: str | None = None
+    outline: tuple[str, ...] = ()
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}、{self.title}"
+
+
+class ForEach(_Strict):
+    row: tuple[str, ...] | None = None
+    column: tuple[str, ...] | None = None
+
+    @model_validator(mode="after")
+    def _one_axis(self) -> "ForEach":
+        if (self.row is None) == (self.column is None):
+            raise ValueError("for_each needs exactly one of row / column")
+        return self
+
+    @property
+    def axis(self) -> str:
+        return "row" if self.row is not None else "column"
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return self.row if self.row is not None else self.column  # type: ignore[return-value]
+
+
+class Computed(_Strict):
+    id: str
+    for_each: ForEach
+    target: str
+    sum: tuple[str, ...]
+
+
+class Check(_Strict):
+    id: str
+    rule: str | None = None
+    severity: Severity
+    section: str | None
+    kind: Literal["equation", "builtin"]
+    title: str
+    message: str
+    needs_previous: bool = False
+    # equation checks
+    for_each: ForEach | None = None
+    summary: tuple[str, ...] = ()
+    lhs: tuple[str, ...] = ()
+    op: Literal["eq", "le", "ge"] = "eq"
+    rhs: tuple[str, ...] = ()
+    # builtin checks
+    function: str | None = None
+    table: str | None = None
+
+    @property
+    def rule_id(self) -> str:
+        return self.rule or self.id
+
+
+class FormatFile(_Strict):
+    id: str
+    name: str
+    notice: str
+    first_year: int
+    last_year: int | None
+    title_suffix: str
+    preamble_guidance: str
+    sections: tuple[Section, ...]
+    tables: tuple[Table, ...]
+    computed: tuple[Computed, ...]
+    checks: tuple[Check, ...]
+
+
+@dataclass(frozen=True)
+class CellInfo:
+    """Everything known about one cell: where it is, what it holds, how it is labelled."""
+
+    path: str
+    table: str
+    block: str
+    row: Row
+    column: Column
+
+    @property
+    def label(self) -> str:
+        """A human label such as “（一）予以公开 / 自然人”."""
+        return f"{self.row.label} / {self.column.label}"
+
+
+@dataclass(frozen=True)
+class Term:
+    path: str
+    sign: int = 1
+    previous: bool = False
+
+
+@dataclass(frozen=True)
+class Equation:
+    """One expanded instance of an equation check, e.g. S3-1 for the 自然人 column."""
+
+    check: Check
+    item: str  # the for_each value (row or column id)
+    item_label: str
+    lhs: tuple[Term, ...]
+    rhs: tuple[Term, ...]
+    is_summary: bool
+
+
+@dataclass(frozen=True)
+class Formula:
+    target: str
+    sources: tuple[str, ...]
+
+
+_TERM = re.compile(r"^(?P<sign>-)?(?P<prev>previous:)?(?P<path>[a-z0-9_]+\.[a-z0-9_]+\.[a-z0-9_]+)$")
+EQUATION_PLACEHOLDERS = {"item", "lhs", "rhs"}
+BUILTIN_PLACEHOLDERS = {
+    "format_matches_year": {"year", "expected", "actual"},
+    "sections_filled": {"section", "detail"},
+    "unfilled_cells": {"count", "first"},
+    "years_agree": {"place", "found", "year", "excerpt"},
+    "mentions_fee_statement": set(),
+    "mentions_rectification": set(),
+    "published_in_time": {"date", "deadline", "rule"},
+    "narrative_matches_tables": {"sentence", "figure", "cell", "value"},
+}
+
+
+class SpecError(ValueError):
+    pass
+
+
+class FormatSpec:
+    """A validated format with its cells, formulas and checks expanded."""
+
+    def __init__(self, data: FormatFile):
+        self.data = data
+        self.id = data.id
+        self.name = data.name
+        self.sections = data.sections
+        self.section_by_id = {s.id: s for s in data.sections}
+        self.tables = {t.id: t for t in data.tables}
+        self.cells: dict[str, CellInfo] = {}
+        for table in data.tables:
+            for block in table.blocks:
+                for row in block.rows:
+                    for col in block.columns:
+                        path = f"{table.id}.{row.id}.{col.id}"
+                        if path in self.cells:
+                            raise SpecError(f"{self.id}: duplicate cell {path}")
+                        self.cells[path] = CellInfo(path, table.id, block.id, row, col)
+        self.formulas = self._expand_formulas()
+        self.computed_paths = frozenset(f.target for f in self.formulas)
+        self.input_paths = tuple(p for p in self.cells if p not in self.computed_paths)
+        self.equations = self._expand_equations()
+        self._check_ids_and_placeholders()
+
+    # -- lookups -------------------------------------------------------------------------------------
+    def table_cells(self, table_id: str) -> list[str]:
+        return [p for p, c in self.cells.items() if c.table == table_id]
+
+    def table_inputs(self, table_id: str) -> list[str]:
+        return [p for p in self.input_paths if self.cells[p].table == table_id]
+
+    def row(self, table_id: str, row_id: str) -> Row:
+        for block in self.tables[table_id].blocks:
+            for row in block.rows:
+                if row.id == row_id:
+                    return row
+        raise KeyError(row_id)
+
+    def block_of_row(self, table_id: str, row_id: str) -> Block:
+        for block in self.tables[table_id].blocks:
+            if any(r.id == row_id for r in block.rows):
+                return block
+        raise KeyError(row_id)
+
+    def narrative_sections(self) -> list[Section]:
+        return [s for s in self.sections if s.kind == "narrative"]
+
+    def title(self, agency: str, year: int) -> str:
+        return f"{agency}{year}年{self.data.title_suffix}"
+
+    def covers_year(self, year: int) -> bool:
+        last = self.data.last_year
+        return self.data.first_year <= year and (last is None or year <= last)
+
+    # -- expansion -----------------------------------------------------------------------------------
+    def _substitute(self, template: str, axis: str, value: str) -> str:
+        return template.replace("{" + axis + "}", value)
+
+    def _item_label(self, table_id: str, axis: str, value: str) -> str:
+        if axis == "row":
+            return self.row(table_id, value).label
+        for block in self.tables[table_id].blocks:
+            for col in block.columns:
+                if col.id == value:
+                    return col.label
+        raise SpecError(f"{self.id}: unknown column {value} in {table_id}")
+
+    def _expand_formulas(self) -> list[Formula]:
+        formulas: list[Formula] = []
+        seen: set[str] = set()
+        for comp in self.data.computed:
+            axis = comp.for_each.axis
+            for value in comp.for_each.values:
+                target = self._substitute(comp.target, axis, value)
+                sources = tuple(self._substitute(s, axis, value) for s in comp.sum)
+                for path in (target, *sources):
+                    if path not in self.cells:
+                        raise SpecError(f"{self.id}: computed {comp.id} names unknown cell {path}")
+                if target in seen:
+                    raise SpecError(f"{self.id}: cell {target} is computed twice")
+                seen.add(target)
+                formulas.append(Formula(target, sources))
+        return _topological(formulas, self.id)
+
+    def _parse_term(self, text: str, check: Check) -> Term:
+        m = _TERM.match(text)
+        if not m:
+            raise SpecError(f"{self.id}: check {check.id} has a malformed term {text!r}")
+        path = m["path"]
+        if path not in self.cells and not m["prev"]:
+            raise SpecError(f"{self.id}: check {check.id} names unknown cell {path}")
+        return Term(path, -1 if m["sign"] else 1, bool(m["prev"]))
+
+    def _expand_equations(self) -> list[Equation]:
+        out: list[Equation] = []
+        for check in self.data.checks:
+            if check.kind != "equation":
+                continue
+            if check.for_each is None or not check.lhs or not check.rhs:
+                raise SpecError(f"{self.id}: equation check {check.id} needs for_each, lhs and rhs")
+            if check.section not in self.tables:
+                raise SpecError(f"{self.id}: equation check {check.id} must name its table section")
+            axis = check.for_each.axis
+            for value in check.for_each.values:
+                lhs = tuple(self._parse_term(self._substitute(t, axis, value), check) for t in check.lhs)
+                rhs = tuple(self._parse_term(self._substitute(t, axis, value), check) for t in check.rhs)
+                label = self._item_label(check.section, axis, value)
+                out.append(Equation(check, value, label, lhs, rhs, value in check.summary))
+        return out
+
+    def _check_ids_and_placeholders(self) -> None:
+        ids = [c.id for c in self.data.checks]
+        if len(ids) != len(set(ids)):
+            raise SpecError(f"{self.id}: check ids are not unique")
+        section_ids = [s.id for s in self.sections]
+        if len(section_ids) != len(set(section_ids)):
+            raise SpecError(f"{self.id}: section ids are not unique")
+        for s in self.sections:
+            if s.kind == "table" and s.table not in self.tables:
+                raise SpecError(f"{self.id}: section {s.id} names unknown table {s.table}")
+        for table in self.data.tables:
+            group_ids = {g.id for g in table.groups}
+            for g in table.groups:
+                if g.parent is not None and g.parent not in group_ids:
+                    raise SpecError(f"{self.id}: group {g.id} names unknown parent {g.parent}")
+            for block in table.blocks:
+                for row in block.rows:
+                    if row.group is not None and row.group not in group_ids:
+                        raise SpecError(f"{self.id}: row {row.id} names unknown group {row.group}")
+        for check in self.data.checks:
+            names = {f for _, f, _, _ in string.Formatter().parse(check.message) if f}
+            if check.kind == "equation":
+                n_terms = len(check.lhs) + len(check.rhs)
+                allowed = EQUATION_PLACEHOLDERS | {f"t{i}" for i in range(n_terms)}
+            else:
+                if check.function not in BUILTIN_PLACEHOLDERS:
+                    raise SpecError(f"{self.id}: check {check.id} names unknown function {check.function}")
+                allowed = BUILTIN_PLACEHOLDERS[check.function]
+                if check.table is not None and check.table not in self.tables:
+                    raise SpecError(f"{self.id}: check {check.id} names unknown table {check.table}")
+            unknown = names - allowed
+            if unknown:
+                raise SpecError(f"{self.id}: check {check.id} message uses unknown placeholders {sorted(unknown)}")
+            if check.section is not None and check.section not in self.section_by_id:
+                raise SpecError(f"{self.id}: check {check.id} names unknown section {check.section}")
+
+
+def _topological(formulas: list[Formula], fmt: str) -> list[Formula]:
+    """Order formulas so that every source is computed before it is summed; refuse cycles."""
+    by_target = {f.target: f for f in formulas}
+    ordered: list[Formula] = []
+    state: dict[str, int] = {}  # 1 = visiting, 2 = done
+
+    def visit(target: str, chain: tuple[str, ...]) -> None:
+        mark = state.get(target)
+        if mark == 2:
+            return
+        if mark == 1:
+            raise SpecError(f"{fmt}: computed cells form a cycle: {' → '.join(chain + (target,))}")
+        state[target] = 1
+        for src in by_target[target].sources:
+            if src in by_target:
+                visit(src, chain + (target,))
+        state[target] = 2
+        ordered.append(by_target[target])
+
+    for f in formulas:
+        visit(f.target, ())
+    return ordered
+
+
+def load_format_file(path: Path) -> FormatSpec:
+    data = FormatFile.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    return FormatSpec(data)
+
+
+@cache
+def get_format(format_id: str) -> FormatSpec:
+    path = FORMATS_DIR / f"{format_id}.json"
+    if not path.is_file():
+        raise KeyError(format_id)
+    return load_format_file(path)
+
+
+def format_ids() -> list[str]:
+    return sorted(p.stem for p in FORMATS_DIR.glob("*.json"))
+
+
+def format_for_year(year: int) -> FormatSpec:
+    """The format that applies to a report year (2019 trial format for 2019–2020, 2021 format from 2021)."""
+    for fid in format_ids():
+        spec = get_format(fid)
+        if spec.covers_year(year):
+            return spec
+    raise KeyError(year)
