@@ -62,7 +62,7 @@ def _load_raw(fid):
 def test_a_cycle_in_computed_cells_is_refused():
     raw = _load_raw("2021")
     raw["computed"].append({"id": "loop", "for_each": {"column": ["natural"]},
-                            "target": "s3.new.{column}", "sum": ["s3.total.{column}"]})
+                            "target": "s3.disclosed.{column}", "sum": ["s3.total.{column}"]})
     with pytest.raises(SpecError, match="cycle"):
         FormatSpec(FormatFile.model_validate(raw))
 
