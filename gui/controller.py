@@ -1,0 +1,184 @@
+"""The one owner of the report being edited in the window.
+
+Every edit goes through here: it is applied to the ReportState as an undoable command, and the resulting
+Changes are broadcast once through `changed`; views refresh only what the Changes name. Views never talk to
+each other and never do arithmetic.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from pydantic import ValidationError
+
+from model.draft import Draft, Meta
+from model.drafts_io import describe_validation_error, save_draft
+from model.state import Changes, EditError, ReportState
+from model.values import Value
+
+_TEXT_MERGE_ID = 1001
+
+
+class _Edit(QUndoCommand):
+    """An edit as a pair of functions that apply the new and the old value; the first redo is the edit itself."""
+
+    def __init__(self, controller: "ReportController", text: str, do, undo, merge_key: str | None = None):
+        super().__init__(text)
+        self._controller = controller
+        self._do = do
+        self._undo = undo
+        self.merge_key = merge_key
+
+    def redo(self) -> None:
+        self._controller._emit(self._do())
+
+    def undo(self) -> None:
+        self._controller._emit(self._undo())
+
+    def id(self) -> int:  # noqa: A003 — Qt's name
+        return _TEXT_MERGE_ID if self.merge_key else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 — Qt's name
+        # Typing in one text section becomes one undo step until the user moves elsewhere.
+        if not isinstance(other, _Edit) or other.merge_key != self.merge_key or self.merge_key is None:
+            return False
+        self._do = other._do
+        return True
+
+
+class ReportController(QObject):
+    changed = Signal(object)  # model.state.Changes
+    documentChanged = Signal()  # a different report was loaded (new / open / recover / format change)
+    fileStateChanged = Signal()  # path or unsaved-flag changed
+
+    def __init__(self, state: ReportState, path: str | Path | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.state = state
+        self.path: Path | None = Path(path) if path else None
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
+
+    def _clean_changed(self, _clean: bool) -> None:
+        self.fileStateChanged.emit()
+
+    # -- document ------------------------------------------------------------------------------------
+    @property
+    def dirty(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def replace_state(self, state: ReportState, path: str | Path | None) -> None:
+        """Switch to another report (new, open, recovered); history starts afresh."""
+        self.state = state
+        self.path = Path(path) if path else None
+        self.undo_stack.clear()
+        self.undo_stack.setClean()
+        self.documentChanged.emit()
+        self.fileStateChanged.emit()
+
+    def mark_unsaved(self) -> None:
+        """A recovered or imported report has never been saved where the user expects it."""
+        self.undo_stack.resetClean()
+        self.fileStateChanged.emit()
+
+    def save(self, path: str | Path | None = None) -> Path:
+        target = Path(path) if path else self.path
+        if target is None:
+            raise ValueError("no path")
+        save_draft(self.state.to_draft(), target)
+        self.path = target
+        self.undo_stack.setClean()
+        self.fileStateChanged.emit()
+        return target
+
+    def to_draft(self) -> Draft:
+        return self.state.to_draft()
+
+    # -- edits ---------------------------------------------------------------------------------------
+    def _emit(self, changes: Changes) -> None:
+        if changes:
+            self.changed.emit(changes)
+
+    def _push(self, text: str, do, undo, merge_key: str | None = None) -> None:
+        self.undo_stack.push(_Edit(self, text, do, undo, merge_key))
+
+    def set_cell(self, path: str, text: str) -> None:
+        """Set one input cell from what the user typed. Raises EditError (Chinese) and changes nothing when
+        the text is not a valid value for the cell."""
+        if self.state.is_computed(path):
+            raise EditError(f"{self.state.spec.cells[path].label}是自动计算的合计，不能直接填写")
+        new = self.state.parse(path, text)
+        old = self.state.inputs.get(path)
+        if new == old and type(new) is type(old):
+            return
+        label = self.state.spec.cells[path].label
+        self._push(f"填写“{label}”", lambda: self.state.set_values({path: new}),
+                   lambda: self.state.set_values({path: old}))
+
+    def set_cells(self, values: dict[str, Value | None], description: str) -> None:
+        """Set several already-parsed input cells as one undo step (paste, fill with 0)."""
+        old = {p: self.state.inputs.get(p) for p in values}
+        if all(old[p] == v for p, v in values.items()):
+            return
+        self._push(description, lambda: self.state.set_values(dict(values)), lambda: self.state.set_values(old))
+
+    def fill_empty_with_zero(self, table_id: str | None = None) -> int:
+        empty = self.state.unfilled(table_id)
+        if empty:
+            zero = {p: self.state.parse(p, "0") for p in empty}
+            self.set_cells(zero, "空白填 0")
+        return len(empty)
+
+    def set_stated(self, path: str, value: Value | None) -> None:
+        old = self.state.stated.get(path)
+        self._push("采用计算值" if value is None else "修改原报告合计",
+                   lambda: self.state.set_stated(path, value), lambda: self.state.set_stated(path, old))
+
+    def set_meta(self, **fields) -> None:
+        """Change meta fields; raises EditError when a value is invalid."""
+        old = {k: getattr(self.state.meta, k) for k in fields}
+        if all(old[k] == v for k, v in fields.items()):
+            return
+        # validate before pushing, so that a refused edit leaves no undo step behind
+        try:
+            Meta.model_validate({**self.state.meta.model_dump(), **fields})
+        except ValidationError as exc:
+            raise EditError(f"基本信息填写有误：{describe_validation_error(exc)}") from None
+        self._push("修改基本信息", lambda: self.state.set_meta(**fields), lambda: self.state.set_meta(**old))
+
+    def set_blocks(self, section_id: str, blocks: list, description: str = "编辑文字", merge: bool = True) -> None:
+        old = copy.deepcopy(self.state.blocks(section_id))
+        new = copy.deepcopy(blocks)
+        if [b.model_dump() for b in old] == [b.model_dump() for b in new]:
+            return
+        self._push(description, lambda: self.state.set_blocks(section_id, new),
+                   lambda: self.state.set_blocks(section_id, old), merge_key=f"text:{section_id}" if merge else None)
+
+    def acknowledge(self, issue_key: str, explanation: str | None) -> None:
+        old = self.state.acknowledgements.get(issue_key)
+        self._push("说明警告", lambda: self.state.acknowledge(issue_key, explanation),
+                   lambda: self.state.acknowledge(issue_key, old))
+
+    def set_previous(self, previous: Draft | None) -> None:
+        old = self.state.previous.to_draft() if self.state.previous is not None else None
+        self._push("关联上年报告", lambda: self.state.set_previous(previous), lambda: self.state.set_previous(old))
+
+    def change_format(self, format_id: str) -> None:
+        """Moving to another format rebuilds every page; it can be undone like any edit."""
+        before = self.state.to_draft()
+
+        def do():
+            changes = self.state.change_format(format_id)
+            self.documentChanged.emit()
+            return changes
+
+        def undo():
+            fresh = ReportState(before)
+            self.state.__dict__.update(fresh.__dict__)
+            self.documentChanged.emit()
+            return Changes(cells=set(self.state.spec.cells), meta=True, issues=True, format=True)
+
+        self._push("更改格式版本", do, undo)
