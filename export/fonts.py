@@ -1,0 +1,185 @@
+"""Finding Chinese fonts by role and registering them with reportlab.
+
+Roles are those of GB/T 9704: 仿宋 (body), 黑体 (一、 heads), 楷体 (（一） heads), 宋体 (page numbers),
+小标宋 (title). Office PCs have the real faces; Linux machines get the documented stand-ins. reportlab silently
+drops characters a font lacks, so every character is checked against the chosen font and routed to a
+fallback font when missing; what was used and substituted is reported to the user.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+ROLES = ("仿宋", "黑体", "楷体", "宋体", "小标宋")
+
+# (file name, subfont index, display name), most wanted first. Windows and macOS names first, Linux stand-ins last.
+_CANDIDATES: dict[str, list[tuple[str, int, str]]] = {
+    "仿宋": [("仿宋_GB2312.ttf", 0, "仿宋_GB2312"), ("FangSong_GB2312.ttf", 0, "仿宋_GB2312"),
+             ("simfang.ttf", 0, "仿宋"), ("Fangsong.ttf", 0, "仿宋"), ("STFANGSO.TTF", 0, "华文仿宋"),
+             ("uming.ttc", 0, "AR PL UMing CN"), ("wqy-zenhei.ttc", 0, "WenQuanYi Zen Hei")],
+    "黑体": [("simhei.ttf", 0, "黑体"), ("STHeiti Light.ttc", 0, "华文黑体"), ("wqy-zenhei.ttc", 0, "WenQuanYi Zen Hei"),
+             ("wqy-microhei.ttc", 0, "WenQuanYi Micro Hei"), ("uming.ttc", 0, "AR PL UMing CN")],
+    "楷体": [("楷体_GB2312.ttf", 0, "楷体_GB2312"), ("KaiTi_GB2312.ttf", 0, "楷体_GB2312"), ("simkai.ttf", 0, "楷体"),
+             ("Kaiti.ttc", 0, "楷体"), ("ukai.ttc", 0, "AR PL UKai CN"), ("LXGWWenKai-Regular.ttf", 0, "霞鹜文楷"),
+             ("uming.ttc", 0, "AR PL UMing CN")],
+    "宋体": [("simsun.ttc", 0, "宋体"), ("Songti.ttc", 0, "宋体"), ("uming.ttc", 0, "AR PL UMing CN"),
+             ("wqy-zenhei.ttc", 0, "WenQuanYi Zen Hei")],
+    "小标宋": [("FZXBSJW.TTF", 0, "方正小标宋简体"), ("方正小标宋简体.ttf", 0, "方正小标宋简体"),
+               ("FZXiaoBiaoSong-B05S.ttf", 0, "方正小标宋简体"), ("simsun.ttc", 0, "宋体"), ("simhei.ttf", 0, "黑体"),
+               ("uming.ttc", 0, "AR PL UMing CN"), ("wqy-zenhei.ttc", 0, "WenQuanYi Zen Hei")],
+}
+# Wide-coverage faces tried for characters the role's font lacks.
+_FALLBACKS = [("wqy-zenhei.ttc", 0, "WenQuanYi Zen Hei"), ("simsun.ttc", 1, "新宋体"), ("uming.ttc", 0, "AR PL UMing CN"),
+              ("wqy-microhei.ttc", 0, "WenQuanYi Micro Hei"), ("simhei.ttf", 0, "黑体"), ("ukai.ttc", 0, "AR PL UKai CN")]
+LAST_RESORT = "STSong-Light"
+
+
+def font_dirs() -> list[Path]:
+    dirs: list[Path] = []
+    if sys.platform.startswith("win"):
+        windir = os.environ.get("WINDIR", r"C:\Windows")
+        dirs.append(Path(windir) / "Fonts")
+        local = os.environ.get("LOCALAPPDATA")
+        if local:
+            dirs.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
+    elif platform.system() == "Darwin":
+        dirs += [Path("/System/Library/Fonts"), Path("/System/Library/Fonts/Supplemental"), Path("/Library/Fonts"),
+                 Path.home() / "Library" / "Fonts"]
+    else:
+        dirs += [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local" / "share" / "fonts",
+                 Path.home() / ".fonts"]
+    return [d for d in dirs if d.is_dir()]
+
+
+@cache
+def _file_index() -> dict[str, Path]:
+    """Lower-cased file name → path, over every font folder (recursively on Linux and macOS)."""
+    index: dict[str, Path] = {}
+    for d in font_dirs():
+        try:
+            files = d.rglob("*") if not sys.platform.startswith("win") else d.iterdir()
+            for p in files:
+                if p.suffix.lower() in (".ttf", ".ttc", ".otf"):
+                    index.setdefault(p.name.lower(), p)
+        except OSError:
+            continue
+    return index
+
+
+@dataclass
+class RegisteredFont:
+    name: str  # reportlab font name
+    display: str  # what the user is told
+    path: Path | None
+    glyphs: frozenset[int] | None  # code points the font has; None = unknown (CID font)
+
+    def has(self, ch: str) -> bool:
+        return self.glyphs is None or ord(ch) in self.glyphs
+
+
+def _register(file_name: str, index: int, display: str) -> RegisteredFont | None:
+    path = _file_index().get(file_name.lower())
+    if path is None:
+        return None
+    name = f"nb-{Path(file_name).stem}-{index}".replace(" ", "_")
+    try:
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=index))
+        font = pdfmetrics.getFont(name)
+        glyphs = frozenset(font.face.charToGlyph.keys())
+    except (TTFError, OSError, KeyError, ValueError, AssertionError):
+        return None
+    if ord("中") not in glyphs or ord("0") not in glyphs:
+        return None  # fonts without Chinese or without digits cannot set a report
+    return RegisteredFont(name, display, path, glyphs)
+
+
+@dataclass
+class FontSet:
+    roles: dict[str, RegisteredFont]
+    fallbacks: list[RegisteredFont]
+    notes: list[str] = field(default_factory=list)
+
+    def used(self) -> list[str]:
+        return [f"{role}：{font.display}" for role, font in self.roles.items()]
+
+    def fallback_for(self, ch: str) -> RegisteredFont | None:
+        for f in self.fallbacks:
+            if f.has(ch):
+                return f
+        return None
+
+
+@cache
+def find_fonts() -> FontSet:
+    """Choose one font per role (registered once per process) and the fallbacks."""
+    roles: dict[str, RegisteredFont] = {}
+    notes: list[str] = []
+    registered: dict[tuple[str, int], RegisteredFont | None] = {}
+
+    def get(cand):
+        key = (cand[0].lower(), cand[1])
+        if key not in registered:
+            registered[key] = _register(*cand)
+        return registered[key]
+
+    for role in ROLES:
+        for cand in _CANDIDATES[role]:
+            font = get(cand)
+            if font is not None:
+                if cand != _CANDIDATES[role][0] and cand[2] not in (role, f"{role}_GB2312"):
+                    notes.append(f"未找到{role}字体，以 {font.display} 代替")
+                roles[role] = RegisteredFont(font.name, font.display, font.path, font.glyphs)
+                break
+    fallbacks = [f for f in (get(c) for c in _FALLBACKS) if f is not None]
+    if len(roles) < len(ROLES):
+        pdfmetrics.registerFont(UnicodeCIDFont(LAST_RESORT))
+        cid = RegisteredFont(LAST_RESORT, "STSong-Light（未嵌入）", None, None)
+        for role in ROLES:
+            if role not in roles:
+                roles[role] = cid
+                notes.append(f"警告：系统中没有可嵌入的中文字体，{role}使用未嵌入的 STSong-Light，"
+                             "其他电脑上可能无法正确显示。请安装仿宋、黑体、楷体等字体后重新导出。")
+    return FontSet(roles, fallbacks, notes)
+
+
+def missing_characters(text: str, font: RegisteredFont, fonts: FontSet) -> set[str]:
+    """Characters neither the font nor any fallback can draw."""
+    return {ch for ch in set(text) if ch.isprintable() and not ch.isspace() and not font.has(ch)
+            and fonts.fallback_for(ch) is None}
+
+
+def markup(text: str, font: RegisteredFont, fonts: FontSet) -> str:
+    """reportlab Paragraph markup for user text: escaped, with characters the font lacks set in a fallback."""
+    out: list[str] = []
+    run_font: RegisteredFont | None = None
+    run: list[str] = []
+
+    def flush():
+        if not run:
+            return
+        s = _escape("".join(run))
+        out.append(s if run_font is None else f'<font name="{run_font.name}">{s}</font>')
+        run.clear()
+
+    for ch in text:
+        use = None if (font.has(ch) or ch in "\n ") else fonts.fallback_for(ch)
+        if use is not run_font:
+            flush()
+            run_font = use
+        run.append(ch)
+    flush()
+    return "".join(out).replace("\n", "<br/>")
+
+
+def _escape(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
