@@ -40,6 +40,7 @@ class TableLayout:
     header_rows: int  # rows repeated when the table breaks across pages
     rows: list[list[Cell | None]]
     font_scale: float = 1.0  # wide tables print smaller
+    value_labels: list[str] = field(default_factory=list)  # the value columns' labels, for flat renderings
 
     def cells(self):
         for r, row in enumerate(self.rows):
@@ -214,7 +215,8 @@ def _application_grid(state: ReportState, table: Table) -> TableLayout:
             line[label_cols + j] = _value_cell(state, f"{table.id}.{row.id}.{col.id}")
         rows.append(line)
     widths = [0.55, 1.05, 3.4] + [1.0] * len(block.columns)
-    return TableLayout(table.id, width, widths, len(table.header_rows), rows, font_scale=0.9)
+    return TableLayout(table.id, width, widths, len(table.header_rows), rows, font_scale=0.9,
+                       value_labels=[c.label for c in block.columns])
 
 
 def _blocks_in_one_row(state: ReportState, table: Table) -> TableLayout:
@@ -226,4 +228,5 @@ def _blocks_in_one_row(state: ReportState, table: Table) -> TableLayout:
         for col in block.columns:
             line.append(_value_cell(state, f"{table.id}.{row.id}.{col.id}"))
     rows.append(line)
-    return TableLayout(table.id, width, [1.0] * width, len(table.header_rows), rows, font_scale=0.85)
+    return TableLayout(table.id, width, [1.0] * width, len(table.header_rows), rows, font_scale=0.85,
+                       value_labels=[c.label for c in block.columns])

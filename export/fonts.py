@@ -124,6 +124,7 @@ def find_fonts() -> FontSet:
     """Choose one font per role (registered once per process) and the fallbacks."""
     roles: dict[str, RegisteredFont] = {}
     notes: list[str] = []
+    substituted: list[str] = []
     registered: dict[tuple[str, int], RegisteredFont | None] = {}
 
     def get(cand):
@@ -136,10 +137,12 @@ def find_fonts() -> FontSet:
         for cand in _CANDIDATES[role]:
             font = get(cand)
             if font is not None:
-                if cand != _CANDIDATES[role][0] and cand[2] not in (role, f"{role}_GB2312"):
-                    notes.append(f"未找到{role}字体，以 {font.display} 代替")
+                if cand[2] not in (role, f"{role}_GB2312", "方正小标宋简体"):
+                    substituted.append(f"{role}→{font.display}")
                 roles[role] = RegisteredFont(font.name, font.display, font.path, font.glyphs)
                 break
+    if substituted:
+        notes.append("系统中没有以下公文字体，已用相近字体代替：" + "，".join(substituted))
     fallbacks = [f for f in (get(c) for c in _FALLBACKS) if f is not None]
     if len(roles) < len(ROLES):
         pdfmetrics.registerFont(UnicodeCIDFont(LAST_RESORT))

@@ -32,8 +32,7 @@ def _flat_rows(layout: d.TableLayout) -> tuple[list[str], list[list[str]]]:
     header: list[str] = []
     rows: list[list[str]] = []
     if layout.section == "s4":
-        heads = [c.text for _, _, c in layout.cells() if c.role == "head"]
-        cols = heads[2:7]  # 结果维持 … 总计
+        cols = layout.value_labels  # 结果维持 … 总计
         values = [c.text for c in layout.rows[-1] if c is not None]
         blocks = ["行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）"]
         header = ["", *cols]
@@ -66,8 +65,7 @@ def _flat_rows(layout: d.TableLayout) -> tuple[list[str], list[list[str]]]:
         else:
             rows.append([prefix + "".join(labels[:1]), *labels[1:], *values])
     if layout.section == "s3":
-        heads = [c.text for _, _, c in layout.cells() if c.role == "head"]
-        header = ["", "自然人", *heads[3:8], "总计"]
+        header = ["", *layout.value_labels]
     return header, rows
 
 

@@ -1,0 +1,48 @@
+"""The `export` command: exit 0 written, 1 refused because of errors, 2 input unreadable."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from export.writers import KIND_NAMES, KINDS, ExportRefused, write_report
+from model.drafts_io import DraftError, load_draft
+from model.state import ReportState
+
+
+def run_export(args) -> int:
+    kinds = [k.strip().lower() for k in args.to.split(",") if k.strip()]
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown or not kinds:
+        print(f"错误：不支持的导出格式 {'、'.join(unknown) or '（未指定）'}，可选 {','.join(KINDS)}。", file=sys.stderr)
+        return 2
+    try:
+        state = ReportState(load_draft(args.file))
+    except DraftError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"错误：无法创建输出文件夹“{out}”：{exc.strerror or exc}。", file=sys.stderr)
+        return 2
+    stem = Path(args.file).stem
+    fonts_reported = False
+    for kind in kinds:
+        target = out / f"{stem}.{kind}"
+        try:
+            result = write_report(state, kind, target, allow_errors=args.allow_errors)
+        except ExportRefused as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+        except OSError as exc:
+            print(f"错误：无法写入“{target}”：{exc.strerror or exc}。", file=sys.stderr)
+            return 2
+        print(f"已导出{KIND_NAMES[kind]}：{result.path}")
+        if kind == "pdf" and not fonts_reported:
+            print("  使用字体：" + "，".join(result.fonts_used))
+            fonts_reported = True
+        for note in result.notes:
+            print(f"  {note}")
+    return 0
