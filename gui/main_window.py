@@ -1,0 +1,420 @@
+"""The main window: a step list on the left (基本信息, 一 … 六, 审核, 导出与打印), the current page on the right."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QPushButton, QSpinBox,
+                               QStackedWidget, QVBoxLayout, QWidget)
+
+from gui import dialogs
+from gui.autosave import Autosaver, discard_recovery
+from gui.controller import ReportController
+from gui.export_page import ExportPage
+from gui.meta_page import KINDS, MetaPage
+from gui.narrative_page import NarrativePage
+from gui.review_page import ReviewPage
+from gui.table_page import TablePage
+from model.draft import Draft, Meta
+from model.drafts_io import DraftError, load_draft
+from model.spec import format_for_year, format_ids, get_format
+from model.state import ReportState
+
+APP_NAME = "政务公开年报助手"
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+MAX_RECENT = 8
+
+HELP_TEXT = """<h3>政务公开年报助手</h3>
+<p>左侧是报告的各个步骤，可随时点击切换；每一步旁边显示填写状态和问题数。</p>
+<ul>
+<li><b>基本信息</b>：机关名称、报告年度（自动选择格式版本）、公布日期和开头部分。</li>
+<li><b>一、五、六</b>：文字部分。右侧有填写指引；“设为小标题”标记（一）（二）等小标题；可插入图片。</li>
+<li><b>二、三、四</b>：表格。黄色为未填写，蓝色为自动合计，红色为有错误；鼠标停在单元格上可看原因。
+可从 Excel/WPS 复制数字后按 Ctrl+V 粘贴；回车向下、Tab 向右。</li>
+<li><b>审核</b>：列出全部错误和警告，双击转到对应位置；警告可写明说明。</li>
+<li><b>导出与打印</b>：导出 PDF、Word、Excel、纯文本，预览并打印。</li>
+</ul>
+<p>每次修改都可撤销（Ctrl+Z）和重做（Ctrl+Y）。程序每 30 秒自动保存一份恢复文件，意外退出后下次启动可以恢复。</p>"""
+
+
+def step_titles(state: ReportState) -> list[tuple[str, str]]:
+    steps = [("meta", "基本信息")]
+    steps += [(s.id, s.heading) for s in state.spec.sections]
+    steps += [("review", "审核"), ("export", "导出与打印")]
+    return steps
+
+
+class NewReportDialog(QDialog):
+    """New report: agency, year → format chosen automatically (with a visible override), date, kind."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("新建报告")
+        self.agency = QLineEdit()
+        self.year = QSpinBox()
+        self.year.setRange(2019, 2100)
+        self.year.setValue(dt.date.today().year - (1 if dt.date.today().month < 7 else 0))
+        self.format = QComboBox()
+        self.format.addItem("按年度自动选择", None)
+        for fid in format_ids():
+            self.format.addItem(get_format(fid).name, fid)
+        self.hint = QLabel()
+        self.kind = QComboBox()
+        for key, label in KINDS:
+            self.kind.addItem(label, key)
+        self.date = QDateEdit()
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy年M月d日")
+        form = QFormLayout(self)
+        form.addRow("机关名称", self.agency)
+        form.addRow("报告年度", self.year)
+        form.addRow("格式版本", self.format)
+        form.addRow("", self.hint)
+        form.addRow("机关类型", self.kind)
+        form.addRow("公布日期", self.date)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.year.valueChanged.connect(self._update)
+        self.format.currentIndexChanged.connect(self._update)
+        self._update()
+
+    def _update(self, *_args) -> None:
+        year = self.year.value()
+        auto = format_for_year(year)
+        chosen = self.format.currentData() or auto.id
+        self.hint.setText(f"{year} 年度使用{get_format(chosen).name}" +
+                          ("（按年度自动选择）" if chosen == auto.id else f"；注意：按规定应使用{auto.name}"))
+        from PySide6.QtCore import QDate
+        self.date.setDate(QDate(year + 1, 1, 20))
+
+    def draft(self) -> Draft:
+        year = self.year.value()
+        fid = self.format.currentData() or format_for_year(year).id
+        q = self.date.date()
+        return Draft(format=fid, meta=Meta(agency=self.agency.text().strip(), year=year,
+                                           publication_date=dt.date(q.year(), q.month(), q.day()),
+                                           agency_kind=self.kind.currentData()))
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, controller: ReportController):
+        super().__init__()
+        self.controller = controller
+        self.pages: dict[str, QWidget] = {}
+        self.step_list = QListWidget()
+        self.step_list.setFixedWidth(300)
+        self.step_list.currentRowChanged.connect(self._step_changed)
+        self.stack = QStackedWidget()
+        self.prev_button = QPushButton("上一步")
+        self.next_button = QPushButton("下一步")
+        self.prev_button.clicked.connect(lambda: self.go_relative(-1))
+        self.next_button.clicked.connect(lambda: self.go_relative(1))
+        nav = QHBoxLayout()
+        nav.addStretch(1)
+        nav.addWidget(self.prev_button)
+        nav.addWidget(self.next_button)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(self.stack, 1)
+        right_layout.addLayout(nav)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.addWidget(self.step_list)
+        layout.addWidget(right, 1)
+        self.setCentralWidget(central)
+        self._build_actions()
+        self.autosaver = Autosaver(controller, self)
+        controller.changed.connect(self._on_changed)
+        controller.documentChanged.connect(self._rebuild_pages)
+        controller.fileStateChanged.connect(self._update_title)
+        self._rebuild_pages()
+        self._restore_geometry()
+
+    # -- pages ---------------------------------------------------------------------------------------
+    def _rebuild_pages(self) -> None:
+        current = self.current_step() if self.pages else "meta"
+        for page in self.pages.values():
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages = {}
+        state = self.controller.state
+        self.step_ids = [sid for sid, _ in step_titles(state)]
+        for sid in self.step_ids:
+            if sid == "meta":
+                page = MetaPage(self.controller)
+            elif sid == "review":
+                page = ReviewPage(self.controller)
+                page.jumpRequested.connect(self.jump_to)
+            elif sid == "export":
+                page = ExportPage(self.controller)
+            elif state.spec.section_by_id[sid].kind == "narrative":
+                page = NarrativePage(self.controller, sid)
+            else:
+                page = TablePage(self.controller, sid)
+            self.pages[sid] = page
+            self.stack.addWidget(page)
+        self.step_list.blockSignals(True)
+        self.step_list.clear()
+        for sid, title in step_titles(state):
+            item = QListWidgetItem(title)
+            item.setData(Qt.ItemDataRole.UserRole, sid)
+            self.step_list.addItem(item)
+        self.step_list.blockSignals(False)
+        self._refresh_steps()
+        self.go_to(current if current in self.pages else "meta")
+        self._update_title()
+
+    def current_step(self) -> str:
+        row = self.step_list.currentRow()
+        return self.step_ids[row] if 0 <= row < len(self.step_ids) else "meta"
+
+    def go_to(self, step: str) -> None:
+        if step in self.step_ids:
+            self.step_list.setCurrentRow(self.step_ids.index(step))
+
+    def go_relative(self, delta: int) -> None:
+        row = self.step_list.currentRow() + delta
+        if 0 <= row < self.step_list.count():
+            self.step_list.setCurrentRow(row)
+
+    def jump_to(self, step: str, target: str) -> None:
+        self.go_to(step)
+        page = self.pages.get(step)
+        if page is not None and hasattr(page, "focus_target"):
+            page.focus_target(target)
+
+    def _step_changed(self, row: int) -> None:
+        if row < 0 or row >= len(self.step_ids):
+            return
+        self.stack.setCurrentWidget(self.pages[self.step_ids[row]])
+        self.prev_button.setEnabled(row > 0)
+        self.next_button.setEnabled(row < len(self.step_ids) - 1)
+        self.autosaver.save_now()  # every page change is a natural moment to secure the work
+
+    def step_state(self, sid: str) -> tuple[str, str]:
+        """(text, colour) for a step: 未开始 / 填写中 / 已完成 / N 个错误 / N 个警告."""
+        state = self.controller.state
+        if sid in ("review", "export"):
+            errors, warnings = len(state.errors()), len(state.warnings())
+            if sid == "review" and (errors or warnings):
+                return f"{errors} 个错误，{warnings} 个警告", "#c0302a" if errors else "#c07000"
+            return ("可以导出", "#2a7a2a") if not errors else ("有错误，仅可导出草稿", "#c0302a")
+        issues = [i for i in state.issues if (i.section == sid or (sid == "meta" and i.section in ("meta", None, "preamble")))
+                  and i.rule not in ("F-2", "S3-4", "S4-2")]
+        errors = sum(1 for i in issues if i.severity == "error")
+        warnings = len(issues) - errors
+        if sid == "meta":
+            filled = bool(state.meta.agency.strip()) and state.meta.publication_date is not None
+            started = bool(state.meta.agency.strip())
+        else:
+            section = state.spec.section_by_id[sid]
+            if section.kind == "narrative":
+                filled = started = bool(state.blocks(sid))
+            else:
+                total = len(state.spec.table_inputs(section.table))
+                empty = len(state.unfilled(section.table))
+                filled, started = empty == 0, empty < total
+        if errors:
+            return f"{errors} 个错误", "#c0302a"
+        if warnings:
+            return f"{warnings} 个警告", "#c07000"
+        if filled:
+            return "已完成", "#2a7a2a"
+        return ("填写中", "#555555") if started else ("未开始", "#999999")
+
+    def _refresh_steps(self) -> None:
+        titles = dict(step_titles(self.controller.state))
+        for row, sid in enumerate(self.step_ids):
+            text, colour = self.step_state(sid)
+            item = self.step_list.item(row)
+            item.setText(f"{titles[sid]}\n    {text}")
+            item.setForeground(QBrush(QColor(colour if text not in ("未开始", "填写中") else "#222222")))
+            item.setToolTip(text)
+
+    def _on_changed(self, changes) -> None:
+        if changes.issues or changes.meta or changes.sections or changes.cells:
+            self._refresh_steps()
+
+    # -- title, actions ------------------------------------------------------------------------------
+    def _update_title(self) -> None:
+        name = self.controller.path.name if self.controller.path else "未命名报告"
+        self.setWindowTitle(f"{name}{'*' if self.controller.dirty else ''} — {APP_NAME}")
+        self.setWindowModified(self.controller.dirty)
+
+    def _action(self, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("文件(&F)")
+        self.new_action = self._action("新建报告…", self.new_report, QKeySequence.StandardKey.New)
+        self.open_action = self._action("打开…", self.open_dialog, QKeySequence.StandardKey.Open)
+        self.save_action = self._action("保存", self.save, QKeySequence.StandardKey.Save)
+        self.save_as_action = self._action("另存为…", self.save_as, QKeySequence("Ctrl+Shift+S"))
+        self.print_action = self._action("打印…", self.print_report, QKeySequence.StandardKey.Print)
+        file_menu.addActions([self.new_action, self.open_action])
+        samples = file_menu.addMenu("打开示例")
+        for path in sorted(SEEDS.glob("*.json")):
+            if not path.name.endswith(".expected.json"):
+                samples.addAction(path.stem, lambda p=path: self.open_path(str(p), as_sample=True))
+        self.recent_menu = file_menu.addMenu("最近打开的文件")
+        file_menu.addSeparator()
+        file_menu.addActions([self.save_action, self.save_as_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.print_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("退出", self.close, QKeySequence.StandardKey.Quit))
+        edit_menu = bar.addMenu("编辑(&E)")
+        self.undo_action = self.controller.undo_stack.createUndoAction(self, "撤销")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.controller.undo_stack.createRedoAction(self, "重做")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence.StandardKey.Redo])
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self._action("全部空白填 0", self._fill_all_zero))
+        view_menu = bar.addMenu("视图(&V)")
+        view_menu.addAction(self._action("上一步", lambda: self.go_relative(-1), QKeySequence("Ctrl+PgUp")))
+        view_menu.addAction(self._action("下一步", lambda: self.go_relative(1), QKeySequence("Ctrl+PgDown")))
+        view_menu.addAction(self._action("审核", lambda: self.go_to("review")))
+        help_menu = bar.addMenu("帮助(&H)")
+        help_menu.addAction(self._action("使用说明", self.show_help, QKeySequence.StandardKey.HelpContents))
+        toolbar = self.addToolBar("常用")
+        toolbar.setObjectName("main-toolbar")
+        toolbar.addActions([self.new_action, self.open_action, self.save_action, self.undo_action, self.redo_action,
+                            self.print_action])
+        self._refresh_recent()
+
+    def show_help(self) -> None:
+        dialogs.show_info(self, "使用说明", HELP_TEXT)
+
+    def _fill_all_zero(self) -> None:
+        n = self.controller.fill_empty_with_zero(None)
+        self.statusBar().showMessage(f"已把 {n} 个空白单元格填为 0。", 5000)
+
+    # -- files ---------------------------------------------------------------------------------------
+    def _commit_editors(self) -> None:
+        for page in self.pages.values():
+            commits = [page] + ([page.preamble] if isinstance(page, MetaPage) else [])
+            for p in commits:
+                if isinstance(p, NarrativePage) and p._commit_timer.isActive():
+                    p.commit()
+
+    def maybe_save(self) -> bool:
+        """Ask about unsaved changes; False when the user cancels."""
+        self._commit_editors()
+        if not self.controller.dirty:
+            return True
+        name = self.controller.path.name if self.controller.path else "未命名报告"
+        answer = dialogs.ask_save_changes(self, name)
+        if answer == "cancel":
+            return False
+        if answer == "save":
+            return self.save()
+        return True
+
+    def save(self) -> bool:
+        self._commit_editors()
+        if self.controller.path is None or getattr(self, "_is_sample", False):
+            return self.save_as()
+        try:
+            self.controller.save()
+        except OSError as exc:
+            dialogs.show_error(self, "保存失败", f"无法保存到“{self.controller.path}”：{exc.strerror or exc}。原文件未被改动。")
+            return False
+        self._remember(self.controller.path)
+        self.statusBar().showMessage(f"已保存到 {self.controller.path}", 5000)
+        return True
+
+    def save_as(self) -> bool:
+        self._commit_editors()
+        suggested = str(self.controller.path) if self.controller.path and not getattr(self, "_is_sample", False) \
+            else str(Path.home() / f"{self.controller.state.title()}.json")
+        path = dialogs.ask_save_path(self, suggested)
+        if not path:
+            return False
+        try:
+            self.controller.save(path)
+        except OSError as exc:
+            dialogs.show_error(self, "保存失败", f"无法保存到“{path}”：{exc.strerror or exc}。")
+            return False
+        self._is_sample = False
+        self._remember(Path(path))
+        self.statusBar().showMessage(f"已保存到 {path}", 5000)
+        return True
+
+    def open_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        path = dialogs.ask_open_path(self, str(self.controller.path.parent) if self.controller.path else "")
+        if path:
+            self.open_path(path, ask=False)
+
+    def open_path(self, path: str, *, as_sample: bool = False, ask: bool = True) -> bool:
+        if ask and not self.maybe_save():
+            return False
+        try:
+            state = ReportState(load_draft(path))
+        except DraftError as exc:
+            dialogs.show_error(self, "无法打开", str(exc))
+            return False
+        self.controller.replace_state(state, None if as_sample else path)
+        self._is_sample = as_sample
+        if not as_sample:
+            self._remember(Path(path))
+        return True
+
+    def new_report(self) -> None:
+        if not self.maybe_save():
+            return
+        dialog = NewReportDialog(self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.controller.replace_state(ReportState(dialog.draft()), None)
+            self._is_sample = False
+
+    def print_report(self) -> None:
+        self.go_to("export")
+        self.pages["export"].print_dialog()
+
+    def _remember(self, path: Path) -> None:
+        settings = QSettings()
+        recent = [p for p in (settings.value("recent", []) or []) if p != str(path)]
+        if isinstance(recent, str):
+            recent = [recent]
+        settings.setValue("recent", [str(path)] + recent[: MAX_RECENT - 1])
+        self._refresh_recent()
+
+    def _refresh_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = QSettings().value("recent", []) or []
+        if isinstance(recent, str):
+            recent = [recent]
+        for p in recent:
+            self.recent_menu.addAction(p, lambda p=p: self.open_path(p))
+        self.recent_menu.setEnabled(bool(recent))
+
+    # -- window --------------------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = QSettings().value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1360, 860)
+
+    def closeEvent(self, event):  # noqa: N802
+        if not self.maybe_save():
+            event.ignore()
+            return
+        QSettings().setValue("window/geometry", self.saveGeometry())
+        self.autosaver.stop()
+        discard_recovery()
+        event.accept()

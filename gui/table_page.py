@@ -1,0 +1,271 @@
+"""A page for one of the number tables (二、三、四): the official grid, live totals, issues under it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QRegularExpression, Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence, QRegularExpressionValidator
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QMenu, QPushButton, QStyledItemDelegate, QTableView, QVBoxLayout,
+                               QWidget)
+
+from gui.controller import ReportController
+from gui.table_model import KindRole, ReportTableModel
+from model.state import EditError
+
+# What each kind of cell lets the user type at all; the model still parses and may refuse with a reason.
+_PATTERNS = {
+    "count": r"[0-9０-９]{0,10}",
+    "signed_count": r"[-+－]?[0-9０-９]{0,10}",
+    "amount": r"[0-9０-９]{0,12}([.．][0-9０-９]{0,6})?",
+}
+
+
+class CellDelegate(QStyledItemDelegate):
+    """A line editor that accepts only what fits the cell's kind; Enter commits and moves down."""
+
+    def __init__(self, view: "ReportTableView"):
+        super().__init__(view)
+        self.view = view
+
+    def createEditor(self, parent, option, index):  # noqa: N802
+        editor = QLineEdit(parent)
+        kind = index.data(KindRole) or "count"
+        editor.setValidator(QRegularExpressionValidator(QRegularExpression(_PATTERNS[kind]), editor))
+        editor.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        editor.installEventFilter(self)
+        return editor
+
+    def setEditorData(self, editor, index):  # noqa: N802
+        editor.setText(index.data(Qt.ItemDataRole.EditRole) or "")
+        editor.selectAll()
+
+    def setModelData(self, editor, model, index):  # noqa: N802
+        model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+
+    def eventFilter(self, editor, event):  # noqa: N802
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
+            self.view.move_to_next_input(down=True)
+            return True
+        return super().eventFilter(editor, event)
+
+
+class ReportTableView(QTableView):
+    def __init__(self, model: ReportTableModel, parent=None):
+        super().__init__(parent)
+        self.setModel(model)
+        self.table_model = model
+        self.setItemDelegate(CellDelegate(self))
+        self.horizontalHeader().hide()
+        self.verticalHeader().hide()
+        self.setWordWrap(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.AnyKeyPressed
+                             | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.apply_layout()
+        model.modelReset.connect(self.apply_layout)
+
+    def apply_layout(self) -> None:
+        self.clearSpans()
+        for r, c, rs, cs in self.table_model.spans():
+            self.setSpan(r, c, rs, cs)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # fixed row heights: sizing rows to contents would give a tall spanning label's height to its first row
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setDefaultSectionSize(24)
+        for r, row in enumerate(self.table_model.layout.rows):
+            longest = max((len(c.text) for c in row if c is not None and c.rowspan == 1 and not c.path), default=0)
+            limit = 9 if self.table_model.layout.section == "s4" else 36
+            self.setRowHeight(r, 42 if longest > limit else 24)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Share the visible width among the columns in the layout's proportions."""
+        layout = self.table_model.layout
+        total = sum(layout.widths)
+        avail = max(600, self.viewport().width() - 2)
+        for c, w in enumerate(layout.widths):
+            self.setColumnWidth(c, max(40, int(avail * w / total)))
+
+    def resizeEvent(self, event):  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    def move_to_next_input(self, down: bool) -> None:
+        """Enter moves down, Tab across, skipping labels and computed totals."""
+        model = self.table_model
+        cur = self.currentIndex()
+        if not cur.isValid():
+            return
+        r, c = cur.row(), cur.column()
+        rows, cols = model.rowCount(), model.columnCount()
+        for _ in range(rows * cols):
+            if down:
+                r += 1
+                if r >= rows:
+                    r, c = 0, (c + 1) % cols
+            else:
+                c += 1
+                if c >= cols:
+                    c, r = 0, (r + 1) % rows
+            idx = model.index(r, c)
+            if model.is_input(idx):
+                self.setCurrentIndex(idx)
+                return
+
+    def keyPressEvent(self, event):  # noqa: N802
+        if event.matches(QKeySequence.StandardKey.Paste):
+            self.parent_page.paste_clipboard()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() != QAbstractItemView.State.EditingState:
+            self.move_to_next_input(down=True)
+            return
+        if event.key() == Qt.Key.Key_Tab:
+            self.move_to_next_input(down=False)
+            return
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.state() != QAbstractItemView.State.EditingState:
+            self.parent_page.clear_selection()
+            return
+        super().keyPressEvent(event)
+
+
+class TablePage(QWidget):
+    def __init__(self, controller: ReportController, section_id: str, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        self.section_id = section_id
+        self.table_id = controller.state.spec.section_by_id[section_id].table
+        self.model = ReportTableModel(controller, self.table_id, self)
+        self.view = ReportTableView(self.model, self)
+        self.view.parent_page = self
+        self.view.customContextMenuRequested.connect(self._context_menu)
+
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        self.legend = QLabel("白色：已填写　<span style='background:#fff8d6'>&nbsp;黄色：未填写&nbsp;</span>　"
+                             "<span style='background:#e8f0fb'>&nbsp;蓝色：自动合计&nbsp;</span>　"
+                             "<span style='background:#f8c9c4'>&nbsp;红色：有错误&nbsp;</span>　"
+                             "可从 Excel/WPS 复制一块数字后按 Ctrl+V 粘贴")
+        self.fill_zero = QPushButton("空白填 0")
+        self.fill_zero.setToolTip("把本表所有未填写的单元格填为 0（可撤销）")
+        self.fill_zero.clicked.connect(self._fill_zero)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #a0302a;")
+        self.issue_list = QListWidget()
+        self.issue_list.setMaximumHeight(130)
+        self.issue_list.itemActivated.connect(self._issue_activated)
+        self.issue_list.itemClicked.connect(self._issue_activated)
+        self.model.inputRefused.connect(self.show_message)
+
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.fill_zero)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.legend)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(QLabel("本表的问题："))
+        layout.addWidget(self.issue_list)
+        controller.changed.connect(self._on_changed)
+        controller.documentChanged.connect(self.refresh)
+        self.refresh()
+
+    # -- refresh -------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        spec = self.controller.state.spec
+        if self.section_id in spec.section_by_id:
+            self.title.setText(spec.section_by_id[self.section_id].heading)
+        self._refresh_issues()
+
+    def _on_changed(self, changes) -> None:
+        if changes.issues or changes.format:
+            self._refresh_issues()
+
+    def _refresh_issues(self) -> None:
+        self.issue_list.clear()
+        for issue in self.controller.state.issues:
+            if issue.section != self.section_id:
+                continue
+            word = "错误" if issue.severity == "error" else "警告"
+            item = QListWidgetItem(f"【{word} {issue.rule}】{issue.message}")
+            item.setData(Qt.ItemDataRole.UserRole, issue.cells[0] if issue.cells else None)
+            item.setToolTip(issue.message)
+            self.issue_list.addItem(item)
+        if self.issue_list.count() == 0:
+            self.issue_list.addItem("本表没有发现问题。")
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+
+    def _issue_activated(self, item: QListWidgetItem) -> None:
+        path = item.data(Qt.ItemDataRole.UserRole)
+        if path:
+            self.focus_target(path)
+
+    def focus_target(self, target: str | None) -> None:
+        if not target:
+            return
+        idx = self.model.index_for_path(target)
+        if idx.isValid():
+            self.view.setCurrentIndex(idx)
+            self.view.scrollTo(idx)
+            self.view.setFocus()
+
+    # -- actions -------------------------------------------------------------------------------------
+    def _fill_zero(self) -> None:
+        n = self.controller.fill_empty_with_zero(self.table_id)
+        self.show_message(f"已把 {n} 个空白单元格填为 0。" if n else "本表没有空白单元格。")
+
+    def clear_selection(self) -> None:
+        paths = [self.model.path_at(i) for i in self.view.selectedIndexes() if self.model.is_input(i)]
+        if paths:
+            self.controller.set_cells({p: None for p in paths}, "清除单元格")
+
+    def paste_clipboard(self) -> None:
+        self.paste_text(QGuiApplication.clipboard().text())
+
+    def paste_text(self, text: str) -> None:
+        """Paste a tab-separated block (from Excel or WPS) starting at the current cell, as one undo step.
+        Cells that do not take the value are refused one by one and listed; the others are filled."""
+        start = self.view.currentIndex()
+        if not start.isValid() or not text.strip():
+            return
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n").split("\n")
+        values: dict = {}
+        refused: list[str] = []
+        state = self.controller.state
+        for i, line in enumerate(lines):
+            for j, raw in enumerate(line.split("\t")):
+                idx = self.model.index(start.row() + i, start.column() + j)
+                path = self.model.path_at(idx) if idx.isValid() else None
+                if path is None or state.is_computed(path):
+                    if raw.strip():
+                        refused.append(f"第 {i + 1} 行第 {j + 1} 个“{raw.strip()}”：目标不是可填写的单元格")
+                    continue
+                try:
+                    values[path] = state.parse(path, raw)
+                except EditError as exc:
+                    refused.append(f"第 {i + 1} 行第 {j + 1} 个：{exc}")
+        if values:
+            self.controller.set_cells(values, "粘贴")
+        msg = f"已粘贴 {len(values)} 个单元格。"
+        if refused:
+            msg += f" 以下 {len(refused)} 个未粘贴：" + "；".join(refused[:6]) + ("……" if len(refused) > 6 else "")
+        self.show_message(msg)
+
+    def _context_menu(self, pos) -> None:
+        idx = self.view.indexAt(pos)
+        path = self.model.path_at(idx)
+        menu = QMenu(self)
+        if path and path in self.controller.state.stated:
+            menu.addAction("采用计算值", lambda: self.controller.set_stated(path, None))
+        if self.view.selectedIndexes():
+            menu.addAction("清除所选单元格", self.clear_selection)
+        menu.addAction("粘贴 (Ctrl+V)", self.paste_clipboard)
+        menu.addAction("空白填 0", self._fill_zero)
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+
