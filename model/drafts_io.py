@@ -90,7 +90,8 @@ def parse_draft(raw: bytes, name: str = "草稿") -> Draft:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        hint = "文件可能不完整（被截断）" if exc.pos >= len(text.rstrip()) - 1 else "JSON 格式错误"
+        # a draft always ends with its closing brace; one that does not was cut off while being copied or saved
+        hint = "文件不完整（可能被截断）" if not text.rstrip().endswith("}") else "JSON 格式错误"
         raise DraftError(f"文件“{name}”第 {exc.lineno} 行第 {exc.colno} 列：{hint}，无法读取。") from None
     return draft_from_data(data, name)
 
