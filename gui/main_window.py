@@ -245,7 +245,6 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         name = self.controller.path.name if self.controller.path else "未命名报告"
         self.setWindowTitle(f"{name}{'*' if self.controller.dirty else ''} — {APP_NAME}")
-        self.setWindowModified(self.controller.dirty)
 
     def _action(self, text: str, slot, shortcut=None) -> QAction:
         action = QAction(text, self)
