@@ -10,8 +10,6 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrintPreviewDialog
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
-from export.pdf_writer import pdf_bytes
-from export.writers import KIND_NAMES, ExportRefused, write_report
 from gui import dialogs
 from gui.controller import ReportController
 from gui.printing import load_pdf, make_printer, paint_pages
@@ -94,6 +92,8 @@ class ExportPage(QWidget):
 
     def refresh_preview(self) -> None:
         """Render the PDF exactly as it would be exported and show its pages."""
+        from export.pdf_writer import pdf_bytes  # reportlab loads on first use, not at start-up
+
         self._pdf = pdf_bytes(self.controller.state)
         old, old_buffer = self.document, self._buffer
         self.document, self._buffer = load_pdf(self._pdf, self)
@@ -133,6 +133,8 @@ class ExportPage(QWidget):
         return folder or str(Path.home())
 
     def export(self, kinds: list[str], folder: str | None = None) -> list[Path]:
+        from export.writers import KIND_NAMES, ExportRefused, write_report
+
         folder = folder or dialogs.ask_folder(self, "选择导出文件夹", self._default_folder())
         if not folder:
             return []
