@@ -113,6 +113,7 @@ def _side(terms, values) -> str:
 
 
 def run_checks(state: "ReportState") -> list[Issue]:
+    import model.narrative.rule  # noqa: F401  registers F-7
     import model.rules_builtin  # noqa: F401  registers the builtins
 
     issues: list[Issue] = []

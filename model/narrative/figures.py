@@ -1,0 +1,165 @@
+"""Statements in the narrative about the figures the tables hold.
+
+Each pattern ties a phrase to a quantity of the tables (a cell or a sum of cells). Precision comes before
+recall: a number is compared only when the words right before it name a table figure unambiguously; numbers
+of anything else (信息 210 条, 关注人数 6.5 万, dates, phone numbers) are never looked at, and a phrase joined to
+another by “、”“和”“及” (行政复议、行政诉讼共 17 件) is left alone because its number counts both.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from model.narrative.numerals import NUMBER_PATTERN, parse_number
+
+S3_DETAIL_GROUPS = {
+    "withheld": "不予公开", "unable": "无法提供", "not_processed": "不予处理", "other": "其他处理",
+}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    key: str
+    label: str  # what the table calls it, for messages
+    cells: tuple[str, ...]  # summed; empty when the format has no such figure
+
+
+@dataclass(frozen=True)
+class Finding:
+    quantity: Quantity
+    number: Decimal
+    start: int  # span of the whole phrase in the block text
+    end: int
+    negation: bool = False  # "未收到申请": the quantity is claimed to be zero
+
+
+def quantities(spec) -> dict[str, Quantity]:
+    """The quantities a format's tables hold, by key."""
+    s3_rows = [r.id for r in spec.tables["s3"].blocks[0].rows]
+
+    def rows_with(prefix: str) -> tuple[str, ...]:
+        return tuple(f"s3.{r}.total" for r in s3_rows if r.startswith(prefix))
+
+    q = {
+        "received": Quantity("received", "表三 一、本年新收政府信息公开申请数量（总计）", ("s3.new.total",)),
+        "received_natural": Quantity("received_natural", "表三 一、本年新收（自然人）", ("s3.new.natural",)),
+        "received_legal": Quantity("received_legal", "表三 一、本年新收（法人或其他组织）",
+                                   tuple(f"s3.new.{c}" for c in ("commercial", "research", "public_welfare",
+                                                                 "legal_service", "other"))),
+        "carried_in": Quantity("carried_in", "表三 二、上年结转政府信息公开申请数量（总计）", ("s3.carried_in.total",)),
+        "handled": Quantity("handled", "表三 （七）总计", ("s3.total.total",)),
+        "disclosed": Quantity("disclosed", "表三 （一）予以公开（总计）", ("s3.disclosed.total",)),
+        "partial": Quantity("partial", "表三 （二）部分公开（总计）", ("s3.partial.total",)),
+        "withheld": Quantity("withheld", "表三 （三）不予公开（总计）", rows_with("withheld_")),
+        "unable": Quantity("unable", "表三 （四）无法提供（总计）", rows_with("unable_")),
+        "not_processed": Quantity("not_processed", "表三 （五）不予处理（总计）", rows_with("not_processed_")),
+        "other_handling": Quantity("other_handling", "表三 （六）其他处理（总计）", rows_with("other_")),
+        "carried_out": Quantity("carried_out", "表三 四、结转下年度继续办理（总计）", ("s3.carried_out.total",)),
+        "review": Quantity("review", "表四 行政复议（总计）", ("s4.review.total",)),
+        "litigation": Quantity("litigation", "表四 行政诉讼（两栏总计之和）",
+                               ("s4.litigation_direct.total", "s4.litigation_after_review.total")),
+        "licensing": Quantity("licensing", "表二 行政许可（处理决定数量）", ("s2.licensing.decisions",)),
+        "penalty": Quantity("penalty", "表二 行政处罚（处理决定数量）", ("s2.penalty.p_decisions",)),
+        "enforcement": Quantity("enforcement", "表二 行政强制（处理决定数量）", ("s2.enforcement.p_decisions",)),
+    }
+    if "s2.normative_docs.in_force" in spec.cells:  # 2021 format
+        q["docs_issued"] = Quantity("docs_issued", "表二 行政规范性文件（本年制发件数）", ("s2.normative_docs.issued",))
+        q["docs_abolished"] = Quantity("docs_abolished", "表二 行政规范性文件（本年废止件数）",
+                                       ("s2.normative_docs.abolished",))
+        q["docs_in_force"] = Quantity("docs_in_force", "表二 行政规范性文件（现行有效件数）",
+                                      ("s2.normative_docs.in_force",))
+        q["fees"] = Quantity("fees", "表二 行政事业性收费（本年收费金额，万元）", ("s2.fees.fee_amount",))
+    return {k: v for k, v in q.items() if all(c in spec.cells for c in v.cells)}
+
+
+# The words that may stand between a figure's name and its number: 申请/案件/共/为/了/达/决定…
+_FILL = r"(?:[共计为了达到约各类合]|申请|案件|处理决定|决定|的){0,4}\s*"
+_N = rf"(?P<n>{NUMBER_PATTERN})\s*"
+_JOINED = re.compile(r"[、和及与]\s*$")
+
+_PATTERNS: list[tuple[str, re.Pattern]] = [(k, re.compile(p)) for k, p in [
+    ("received", rf"(?:新收|收到|受理)(?:各类|到)?(?:政府信息公开|依申请公开)?申请(?:共|总数为?|合计)?\s*{_N}件"),
+    ("received_natural", rf"自然人(?:提出)?{_FILL}{_N}件"),
+    ("received_legal", rf"法人或其他组织(?:提出)?{_FILL}{_N}件"),
+    ("carried_in", rf"上年(?:度)?结转(?:的?政府信息公开申请)?{_FILL}{_N}件"),
+    ("handled", rf"(?:办结|答复)(?:政府信息公开申请)?{_FILL}{_N}件"),
+    ("disclosed", rf"予以公开{_FILL}{_N}件"),
+    ("partial", rf"部分公开{_FILL}{_N}件"),
+    ("withheld", rf"不予公开{_FILL}{_N}件"),
+    ("unable", rf"无法提供{_FILL}{_N}件"),
+    ("not_processed", rf"不予处理{_FILL}{_N}件"),
+    ("other_handling", rf"其他处理{_FILL}{_N}件"),
+    ("carried_out", rf"结转(?:至)?下(?:一)?年度?(?:继续办理)?{_FILL}{_N}件"),
+    ("review", rf"行政复议{_FILL}{_N}件"),
+    ("litigation", rf"行政诉讼{_FILL}{_N}件"),
+    ("licensing", rf"行政许可{_FILL}{_N}件"),
+    ("penalty", rf"行政处罚{_FILL}{_N}件"),
+    ("enforcement", rf"行政强制{_FILL}{_N}件"),
+    ("docs_issued", rf"制发(?:了)?(?:行政)?规范性文件{_FILL}{_N}件"),
+    ("docs_in_force", rf"现行有效(?:的)?(?:行政)?规范性文件{_FILL}{_N}件"),
+    ("fees", rf"行政事业性收费{_FILL}(?:金额)?(?:为|共|达)?\s*{_N}万元"),
+]]
+# 废止 counts only inside a sentence about 规范性文件
+_ABOLISHED = re.compile(rf"废止{_FILL}{_N}件")
+_NEGATIONS: list[tuple[str, re.Pattern]] = [
+    ("received", re.compile(r"(?:未|没有)(?:收到|受理)(?:过)?(?:任何)?(?:政府信息公开|依申请公开的?)?申请")),
+    ("review", re.compile(r"未(?:发生|收到)(?:政府信息公开)?(?:相关)?行政复议(?![、和及与])")),
+]
+_SENTENCE = re.compile(r"[^。；！？!?;\n]+[。；！？!?;]?")
+
+
+def find_figures(text: str, qty: dict[str, Quantity]) -> list[Finding]:
+    found: list[Finding] = []
+    taken: list[tuple[int, int]] = []
+    for key, pattern in _PATTERNS:
+        if key not in qty:
+            continue
+        for m in pattern.finditer(text):
+            if _joined_without_own_number(text, m.start()):
+                continue
+            if _is_change(text, m.end()):
+                continue
+            number = parse_number(m.group("n"))
+            if number is None or any(s <= m.start("n") < e for s, e in taken):
+                continue
+            taken.append((m.start("n"), m.end("n")))
+            found.append(Finding(qty[key], number, m.start(), m.end()))
+    if "docs_abolished" in qty:
+        for sentence in _SENTENCE.finditer(text):
+            if "规范性文件" not in sentence.group(0):
+                continue
+            for m in _ABOLISHED.finditer(sentence.group(0)):
+                number = parse_number(m.group("n"))
+                start = sentence.start() + m.start()
+                if number is not None and not any(s <= start < e for s, e in taken):
+                    found.append(Finding(qty["docs_abolished"], number, start, sentence.start() + m.end()))
+    for key, pattern in _NEGATIONS:
+        if key in qty:
+            for m in pattern.finditer(text):
+                found.append(Finding(qty[key], Decimal(0), m.start(), m.end(), negation=True))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _joined_without_own_number(text: str, start: int) -> bool:
+    """'行政复议、行政诉讼共17件': the number after 诉讼 counts both, so it is not 诉讼's own figure."""
+    if not _JOINED.search(text[max(0, start - 2): start]):
+        return False
+    left = text[:start].rstrip()[:-1]
+    fragment = re.split(r"[，。；：,;:\n]", left)[-1].split("、")[-1]
+    return not re.search(NUMBER_PATTERN, fragment)
+
+
+def _is_change(text: str, end: int) -> bool:
+    """'同比增长 5 件' / '较上年增加 5 件' is a change, not the figure itself."""
+    before = text[max(0, end - 14): end]
+    return bool(re.search(r"(?:同比|较上年|比上年|环比)(?:增加|增长|减少|下降|上升)?[^，。；]*$", before))
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(p, 0, start) for p in "。；！？\n") + 1
+    rights = [i for i in (text.find(p, end) for p in "。；！？\n") if i != -1]
+    right = min(rights) + 1 if rights else len(text)
+    sentence = text[left:right].strip()
+    return sentence if len(sentence) <= 60 else sentence[:28] + "……" + sentence[-28:]

@@ -1,0 +1,70 @@
+"""F-7: numbers quoted in the narrative agree with the tables."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from model.checks import Issue, builtin, make_issue
+from model.narrative.figures import Finding, find_figures, quantities, sentence_around
+from model.spec import Check
+from model.values import format_value
+
+if TYPE_CHECKING:
+    from model.state import ReportState
+
+
+def table_value(state: "ReportState", finding: Finding) -> Decimal | None:
+    total = Decimal(0)
+    for path in finding.quantity.cells:
+        v = state.value(path)
+        if v is None:
+            return None  # an unfilled cell: wait until it is filled
+        total += v
+    return total
+
+
+@lru_cache(maxsize=4096)
+def _findings_of(text: str, format_id: str) -> tuple[Finding, ...]:
+    # The text analysis depends on the words only, so a cell edit re-reads no text: only values are compared.
+    from model.spec import get_format
+
+    return tuple(find_figures(text, quantities(get_format(format_id))))
+
+
+def narrative_findings(state: "ReportState"):
+    """(section, block index, block text, finding) for every recognised statement in every text section."""
+    sections = ["preamble"] + [s.id for s in state.spec.narrative_sections()]
+    for sid in sections:
+        for bi, block in enumerate(_text_blocks(state.blocks(sid))):
+            for finding in _findings_of(block, state.spec.id):
+                yield sid, bi, block, finding
+
+
+def _text_blocks(blocks) -> list[str]:
+    # indices count the blocks the editor shows, figures included, so anchors land on the right line
+    return [b.caption if b.type == "figure" else b.text for b in blocks]
+
+
+@builtin("narrative_matches_tables")
+def narrative_matches_tables(state: "ReportState", check: Check) -> list[Issue]:
+    issues: list[Issue] = []
+    for sid, bi, text, finding in narrative_findings(state):
+        value = table_value(state, finding)
+        if value is None:
+            continue
+        if finding.negation:
+            if value == 0:
+                continue
+            figure = "没有（0 件）"
+        elif finding.number == value:
+            continue
+        else:
+            figure = format_value(finding.number) + ("万元" if finding.quantity.key == "fees" else "")
+        msg = check.message.format(sentence=sentence_around(text, finding.start, finding.end), figure=figure,
+                                   cell=finding.quantity.label, value=format_value(value))
+        issues.append(make_issue(check, msg, section=sid, cells=finding.quantity.cells,
+                                 item=f"{sid}:{finding.quantity.key}:{format_value(finding.number)}",
+                                 anchor=f"{sid}:{bi}:{finding.start}:{finding.end}", state=state))
+    return issues

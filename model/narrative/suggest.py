@@ -1,0 +1,140 @@
+"""Standard sentences drafted from the tables, offered to the user to insert and edit.
+
+Nothing here changes the user's text: the wizard shows the suggestions and inserts one only when asked.
+Every sentence uses the phrasing that model.narrative.figures recognises, so an inserted suggestion is
+checked against the tables like text the user wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from model.values import format_value
+
+if TYPE_CHECKING:
+    from model.state import ReportState
+
+LEGAL = ("commercial", "research", "public_welfare", "legal_service", "other")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    title: str
+    text: str
+    target_section: str
+    heading: str | None = None  # the sub-head the sentence belongs under, e.g. （二）依申请公开
+    note: str = ""
+
+
+def _v(state: "ReportState", *paths: str) -> int | Decimal | None:
+    total = 0
+    for p in paths:
+        v = state.value(p) if p in state.spec.cells else None
+        if v is None:
+            return None
+        total += v
+    return total
+
+
+def _rows(state, prefix: str) -> list[str]:
+    return [f"s3.{r.id}.total" for r in state.spec.tables["s3"].blocks[0].rows if r.id.startswith(prefix)]
+
+
+def applications_sentence(state: "ReportState") -> str | None:
+    year = state.meta.year
+    new = _v(state, "s3.new.total")
+    carried = _v(state, "s3.carried_in.total")
+    if new is None or carried is None:
+        return None
+    if new == 0 and carried == 0:
+        return f"{year}年，本机关未收到政府信息公开申请，无上年结转的政府信息公开申请。"
+    natural = _v(state, "s3.new.natural")
+    legal = _v(state, *(f"s3.new.{c}" for c in LEGAL))
+    parts = [f"{year}年，本机关共收到政府信息公开申请{new}件"]
+    if new:
+        who = [f"自然人申请{natural}件" if natural else "", f"法人或其他组织申请{legal}件" if legal else ""]
+        who = [w for w in who if w]
+        if who:
+            parts[0] += "，其中" + "，".join(who)
+    parts[0] += f"；上年结转{carried}件。" if carried else "；无上年结转申请。"
+    handled = _v(state, "s3.total.total")
+    if handled is None:
+        return parts[0]
+    outcomes = [("予以公开", _v(state, "s3.disclosed.total")), ("部分公开", _v(state, "s3.partial.total")),
+                ("不予公开", _v(state, *_rows(state, "withheld_"))), ("无法提供", _v(state, *_rows(state, "unable_"))),
+                ("不予处理", _v(state, *_rows(state, "not_processed_"))), ("其他处理", _v(state, *_rows(state, "other_")))]
+    listed = [f"{name}{n}件" for name, n in outcomes if n]
+    sentence = f"全年办结{handled}件" + ("，其中" + "，".join(listed) if listed else "")
+    out = _v(state, "s3.carried_out.total")
+    sentence += f"；结转下年度继续办理{out}件。" if out else "；无结转下年度继续办理的申请。"
+    return parts[0] + sentence
+
+
+def proactive_sentence(state: "ReportState") -> str | None:
+    parts = []
+    issued = _v(state, "s2.normative_docs.issued")
+    if issued is not None and "s2.normative_docs.in_force" in state.spec.cells:
+        abolished = _v(state, "s2.normative_docs.abolished")
+        in_force = _v(state, "s2.normative_docs.in_force")
+        if issued or abolished or in_force:
+            parts.append(f"制发行政规范性文件{issued}件，废止{abolished}件，现行有效行政规范性文件{in_force}件")
+    decisions = [("行政许可处理决定", _v(state, "s2.licensing.decisions")),
+                 ("行政处罚处理决定", _v(state, "s2.penalty.p_decisions")),
+                 ("行政强制处理决定", _v(state, "s2.enforcement.p_decisions"))]
+    listed = [f"{name}{n}件" for name, n in decisions if n]
+    if listed:
+        parts.append("公开" + "、".join(listed))
+    fee = _v(state, "s2.fees.fee_amount") if "s2.fees.fee_amount" in state.spec.cells else None
+    if fee:
+        parts.append(f"行政事业性收费{format_value(fee)}万元")
+    if not parts:
+        return None
+    return f"{state.meta.year}年，" + "；".join(parts) + "。"
+
+
+def appeals_sentence(state: "ReportState") -> str | None:
+    review = _v(state, "s4.review.total")
+    lit = _v(state, "s4.litigation_direct.total", "s4.litigation_after_review.total")
+    if review is None or lit is None:
+        return None
+    if review == 0 and lit == 0:
+        return "本年度未发生因政府信息公开引起的行政复议、行政诉讼案件。"
+    parts = []
+    if review:
+        parts.append(f"行政复议{review}件")
+    if lit:
+        parts.append(f"行政诉讼{lit}件")
+    sentence = "本年度因政府信息公开引起" + "、".join(parts)
+    corrected = _v(state, "s4.review.corrected", "s4.litigation_direct.corrected", "s4.litigation_after_review.corrected")
+    pending = _v(state, "s4.review.pending", "s4.litigation_direct.pending", "s4.litigation_after_review.pending")
+    tail = []
+    if corrected:
+        tail.append(f"结果被纠正的{corrected}起")
+    if pending:
+        tail.append(f"尚未审结的{pending}起")
+    return sentence + ("，其中" + "，".join(tail) if tail else "") + "。"
+
+
+FEE_SENTENCE = "本年度未收取信息处理费。"
+
+
+def suggestions(state: "ReportState", section_id: str) -> list[Suggestion]:
+    out: list[Suggestion] = []
+    if section_id == "s1":
+        if (text := proactive_sentence(state)):
+            out.append(Suggestion("主动公开情况（据表二）", text, "s1", "（一）主动公开"))
+        if (text := applications_sentence(state)):
+            out.append(Suggestion("依申请公开情况（据表三）", text, "s1", "（二）依申请公开"))
+        if (text := appeals_sentence(state)):
+            out.append(Suggestion("行政复议、行政诉讼情况（据表四）", text, "s1", "（五）监督保障"))
+    elif section_id == "s5":
+        out.append(Suggestion("上年度问题整改情况（提纲）",
+                              "上年度问题整改情况：针对上年度报告提出的……问题，本年度采取了……措施，已整改到位。", "s5"))
+    elif section_id == "s6":
+        out.append(Suggestion("信息处理费收取情况", FEE_SENTENCE, "s6",
+                              note="表格中没有信息处理费的数字：如本年度收取了信息处理费，请改写为实际的件数和金额。"))
+        if (text := appeals_sentence(state)) and state.spec.id == "2019":
+            out.append(Suggestion("行政复议、行政诉讼情况（据表四）", text, "s6"))
+    return out
