@@ -147,7 +147,32 @@ def _results_sheet(wb: Workbook, state: ReportState) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-EXTRA_SHEETS: list = []  # functions (workbook, state) that add further sheets, e.g. the year-over-year comparison
+def _comparison_sheet(wb: Workbook, state: ReportState) -> None:
+    """与上年对比: the main figures this year and last year, when last year's report is attached."""
+    from model.compare import year_over_year
+
+    rows = year_over_year(state)
+    if not rows:
+        return
+    ws = wb.create_sheet("与上年对比")
+    for c, h in enumerate(["项目", f"{state.meta.year}年", f"{state.previous.meta.year}年", "增减", "增减幅度"], 1):
+        cell = _text(ws, 1, c, h)
+        cell.font = _BOLD
+        cell.fill = _GREY
+        cell.border = _BORDER
+    for r, row in enumerate(rows, 2):
+        _text(ws, r, 1, row.label).border = _BORDER
+        for c, v in enumerate((row.this_year, row.last_year, row.change), 2):
+            cell = ws.cell(row=r, column=c)
+            cell.value = _number(v) if v is not None else None
+            cell.border = _BORDER
+        _text(ws, r, 5, row.percent).border = _BORDER
+    ws.column_dimensions["A"].width = 28
+    for col in "BCDE":
+        ws.column_dimensions[col].width = 14
+
+
+EXTRA_SHEETS: list = [_comparison_sheet]  # functions (workbook, state) that add further sheets
 
 
 def render_xlsx(state: ReportState, doc: d.Document) -> bytes:

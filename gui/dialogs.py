@@ -77,3 +77,32 @@ def ask_export_draft(parent: QWidget | None, count: int) -> bool:
         parent, "报告还有错误",
         f"报告还有 {count} 个错误，不能导出正式文件。\n\n是否导出标注“草稿（未通过校验）”的文件供内部核对？",
     ) == QMessageBox.StandardButton.Yes
+
+
+SOURCE_FILTER = "年报（*.json *.pdf *.docx *.txt *.xlsx）"
+
+
+def ask_source_path(parent: QWidget | None, title: str) -> str | None:
+    path, _ = QFileDialog.getOpenFileName(parent, title, "", SOURCE_FILTER)
+    return path or None
+
+
+def ask_year(parent: QWidget | None, suggested: int) -> int | None:
+    year, ok = QInputDialog.getInt(parent, "报告年度", "新报告的年度：", suggested, 2019, 2100)
+    return year if ok else None
+
+
+def ask_agency(parent: QWidget | None, suggested: str = "") -> str | None:
+    text, ok = QInputDialog.getText(parent, "汇总报告", "汇总报告的机关名称：", text=suggested)
+    return text if ok else None
+
+
+def show_report(parent: QWidget | None, title: str, text: str) -> bool:
+    """A long report (what an import read) with 确定 / 取消; True when accepted."""
+    box = QMessageBox(parent)
+    box.setWindowTitle(title)
+    box.setText(text.split("\n", 1)[0])
+    box.setDetailedText(text)
+    box.setInformativeText("\n".join(text.split("\n")[1:8]))
+    box.setStandardButtons(QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
+    return box.exec() == QMessageBox.StandardButton.Ok

@@ -268,6 +268,10 @@ class MainWindow(QMainWindow):
                 samples.addAction(path.stem, lambda p=path: self.open_path(str(p), as_sample=True))
         self.recent_menu = file_menu.addMenu("最近打开的文件")
         file_menu.addSeparator()
+        file_menu.addAction(self._action("从上年报告开始…", self.start_from_last_year))
+        file_menu.addAction(self._action("导入已发布的报告或 Excel…", self.import_report))
+        file_menu.addAction(self._action("汇总多个单位…", self.roll_up))
+        file_menu.addSeparator()
         file_menu.addActions([self.save_action, self.save_as_action])
         file_menu.addSeparator()
         file_menu.addAction(self.print_action)
@@ -379,6 +383,32 @@ class MainWindow(QMainWindow):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.controller.replace_state(ReportState(dialog.draft()), None)
             self._is_sample = False
+
+    def _adopt(self, draft: Draft) -> None:
+        """Show a draft that came from elsewhere; it is unsaved until the user saves it."""
+        self.controller.replace_state(ReportState(draft), None)
+        self._is_sample = False
+        self.controller.mark_unsaved()
+
+    def start_from_last_year(self) -> None:
+        from gui.transfer_dialogs import open_carry_forward_dialog
+
+        if self.maybe_save() and (draft := open_carry_forward_dialog(self)) is not None:
+            self._adopt(draft)
+            self.go_to("review")
+
+    def import_report(self) -> None:
+        from gui.transfer_dialogs import open_import_dialog
+
+        if self.maybe_save() and (result := open_import_dialog(self)) is not None:
+            self._adopt(result[0])
+            self.go_to("review")
+
+    def roll_up(self) -> None:
+        from gui.transfer_dialogs import open_rollup_dialog
+
+        if self.maybe_save() and (result := open_rollup_dialog(self)) is not None:
+            self._adopt(result[0])
 
     def print_report(self) -> None:
         self.go_to("export")

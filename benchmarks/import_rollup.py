@@ -1,0 +1,57 @@
+"""Speed of import and roll-up: a 10-page report text, a PDF, and 1,000 drafts summed.
+
+    uv run python benchmarks/import_rollup.py
+"""
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from export.writers import write_report  # noqa: E402
+from model.drafts_io import load_draft, save_draft  # noqa: E402
+from model.importers import import_file  # noqa: E402
+from model.importers.text import import_text  # noqa: E402
+from model.rollup import aggregate  # noqa: E402
+from model.state import ReportState  # noqa: E402
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def timed(fn, runs=5):
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return statistics.median(out)
+
+
+def main() -> None:
+    base = (SEEDS / "panyu-2020.txt").read_text(encoding="utf-8")
+    i = base.find("（二）突出亮点")
+    filler = base[i: base.find("二、主动公开")]
+    text = base.replace(filler, filler * 4)  # about ten pages of text
+    pages = len(text.replace("\n", "")) / (22 * 28)
+    print(f"导入约 {pages:.0f} 页的报告文本：{timed(lambda: import_text(text)):.3f} s（目标 ≤ 0.2 s）")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        state = ReportState(load_draft(SEEDS / "sample-2024.json"))
+        pdf = write_report(state, "pdf", tmp / "s.pdf").path
+        print(f"导入 PDF（{pdf.stat().st_size // 1024} KB）：{timed(lambda: import_file(pdf)):.3f} s（目标 ≤ 1 s）")
+        for k in range(1000):
+            save_draft(state.to_draft(), tmp / f"u{k:04}.json")
+        t = time.perf_counter()
+        drafts = [(p.name, load_draft(p)) for p in sorted(tmp.glob("u*.json"))]
+        loaded = time.perf_counter() - t
+        t = time.perf_counter()
+        aggregate(drafts, agency="江南市")
+        summed = time.perf_counter() - t
+        print(f"汇总 1000 份草稿：读取 {loaded:.2f} s + 汇总 {summed:.2f} s = {loaded + summed:.2f} s（目标 ≤ 2 s）")
+
+
+if __name__ == "__main__":
+    main()

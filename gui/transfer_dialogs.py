@@ -1,0 +1,96 @@
+"""Starting from what exists: import a published report, carry last year's forward, roll up many units."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+
+from gui import dialogs
+from model.draft import Draft
+from model.drafts_io import DraftError, load_draft
+
+
+def _read_any(parent: QWidget | None, path: str) -> Draft | None:
+    """A draft from a .json draft or from a published report / filled workbook (with the import report)."""
+    if path.lower().endswith(".json"):
+        try:
+            return load_draft(path)
+        except DraftError as exc:
+            dialogs.show_error(parent, "无法打开", str(exc))
+            return None
+    from model.importers import ImportError_, import_file
+
+    try:
+        draft, report = import_file(path)
+    except ImportError_ as exc:
+        dialogs.show_error(parent, "无法导入", str(exc))
+        return None
+    if not dialogs.show_report(parent, "导入结果", "\n".join(report.lines())):
+        return None
+    return draft
+
+
+def open_import_dialog(parent: QWidget | None) -> tuple[Draft, str] | None:
+    path = dialogs.ask_source_path(parent, "导入已发布的报告或填好的 Excel")
+    if not path:
+        return None
+    draft = _read_any(parent, path)
+    return (draft, path) if draft is not None else None
+
+
+def open_carry_forward_dialog(parent: QWidget | None) -> Draft | None:
+    path = dialogs.ask_source_path(parent, "选择上年的报告（草稿、PDF、Word、文本或 Excel）")
+    if not path:
+        return None
+    last = _read_any(parent, path)
+    if last is None:
+        return None
+    year = dialogs.ask_year(parent, last.meta.year + 1)
+    if year is None:
+        return None
+    from model.carry_forward import carry_forward
+
+    return carry_forward(last, year)
+
+
+def open_rollup_dialog(parent: QWidget | None) -> tuple[Draft, list[str]] | None:
+    folder = dialogs.ask_folder(parent, "选择存放各单位草稿（.json）的文件夹")
+    if not folder:
+        return None
+    from model.rollup import RollupError, aggregate, collect
+
+    files = collect([folder])
+    drafts, unreadable = [], []
+    for p in files:
+        try:
+            drafts.append((p.name, load_draft(p)))
+        except DraftError as exc:
+            unreadable.append(str(exc))
+    if not drafts:
+        dialogs.show_error(parent, "无法汇总", f"文件夹“{folder}”中没有可以读取的草稿。")
+        return None
+    agency = dialogs.ask_agency(parent, "")
+    if agency is None:
+        return None
+    progress = QProgressDialog("正在汇总各单位的报告……", "取消", 0, len(drafts), parent)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(300)
+
+    def on_progress(done: int, total: int) -> None:
+        progress.setValue(done)
+        QApplication.processEvents()
+
+    try:
+        result = aggregate(drafts, agency=agency, on_progress=on_progress)
+    except RollupError as exc:
+        dialogs.show_error(parent, "无法汇总", str(exc))
+        return None
+    finally:
+        progress.close()
+    notes = [f"已汇总 {len(drafts)} 个单位的报告。文字部分留待编写。"]
+    if result.units_with_errors:
+        notes.append("以下单位的报告本身有错误，请核对：" + "、".join(result.units_with_errors))
+    notes += [f"跳过：{m}" for m in unreadable]
+    dialogs.show_info(parent, "汇总完成", "\n".join(notes))
+    return result.draft, notes
+

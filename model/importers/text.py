@@ -1,0 +1,300 @@
+"""Reading a published report from its text, as a PDF text extractor or a Word document leaves it.
+
+Labels broken across lines, blank lines between lines, headers repeated at page breaks, vertical labels one
+character a line and page-number lines are all expected. Table cells are found by their row labels in the
+official order, never by position, and the numbers after each label are read as that row's cells.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from model.draft import Draft, Figure, Heading, Meta, Paragraph
+from model.importers.report import ImportError_, ImportReport
+from model.spec import FormatSpec, format_for_year, get_format
+from model.state import ReportState
+from model.values import format_value, parse_value
+
+HEADINGS = [("s1", "一、总体情况"), ("s2", "二、主动公开政府信息情况"), ("s3", "三、收到和处理政府信息公开申请情况"),
+            ("s4", "四、政府信息公开行政复议、行政诉讼情况"), ("s5", "五、存在的主要问题及改进情况"),
+            ("s6", "六、其他需要报告的事项")]
+MARKERS_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "第二十条第（九）项", "政府集中采购", "上一年项目数量")
+MARKERS_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "行政规范性文件", "本年收费金额", "逾期不补正")
+EMPTY_MARKS = {"/", "／", "—", "－", "-", "不适用", "——"}
+
+_TITLE = re.compile(r"^(?P<agency>.+?)\s*(?P<year>\d{4})\s*年度?\s*政府信息公开(?:工作)?年度报告")
+_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+_PAGE_NUMBER = re.compile(r"^(?:[—\-－]\s*)?\d{1,3}(?:\s*[—\-－])?$")
+_DASHED_PAGE_NUMBER = re.compile(r"^[—\-－]\s*\d{1,3}\s*[—\-－]$")  # "— 3 —": never a table value
+_SUBHEAD = re.compile(r"^（[一二三四五六七八九十]+）")
+_STRUCTURE = re.compile(r"^(?:（[一二三四五六七八九十]+）|[一二三四五六七八九十]+是|（图|图\s*\d+[：:])")
+_FIGURE = re.compile(r"^（图\s*(?:\d+\s*[：:]\s*)?")
+_TOKEN = re.compile(r"(?<![\w.\-－])(-?\d+(?:\.\d+)?|/|／|——|—|－|-|不适用)(?![\w.])")
+_QUOTES = str.maketrans("", "", "“”\"'‘’「」")
+
+
+def read_text_file(path: Path) -> str:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportError_(f"无法识别“{path.name}”的文字编码，请另存为 UTF-8 文本后再导入。")
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def detect_format(text: str, year: int | None) -> tuple[str, str | None]:
+    """(format id, note): by the format's own markers; the year decides only when no marker is found."""
+    flat = squash(text)
+    old = sum(m in flat for m in MARKERS_2019)
+    new = sum(m in flat for m in MARKERS_2021)
+    if old > new:
+        return "2019", None
+    if new > old:
+        return "2021", None
+    if year is not None:
+        return format_for_year(year).id, "未在表格中找到格式标志，按报告年度选择格式版本。"
+    return "2021", "未在表格中找到格式标志，按 2021 年版读取。"
+
+
+def _width(line: str) -> float:
+    return sum(1.0 if ord(ch) > 0x2E80 else 0.5 for ch in line)
+
+
+def split_sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """(lines before 一, {section id: its lines}) by the six official headings, found in order."""
+    positions: dict[str, int] = {}
+    start = 0
+    for sid, heading in HEADINGS:
+        for i in range(start, len(lines)):
+            if squash(lines[i]).startswith(heading) and len(squash(lines[i])) <= len(heading) + 2:
+                positions[sid] = i
+                start = i + 1
+                break
+    if len(positions) < 3:
+        raise ImportError_("没有找到年报的各部分标题（一、总体情况 …… 六、其他需要报告的事项），这不像一份政府信息公开工作年度报告。")
+    order = [sid for sid, _ in HEADINGS if sid in positions]
+    sections: dict[str, list[str]] = {}
+    for k, sid in enumerate(order):
+        end = positions[order[k + 1]] if k + 1 < len(order) else len(lines)
+        sections[sid] = lines[positions[sid] + 1: end]
+    return lines[: positions[order[0]]], sections
+
+
+def narrative_blocks(lines: list[str], paragraph_per_line: bool = False) -> list:
+    """Repair line breaks: a paragraph ends at a short line closing a sentence, or where a new structure
+    starts (（一）, 一是, a picture caption); a short line （一）… without a full stop is a sub-head."""
+    lines = [ln.strip() for ln in lines if ln.strip() and not _PAGE_NUMBER.match(ln.strip())]
+    if not lines:
+        return []
+    widths = sorted(_width(ln) for ln in lines)
+    full = widths[int(len(widths) * 0.8)] if len(widths) > 4 else max(widths)
+    blocks: list = []
+    kind, parts = None, []
+
+    def flush():
+        nonlocal kind, parts
+        if parts:
+            text = "".join(parts).strip()
+            if kind == "figure":
+                blocks.append(Figure(caption=text))
+            elif text:
+                blocks.append(Paragraph(text=text))
+        kind, parts = None, []
+
+    for line in lines:
+        if _FIGURE.match(line):
+            flush()
+            caption = _FIGURE.sub("", line, count=1) if line.startswith("（图）") else line[1:]
+            if line.startswith("（图）"):
+                caption = line[3:]
+            kind, parts = "figure", [caption.strip()]
+            if not line.startswith("（图）") and caption.endswith("）"):
+                parts = [caption[:-1].strip()]
+                flush()
+            continue
+        if kind == "figure":
+            # a caption runs on to a short next line that opens nothing new and ends no sentence
+            if not _STRUCTURE.match(line) and "。" not in line and _width(line) < full - 1.5:
+                parts.append(line)
+                continue
+            flush()
+        if _SUBHEAD.match(line) and "。" not in line and _width(line) < full - 1 and not line.endswith("："):
+            flush()
+            blocks.append(Heading(text=line))
+            continue
+        if kind is None or _STRUCTURE.match(line) or paragraph_per_line:
+            flush()
+            kind = "paragraph"
+        parts.append(line)
+        if re.search(r"[。！？”）]$", line) and _width(line) < full - 1.5:
+            flush()
+    flush()
+    return blocks
+
+
+def table_text(lines: list[str]) -> str:
+    """One line of text for a table region; spaces between Chinese characters (line breaks inside a label)
+    are removed, spaces around numbers are kept."""
+    text = " ".join(ln.strip() for ln in lines if ln.strip())
+    text = re.sub(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])", "", text)
+    # ...but a "—" or "不适用" standing for an empty cell is a value, not part of a label: set it apart
+    return re.sub(r"\s*(——|—|－|不适用)\s*", r" \1 ", text)
+
+
+def _label_key(label: str, length: int = 9) -> str:
+    return label.translate(_QUOTES)[:length]
+
+
+def read_rows(text: str, spec: FormatSpec, table_id: str, report: ImportReport) -> dict[str, str]:
+    """Raw cell texts by path, for every row of a table found by its label in official order."""
+    flat = text.translate(_QUOTES)
+    values: dict[str, str] = {}
+    cursor = 0
+    table = spec.tables[table_id]
+    rows = [(block, row) for block in table.blocks for row in block.rows]
+    for i, (block, row) in enumerate(rows):
+        found = -1
+        for label in (row.label, *row.aliases):
+            key = _label_key(label)
+            found = flat.find(key, cursor)
+            if found != -1:
+                found += len(key)
+                break
+        cells = [f"{table_id}.{row.id}.{c.id}" for c in block.columns]
+        if found == -1:
+            report.missing += [spec.cells[p].label for p in cells]
+            continue
+        # numbers belong to this row only up to where the next row's label starts
+        limit = len(flat)
+        for _, nxt in rows[i + 1:]:
+            pos = flat.find(_label_key(nxt.label), found)
+            if pos != -1:
+                limit = pos
+                break
+        tokens = [m.group(1) for m in _TOKEN.finditer(flat, found, limit)]
+        for j, path in enumerate(cells):
+            if j < len(tokens):
+                values[path] = tokens[j]
+            else:
+                report.missing.append(spec.cells[path].label)
+        cursor = found
+    return values
+
+
+def read_one_row_table(text: str, spec: FormatSpec, table_id: str, report: ImportReport) -> dict[str, str]:
+    """Section 四: fifteen numbers in one row after its headers."""
+    paths = [f"{table_id}.{r.id}.{c.id}" for b in spec.tables[table_id].blocks for r in b.rows for c in b.columns]
+    flat = text.translate(_QUOTES)
+    tokens = [m.group(1) for m in _TOKEN.finditer(flat)]
+    if len(tokens) < len(paths):
+        report.missing += [spec.cells[p].label for p in paths[len(tokens):]]
+    elif len(tokens) > len(paths):
+        report.ambiguous.append(f"表四读到 {len(tokens)} 个数字，应为 {len(paths)} 个，取最后 {len(paths)} 个。")
+        tokens = tokens[-len(paths):]
+    return dict(zip(paths, tokens))
+
+
+def _meta(head: list[str], tail: list[str], name: str, report: ImportReport):
+    title_text = ""
+    preamble: list[str] = []
+    head = [ln for ln in head if ln.strip() and not _PAGE_NUMBER.match(ln.strip())]
+    for i, line in enumerate(head):
+        title_text += line.strip()
+        if "报告" in line:
+            preamble = head[i + 1:]
+            break
+    m = _TITLE.search(re.sub(r"\s+", " ", title_text).strip())
+    agency, year = (m.group("agency").strip(), int(m.group("year"))) if m else ("", None)
+    if not m:
+        report.ambiguous.append("没有读到标题中的机关名称和年度。")
+    date = None
+    closing_agency = ""
+    cleaned = [ln for ln in tail if ln.strip() and not _PAGE_NUMBER.match(ln.strip())]
+    if cleaned and _DATE.match(squash(cleaned[-1])):
+        y, mo, da = (int(x) for x in re.findall(r"\d+", cleaned[-1])[:3])
+        try:
+            date = dt.date(y, mo, da)
+        except ValueError:
+            report.ambiguous.append(f"落款日期“{cleaned[-1].strip()}”无效。")
+        cleaned = cleaned[:-1]
+        if cleaned and len(squash(cleaned[-1])) <= 40 and "。" not in cleaned[-1]:
+            closing_agency = squash(cleaned[-1])
+            cleaned = cleaned[:-1]
+    agency = squash(agency)
+    if closing_agency and agency and agency != closing_agency:
+        report.notes.append(f"标题中的机关名称“{agency}”与落款“{closing_agency}”不同，采用标题中的名称。")
+    agency = agency or closing_agency
+    return agency, year, date, preamble, cleaned
+
+
+def import_text(text: str, name: str = "文本", *, paragraph_per_line: bool = False) -> tuple[Draft, ImportReport]:
+    """A draft from report text. With paragraph_per_line (Word documents) every line is one paragraph;
+    otherwise line breaks are repaired."""
+    report = ImportReport(name)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
+    lines = [ln.replace("\u3000", " ").rstrip() for ln in lines if not _DASHED_PAGE_NUMBER.match(ln.strip())]
+    head, sections = split_sections(lines)
+    agency, year, date, preamble_lines, s6_lines = _meta(head, sections.get("s6", []), name, report)
+    if "s6" in sections:
+        sections["s6"] = s6_lines
+    fid, note = detect_format("\n".join(sections.get("s2", []) + sections.get("s3", [])), year)
+    if note:
+        report.notes.append(note)
+    spec = get_format(fid)
+    report.format_id = f"{spec.name}（{spec.data.notice}）"
+    raw: dict[str, str] = {}
+    if "s2" in sections:
+        raw.update(read_rows(table_text(sections["s2"]), spec, "s2", report))
+    if "s3" in sections:
+        raw.update(read_rows(table_text(sections["s3"]), spec, "s3", report))
+    if "s4" in sections:
+        raw.update(read_one_row_table(table_text(sections["s4"]), spec, "s4", report))
+    for sid in ("s2", "s3", "s4"):
+        if sid not in sections:
+            report.missing.append(f"{dict(HEADINGS)[sid]}（整张表）")
+    narrative = {sid: narrative_blocks(sections[sid], paragraph_per_line) for sid in ("s1", "s5", "s6")
+                 if sid in sections}
+    draft = Draft(format=fid, meta=Meta(agency=agency, year=year or spec.data.first_year, publication_date=date),
+                  preamble=narrative_blocks(preamble_lines, paragraph_per_line), narrative=narrative)
+    return finish(draft, raw, spec, report)
+
+
+def finish(draft: Draft, raw: dict[str, str], spec: FormatSpec, report: ImportReport) -> tuple[Draft, ImportReport]:
+    """Put the raw cell texts into the draft: inputs as inputs, printed totals kept where they differ."""
+    inputs: dict = {}
+    printed: dict = {}
+    for path, text in raw.items():
+        info = spec.cells[path]
+        if text.strip() in EMPTY_MARKS:
+            report.normalised.append(f"{info.label}（原文“{text.strip()}”）")
+            text = "0"
+        try:
+            value = parse_value(text, info.column.kind)
+        except ValueError as exc:
+            report.ambiguous.append(f"{info.label}：{exc}")
+            continue
+        if value is None:
+            continue
+        if path in spec.computed_paths:
+            printed[path] = value
+        else:
+            inputs[path] = value
+    state = ReportState(draft)
+    state.set_values(inputs)
+    report.cells_expected = len(spec.cells)
+    report.cells_read = len(inputs) + len(printed)
+    for path, value in printed.items():
+        if state.value(path) != value:
+            state.set_stated(path, value)
+            report.stated.append(f"{spec.cells[path].label}：原文 {format_value(value)}，按明细应为 "
+                                 f"{format_value(state.derived.get(path))}")
+    report.rules_broken = sorted({i.rule for i in state.errors()})
+    return state.to_draft(), report
