@@ -180,6 +180,7 @@ class NarrativePage(QWidget):
         self.suggest_button.setVisible(_suggestions_module() is not None and self.section_id != "preamble")
         self._load_blocks(state.blocks(self.section_id))
         self._refresh_issues()
+        self._update_buttons()
 
     def _load_blocks(self, blocks) -> None:
         self._loading = True
