@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
 from export import document as d
+from model.checks import SEVERITY_WORDS
 from model.state import ReportState
 
 SHEET_NAMES = {"s2": "二、主动公开", "s3": "三、依申请公开", "s4": "四、复议诉讼"}
@@ -105,19 +106,6 @@ def _table_sheet(wb: Workbook, state: ReportState, layout: d.TableLayout, headin
     ws.freeze_panes = None
 
 
-SEVERITY = {"error": "错误", "warning": "警告"}
-
-
-def _section_name(state: ReportState, section: str | None) -> str:
-    if section is None:
-        return "全文"
-    if section == "meta":
-        return "基本信息"
-    if section == "preamble":
-        return "开头部分"
-    return state.spec.section_by_id[section].heading if section in state.spec.section_by_id else section
-
-
 def _results_sheet(wb: Workbook, state: ReportState) -> None:
     ws = wb.create_sheet(RESULTS_SHEET)
     headers = ["规则", "级别", "部分", "问题", "涉及单元格", "说明"]
@@ -130,7 +118,7 @@ def _results_sheet(wb: Workbook, state: ReportState) -> None:
         labels = "；".join(state.spec.cells[p].label for p in issue.cells[:8] if p in state.spec.cells)
         if len(issue.cells) > 8:
             labels += f" 等 {len(issue.cells)} 个"
-        values = [issue.rule, SEVERITY[issue.severity], _section_name(state, issue.section), issue.message, labels,
+        values = [issue.rule, SEVERITY_WORDS[issue.severity], state.spec.place_name(issue.section), issue.message, labels,
                   issue.acknowledged or ""]
         for c, v in enumerate(values, 1):
             cell = _text(ws, r, c, v)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem
 
 from gui import dialogs
 from gui.controller import ReportController
+from model.checks import SEVERITY_WORDS
 from model.draft import Figure, Heading, Paragraph
 
 PARAGRAPH, HEADING, FIGURE = 0, 1, 2
@@ -282,7 +283,7 @@ class NarrativePage(QWidget):
         self.issue_list.clear()
         issues = self._section_issues()
         for issue in issues:
-            word = "错误" if issue.severity == "error" else "警告"
+            word = SEVERITY_WORDS[issue.severity]
             item = QListWidgetItem(f"【{word} {issue.rule}】{issue.message}")
             item.setData(Qt.ItemDataRole.UserRole, issue.anchor)
             self.issue_list.addItem(item)
@@ -393,15 +394,22 @@ class NarrativePage(QWidget):
             block = block.next()
         return index
 
-    def insert_picture(self) -> None:
+    def _pick_picture(self, title: str) -> tuple[str, str] | None:
+        """Ask for a picture file and encode it; a refused picture is explained, never raised."""
         path = dialogs.ask_image_path(self)
         if not path:
-            return
+            return None
         try:
-            data, mime = encode_image(path)
+            return encode_image(path)
         except ValueError as exc:
-            dialogs.show_error(self, "插入图片", str(exc))
+            dialogs.show_error(self, title, str(exc))
+            return None
+
+    def insert_picture(self) -> None:
+        picked = self._pick_picture("插入图片")
+        if picked is None:
             return
+        data, mime = picked
         self.commit()
         self._insert_blocks_after_cursor([Figure(caption="（请填写图片说明）", image=data, mime=mime)])
 
@@ -410,14 +418,10 @@ class NarrativePage(QWidget):
         blocks = self.blocks()
         if not (0 <= index < len(blocks)) or blocks[index].type != "figure":
             return
-        path = dialogs.ask_image_path(self)
-        if not path:
+        picked = self._pick_picture("更换图片")
+        if picked is None:
             return
-        try:
-            data, mime = encode_image(path)
-        except ValueError as exc:
-            dialogs.show_error(self, "更换图片", str(exc))
-            return
+        data, mime = picked
         blocks[index] = Figure(caption=blocks[index].caption, image=data, mime=mime)
         self.controller.set_blocks(self.section_id, blocks, description="更换图片", merge=False)
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTreeWidget, QTr
 
 from gui import dialogs
 from gui.controller import ReportController
+from model.checks import SEVERITY_WORDS
 
 IssueRole = Qt.ItemDataRole.UserRole + 10
 
@@ -72,16 +73,6 @@ class ReviewPage(QWidget):
         controller.documentChanged.connect(self.refresh)
         self.refresh()
 
-    def _section_name(self, section: str | None) -> str:
-        spec = self.controller.state.spec
-        if section in (None,):
-            return "全文"
-        if section == "meta":
-            return "基本信息"
-        if section == "preamble":
-            return "开头部分"
-        return spec.section_by_id[section].heading if section in spec.section_by_id else section
-
     def refresh(self) -> None:
         state = self.controller.state
         self.tree.clear()
@@ -97,14 +88,14 @@ class ReviewPage(QWidget):
         for issue in sorted(state.issues, key=lambda i: (0 if i.severity == "error" else 1,
                                                           order.index(i.section) if i.section in order else 99)):
             if issue.section not in groups:
-                head = QTreeWidgetItem([self._section_name(issue.section)])
+                head = QTreeWidgetItem([state.spec.place_name(issue.section)])
                 head.setFirstColumnSpanned(True)
                 font = head.font(0)
                 font.setBold(True)
                 head.setFont(0, font)
                 self.tree.addTopLevelItem(head)
                 groups[issue.section] = head
-            word = "错误" if issue.severity == "error" else "警告"
+            word = SEVERITY_WORDS[issue.severity]
             item = QTreeWidgetItem([f"【{word}】{issue.message}", issue.rule, issue.acknowledged or ""])
             item.setData(0, IssueRole, issue)
             item.setToolTip(0, "\n".join(x for x in (issue.title, issue.formula, issue.message) if x))

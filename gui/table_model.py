@@ -12,6 +12,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from export.document import Cell, TableLayout, build_table
 from gui.controller import ReportController
+from model.checks import SEVERITY_WORDS
 from model.state import EditError
 from model.values import format_value
 
@@ -174,7 +175,7 @@ class ReportTableModel(QAbstractTableModel):
         elif state.value(path) is None:
             lines.append("尚未填写（未填写不等于 0）。")
         for issue in self.cell_issues.get(path, []):
-            word = "错误" if issue.severity == "error" else "警告"
+            word = SEVERITY_WORDS[issue.severity]
             lines.append(f"【{word} {issue.rule}】{issue.title}")
             if issue.formula:
                 lines.append(f"  {issue.formula}")

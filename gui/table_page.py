@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QWidget)
 
 from gui.controller import ReportController
+from model.checks import SEVERITY_WORDS
 from gui.table_model import KindRole, ReportTableModel
 from model.state import EditError
 
@@ -190,7 +191,7 @@ class TablePage(QWidget):
         for issue in self.controller.state.issues:
             if issue.section != self.section_id:
                 continue
-            word = "错误" if issue.severity == "error" else "警告"
+            word = SEVERITY_WORDS[issue.severity]
             item = QListWidgetItem(f"【{word} {issue.rule}】{issue.message}")
             item.setData(Qt.ItemDataRole.UserRole, issue.cells[0] if issue.cells else None)
             item.setToolTip(issue.message)

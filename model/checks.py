@@ -33,6 +33,8 @@ class Issue:
     related_cells: tuple[str, ...] = ()  # last year's cells a cross-year rule read ("previous:s3.carried_out.x")
 
 
+SEVERITY_WORDS = {"error": "错误", "warning": "警告"}
+
 BuiltinRule = Callable[["ReportState", Check], list[Issue]]
 BUILTINS: dict[str, BuiltinRule] = {}
 

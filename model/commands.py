@@ -6,12 +6,12 @@ import json
 import sys
 from pathlib import Path
 
+from model.checks import SEVERITY_WORDS
 from model.draft import Draft, Meta
 from model.drafts_io import DraftError, load_draft, save_draft
 from model.spec import format_for_year, get_format
 from model.state import EditError, ReportState
 
-SEVERITY_WORD = {"error": "错误", "warning": "警告"}
 
 
 def _fail(message: str) -> int:
@@ -53,16 +53,6 @@ def issues_as_json(state: ReportState) -> list[dict]:
     ]
 
 
-def section_name(state: ReportState, section: str | None) -> str:
-    if section is None:
-        return "全文"
-    if section == "meta":
-        return "基本信息"
-    if section == "preamble":
-        return "开头部分"
-    return state.spec.section_by_id[section].heading
-
-
 def run_check(args) -> int:
     try:
         draft = load_draft(args.file)
@@ -87,9 +77,9 @@ def print_issues(state: ReportState, name: str) -> None:
     for issue in sorted(state.issues, key=lambda i: _order(state, i.section)):
         if issue.section != current:
             current = issue.section
-            print(f"\n【{section_name(state, issue.section)}】")
+            print(f"\n【{state.spec.place_name(issue.section)}】")
         ack = f"（已说明：{issue.acknowledged}）" if issue.acknowledged else ""
-        print(f"  [{SEVERITY_WORD[issue.severity]} {issue.rule}] {issue.message}{ack}")
+        print(f"  [{SEVERITY_WORDS[issue.severity]} {issue.rule}] {issue.message}{ack}")
     print(f"\n共 {len(state.errors())} 个错误、{len(state.warnings())} 个警告。")
 
 

@@ -258,6 +258,16 @@ class FormatSpec:
     def narrative_sections(self) -> list[Section]:
         return [s for s in self.sections if s.kind == "narrative"]
 
+    def place_name(self, section: str | None) -> str:
+        """How messages name where an issue is: a section heading, 基本信息, 开头部分 or 全文."""
+        if section is None:
+            return "全文"
+        if section == "meta":
+            return "基本信息"
+        if section == "preamble":
+            return "开头部分"
+        return self.section_by_id[section].heading if section in self.section_by_id else section
+
     def title(self, agency: str, year: int) -> str:
         return f"{agency}{year}年{self.data.title_suffix}"
 

@@ -324,3 +324,11 @@ def test_format_follows_the_year_on_the_meta_page(qtbot):
     window.undo_action.trigger()
     assert window.controller.state.format_id == "2021"
     close_quietly(window)
+
+
+def test_standard_dialog_buttons_speak_chinese(qtbot):
+    from PySide6.QtCore import QCoreApplication
+
+    app_module.make_app()
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+    assert QCoreApplication.translate("QPlatformTheme", "Save") == "保存"
