@@ -20,10 +20,10 @@ def step_for(issue) -> str:
 
 
 def target_for(issue) -> str:
+    if issue.anchor:  # a sentence in the text, even when the issue also names the table cells it contradicts
+        return issue.anchor
     if issue.cells:
         return issue.cells[0]
-    if issue.anchor:
-        return issue.anchor
     if issue.section == "meta" and issue.key:
         return "meta:" + issue.key.split(":")[-1]
     return ""

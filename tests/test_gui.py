@@ -13,6 +13,7 @@ from gui import app as app_module
 from gui import autosave, dialogs
 from gui.controller import ReportController
 from gui.main_window import MainWindow
+from model.draft import Paragraph
 from model.drafts_io import load_draft
 from model.state import ReportState
 
@@ -332,3 +333,50 @@ def test_standard_dialog_buttons_speak_chinese(qtbot):
     app_module.make_app()
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
     assert QCoreApplication.translate("QPlatformTheme", "Save") == "保存"
+
+
+def test_a_narrative_mismatch_is_underlined_and_the_review_jumps_to_the_sentence(qtbot):
+    window = open_window(qtbot)
+    window.controller.set_blocks("s1", [Paragraph(text="2024年，本机关坚持依法公开。"),
+                                        Paragraph(text="全年共收到政府信息公开申请120件，均按期答复。")])
+    page = window.pages["s1"]
+    assert len(page.editor.issue_ranges) == 1
+    start, end, tip = page.editor.issue_ranges[0]
+    assert "120" in page.editor.toPlainText()[start:end] and "F-7" in tip
+    review = window.pages["review"]
+    item = next(review.tree.topLevelItem(g).child(c) for g in range(review.tree.topLevelItemCount())
+                for c in range(review.tree.topLevelItem(g).childCount())
+                if review.tree.topLevelItem(g).child(c).data(0, Qt.ItemDataRole.UserRole + 10).rule == "F-7")
+    review.tree.setCurrentItem(item)
+    review.go_button.click()
+    assert window.current_step() == "s1"
+    assert "120" in page.editor.textCursor().selectedText()
+    close_quietly(window)
+
+
+def test_insert_standard_sentence_uses_the_tables(qtbot):
+    window = open_window(qtbot, "yuexiu-2023")
+    page = window.pages["s1"]
+    assert page.suggest_button.isVisibleTo(page)
+    from model.narrative.suggest import suggestions
+
+    text = suggestions(window.controller.state, "s1")[1].text
+    page.insert_suggestion(text)
+    assert any(b.text == text for b in window.controller.state.blocks("s1"))
+    close_quietly(window)
+
+
+def test_new_report_dialog_chooses_the_format_from_the_year(qtbot):
+    from gui.main_window import NewReportDialog
+
+    dialog = NewReportDialog()
+    qtbot.addWidget(dialog)
+    dialog.agency.setText("某某区人民政府")
+    dialog.year.setValue(2020)
+    assert dialog.draft().format == "2019" and "按年度自动选择" in dialog.hint.text()
+    dialog.year.setValue(2025)
+    draft = dialog.draft()
+    assert draft.format == "2021" and draft.meta.agency == "某某区人民政府"
+    assert draft.meta.publication_date.year == 2026
+    dialog.format.setCurrentIndex(dialog.format.findData("2019"))
+    assert dialog.draft().format == "2019" and "应使用" in dialog.hint.text()

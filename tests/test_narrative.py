@@ -131,3 +131,12 @@ def test_zero_tables_suggest_the_no_application_sentence():
     assert any("未收到政府信息公开申请" in t for t in texts)
     assert any("未发生" in t for t in texts)
     assert suggestions(state, "s6")[0].text == "本年度未收取信息处理费。"
+
+
+def test_a_quoted_disclosure_rate_is_checked_at_the_precision_written():
+    state = sample_state()  # (137 + 38) / 315 = 55.555…%
+    state.set_blocks("s6", [Paragraph(text="本年度未收取信息处理费。全年公开率为55.6%，公开率约56%。")])
+    assert f7(state) == []
+    state.set_blocks("s6", [Paragraph(text="本年度未收取信息处理费。全年公开率为60%。")])
+    issues = f7(state)
+    assert len(issues) == 1 and "60%" in issues[0].message and "56%" in issues[0].message

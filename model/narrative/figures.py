@@ -27,6 +27,16 @@ class Quantity:
 
 
 @dataclass(frozen=True)
+class Ratio:
+    """A percentage quoted in the text: numerator cells over denominator cells, times 100."""
+
+    key: str
+    label: str
+    cells: tuple[str, ...]
+    denominator: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Finding:
     quantity: Quantity
     number: Decimal
@@ -71,6 +81,9 @@ def quantities(spec) -> dict[str, Quantity]:
         q["docs_in_force"] = Quantity("docs_in_force", "表二 行政规范性文件（现行有效件数）",
                                       ("s2.normative_docs.in_force",))
         q["fees"] = Quantity("fees", "表二 行政事业性收费（本年收费金额，万元）", ("s2.fees.fee_amount",))
+    # 公开率: applications answered with 予以公开 or 部分公开, as a share of all applications handled
+    q["disclosure_rate"] = Ratio("disclosure_rate", "公开率（表三 予以公开与部分公开之和占（七）总计的比例）",
+                                 ("s3.disclosed.total", "s3.partial.total"), ("s3.total.total",))
     return {k: v for k, v in q.items() if all(c in spec.cells for c in v.cells)}
 
 
@@ -100,6 +113,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [(k, re.compile(p)) for k, p in [
     ("docs_issued", rf"制发(?:了)?(?:行政)?规范性文件{_FILL}{_N}件"),
     ("docs_in_force", rf"现行有效(?:的)?(?:行政)?规范性文件{_FILL}{_N}件"),
     ("fees", rf"行政事业性收费{_FILL}(?:金额)?(?:为|共|达)?\s*{_N}万元"),
+    ("disclosure_rate", rf"(?:依申请)?公开率(?:为|达到?|约)?\s*(?P<n>\d+(?:\.\d+)?)\s*[%％]"),
 ]]
 # 废止 counts only inside a sentence about 规范性文件
 _ABOLISHED = re.compile(rf"废止{_FILL}{_N}件")

@@ -15,14 +15,27 @@ if TYPE_CHECKING:
     from model.state import ReportState
 
 
-def table_value(state: "ReportState", finding: Finding) -> Decimal | None:
+def _sum(state: "ReportState", paths) -> Decimal | None:
     total = Decimal(0)
-    for path in finding.quantity.cells:
+    for path in paths:
         v = state.value(path)
         if v is None:
             return None  # an unfilled cell: wait until it is filled
         total += v
     return total
+
+
+def table_value(state: "ReportState", finding: Finding) -> Decimal | None:
+    """The table's figure for a finding; for a percentage, rounded to as many decimals as the text gives."""
+    value = _sum(state, finding.quantity.cells)
+    denominator = getattr(finding.quantity, "denominator", None)
+    if value is None or denominator is None:
+        return value
+    base = _sum(state, denominator)
+    if not base:
+        return None
+    places = max(0, -finding.number.as_tuple().exponent)
+    return (value * 100 / base).quantize(Decimal(1).scaleb(-places))
 
 
 @lru_cache(maxsize=4096)
@@ -61,9 +74,11 @@ def narrative_matches_tables(state: "ReportState", check: Check) -> list[Issue]:
         elif finding.number == value:
             continue
         else:
-            figure = format_value(finding.number) + ("万元" if finding.quantity.key == "fees" else "")
+            unit = {"fees": "万元", "disclosure_rate": "%"}.get(finding.quantity.key, "")
+            figure = format_value(finding.number) + unit
         msg = check.message.format(sentence=sentence_around(text, finding.start, finding.end), figure=figure,
-                                   cell=finding.quantity.label, value=format_value(value))
+                                   cell=finding.quantity.label,
+                                   value=format_value(value) + ("%" if finding.quantity.key == "disclosure_rate" else ""))
         issues.append(make_issue(check, msg, section=sid, cells=finding.quantity.cells,
                                  item=f"{sid}:{finding.quantity.key}:{format_value(finding.number)}",
                                  anchor=f"{sid}:{bi}:{finding.start}:{finding.end}", state=state))
