@@ -7,7 +7,7 @@ state on every paint; the model does no arithmetic.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from export.document import Cell, TableLayout, build_table
@@ -208,6 +208,3 @@ class ReportTableModel(QAbstractTableModel):
                 idx = self.index(*rc)
                 self.dataChanged.emit(idx, idx)
 
-
-def persistent(index: QModelIndex) -> QPersistentModelIndex:
-    return QPersistentModelIndex(index)

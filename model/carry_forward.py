@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from model.draft import Draft, Meta, Paragraph
-from model.migrate import convert_draft
 from model.spec import format_for_year, get_format
 from model.state import ReportState
 
@@ -51,15 +50,4 @@ def carry_forward(last: Draft, year: int, format_id: str | None = None) -> Draft
         else "……（请写明上年度报告所列问题及本年度的整改措施和成效）")
     state.set_blocks("s5", [Paragraph(text=prompt)])
     state.set_previous(prev_draft)
-    out = state.to_draft()
-    return out
-
-
-def carry_notes(last: Draft, draft: Draft) -> list[str]:
-    """What the user should know about a carry-over between formats."""
-    if last.format == draft.format:
-        return []
-    converted = convert_draft(last, draft.format)
-    return [f"上年报告使用{get_format(last.format).name}，本年使用{get_format(draft.format).name}："
-            "表三（六）其他处理按（六）3.其他对应；表二中含义不同的栏目未结转，请按新格式填写。"
-            + ("" if converted else "")]
+    return state.to_draft()

@@ -227,7 +227,7 @@ def test_libreoffice_converts_our_docx_and_xlsx(exported, tmp_path):
         proc = subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
                                "--convert-to", "pdf", "--outdir", str(tmp_path / kind), str(results[kind].path)],
                               capture_output=True, text=True, timeout=180)
-        pdf = tmp_path / kind / f"sample-2024.pdf"
+        pdf = tmp_path / kind / "sample-2024.pdf"
         assert pdf.exists(), proc.stderr
         text = squash(pdftotext(pdf))
         assert "三、本年度办理结果" in text or "本年度办理结果" in text

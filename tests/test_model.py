@@ -11,7 +11,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from main import main as cli
 from model import drafts_io
 from model.draft import Draft, Meta, Paragraph
 from model.drafts_io import DraftError, load_draft, save_draft

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 from pathlib import Path
 
 from model.draft import Draft, Figure, Heading, Meta, Paragraph

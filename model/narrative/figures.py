@@ -113,7 +113,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [(k, re.compile(p)) for k, p in [
     ("docs_issued", rf"制发(?:了)?(?:行政)?规范性文件{_FILL}{_N}件"),
     ("docs_in_force", rf"现行有效(?:的)?(?:行政)?规范性文件{_FILL}{_N}件"),
     ("fees", rf"行政事业性收费{_FILL}(?:金额)?(?:为|共|达)?\s*{_N}万元"),
-    ("disclosure_rate", rf"(?:依申请)?公开率(?:为|达到?|约)?\s*(?P<n>\d+(?:\.\d+)?)\s*[%％]"),
+    ("disclosure_rate", r"(?:依申请)?公开率(?:为|达到?|约)?\s*(?P<n>\d+(?:\.\d+)?)\s*[%％]"),
 ]]
 # 废止 counts only inside a sentence about 规范性文件
 _ABOLISHED = re.compile(rf"废止{_FILL}{_N}件")
