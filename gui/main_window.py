@@ -278,10 +278,20 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self._action("退出", self.close, QKeySequence.StandardKey.Quit))
         edit_menu = bar.addMenu("编辑(&E)")
-        self.undo_action = self.controller.undo_stack.createUndoAction(self, "撤销")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.controller.undo_stack.createRedoAction(self, "重做")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence.StandardKey.Redo])
+        # text still being typed is handed over first, so that undo takes back exactly the last edit
+        self.undo_action = self._action("撤销", lambda: (self._commit_editors(), self.controller.undo_stack.undo()),
+                                        QKeySequence.StandardKey.Undo)
+        self.redo_action = self._action("重做", lambda: (self._commit_editors(), self.controller.undo_stack.redo()))
+        redo_keys = [QKeySequence("Ctrl+Y")] + [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+                                                 if k != QKeySequence("Ctrl+Y")]  # a key bound twice fires neither
+        self.redo_action.setShortcuts(redo_keys)
+        stack = self.controller.undo_stack
+        self.undo_action.setEnabled(stack.canUndo())
+        self.redo_action.setEnabled(stack.canRedo())
+        stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        stack.undoTextChanged.connect(self._undo_text_changed)
+        stack.redoTextChanged.connect(self._redo_text_changed)
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.addSeparator()
         edit_menu.addAction(self._action("全部空白填 0", self._fill_all_zero))
@@ -296,6 +306,12 @@ class MainWindow(QMainWindow):
         toolbar.addActions([self.new_action, self.open_action, self.save_action, self.undo_action, self.redo_action,
                             self.print_action])
         self._refresh_recent()
+
+    def _undo_text_changed(self, text: str) -> None:
+        self.undo_action.setText(f"撤销：{text}" if text else "撤销")
+
+    def _redo_text_changed(self, text: str) -> None:
+        self.redo_action.setText(f"重做：{text}" if text else "重做")
 
     def show_help(self) -> None:
         dialogs.show_info(self, "使用说明", HELP_TEXT)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QTimer, Qt, QUrl
-from PySide6.QtGui import (QColor, QFont, QImage, QTextBlockUserData, QTextCharFormat, QTextCursor, QTextDocument,
+from PySide6.QtGui import (QColor, QFont, QImage, QKeySequence, QTextBlockUserData, QTextCharFormat, QTextCursor, QTextDocument,
                            QTextImageFormat)
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMenu, QPushButton, QSplitter,
                                QTextEdit, QToolTip, QVBoxLayout, QWidget)
@@ -65,6 +65,11 @@ class BlockEditor(QTextEdit):
         self.issue_ranges: list[tuple[int, int, str]] = []  # document positions and tooltip
 
     def event(self, event):
+        if event.type() == event.Type.ShortcutOverride and (
+                event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)
+                or (event.key() == Qt.Key.Key_Y and event.modifiers() == Qt.KeyboardModifier.ControlModifier)):
+            event.ignore()  # undo belongs to the window's history, which spans every page
+            return True
         if event.type() == event.Type.ToolTip:
             pos = self.cursorForPosition(self.viewport().mapFromGlobal(event.globalPos())).position()
             for start, end, tip in self.issue_ranges:

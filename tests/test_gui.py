@@ -380,3 +380,19 @@ def test_new_report_dialog_chooses_the_format_from_the_year(qtbot):
     assert draft.meta.publication_date.year == 2026
     dialog.format.setCurrentIndex(dialog.format.findData("2019"))
     assert dialog.draft().format == "2019" and "应使用" in dialog.hint.text()
+
+
+def test_ctrl_z_in_the_text_editor_undoes_the_last_typing(qtbot):
+    window = MainWindow(ReportController(ReportState(load_draft(SEEDS / "yuexiu-2023.json"))))
+    qtbot.addWidget(window); window.show(); qtbot.waitExposed(window)
+    window.go_to("s6"); page = window.pages["s6"]; ed = page.editor; ed.setFocus()
+    c = ed.textCursor(); c.movePosition(c.MoveOperation.End); ed.setTextCursor(c)
+    ev = QInputMethodEvent(); ev.setCommitString("新增文字"); QApplication.sendEvent(ed, ev)
+    qtbot.wait(600)
+    assert "新增文字" in window.controller.state.blocks("s6")[-1].text
+    qtbot.keyClick(ed, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "新增文字" not in window.controller.state.blocks("s6")[-1].text
+    assert "新增文字" not in ed.toPlainText()
+    qtbot.keyClick(ed, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert "新增文字" in window.controller.state.blocks("s6")[-1].text
+    close_quietly(window)
