@@ -187,11 +187,12 @@ def _table(doc, layout: d.TableLayout, styles: dict) -> None:
     for r, c, cell in layout.cells():
         if cell.rowspan > 1 or cell.colspan > 1:
             grid[r][c].merge(grid[r + cell.rowspan - 1][c + cell.colspan - 1])
+    cell_style_id = styles["cell"].style_id
     for r, c, cell in layout.cells():
         target = grid[r][c]
         target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         p = target.paragraphs[0]
-        p.style = styles["cell"]
+        p._p.style = cell_style_id  # by id: python-docx's style lookup rescans every style for each cell
         if cell.role == "label":
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT
         text = "\n".join(cell.text) if cell.vertical else cell.text

@@ -158,9 +158,9 @@ def describe_validation_error(exc: ValidationError) -> str:
 
 def _check_cells(draft: Draft, name: str) -> None:
     """Validate every cell value against its kind now, so that a bad value is named with its place."""
-    from model.state import EditError, ReportState
+    from model.state import EditError, validate_cells
 
     try:
-        ReportState(draft)
+        validate_cells(draft)
     except EditError as exc:
         raise DraftError(f"文件“{name}”中 {exc}。") from None

@@ -280,6 +280,17 @@ class ReportState:
         self.issues = run_checks(self)
 
 
+def validate_cells(draft: Draft) -> None:
+    """Check every stored cell value against its kind, as loading would, without recomputing or checking;
+    raises EditError naming the cell."""
+    probe = ReportState.__new__(ReportState)
+    probe.spec = get_format(draft.format)
+    probe._load_cells(draft.tables, {}, "tables", computed_allowed=False)
+    probe._load_cells(draft.stated_totals, {}, "stated_totals", computed_allowed=True)
+    if draft.previous is not None:
+        validate_cells(draft.previous)
+
+
 def _issue_keys(issues: list) -> list[tuple]:
     return [(i.key, i.message, i.acknowledged) for i in issues]
 
