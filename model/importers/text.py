@@ -30,7 +30,7 @@ _PAGE_NUMBER = re.compile(r"^(?:[—\-－]\s*)?\d{1,3}(?:\s*[—\-－])?$")
 _DASHED_PAGE_NUMBER = re.compile(r"^[—\-－]\s*\d{1,3}\s*[—\-－]$")  # "— 3 —": never a table value
 _SUBHEAD = re.compile(r"^（[一二三四五六七八九十]+）")
 _STRUCTURE = re.compile(r"^(?:（[一二三四五六七八九十]+）|[一二三四五六七八九十]+是|（图|图\s*\d+[：:])")
-_FIGURE = re.compile(r"^（图\s*(?:\d+\s*[：:]\s*)?")
+_FIGURE = re.compile(r"^（图")
 _TOKEN = re.compile(r"(?<![\w.\-－])(-?\d+(?:\.\d+)?|/|／|——|—|－|-|不适用)(?![\w.])")
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」")
 
@@ -103,6 +103,8 @@ def narrative_blocks(lines: list[str], paragraph_per_line: bool = False) -> list
         if parts:
             text = "".join(parts).strip()
             if kind == "figure":
+                if text.startswith("图") and text.endswith("）") and "（" not in text:
+                    text = text[:-1].strip()  # the closing bracket of "（图 1：X）"
                 blocks.append(Figure(caption=text))
             elif text:
                 blocks.append(Paragraph(text=text))
@@ -111,17 +113,14 @@ def narrative_blocks(lines: list[str], paragraph_per_line: bool = False) -> list
     for line in lines:
         if _FIGURE.match(line):
             flush()
-            caption = _FIGURE.sub("", line, count=1) if line.startswith("（图）") else line[1:]
-            if line.startswith("（图）"):
-                caption = line[3:]
+            # "（图）X" is the extractor's marker before a caption; "（图 1：X）" is a caption in brackets
+            caption = line[3:] if line.startswith("（图）") else line[1:]
             kind, parts = "figure", [caption.strip()]
-            if not line.startswith("（图）") and caption.endswith("）"):
-                parts = [caption[:-1].strip()]
-                flush()
             continue
         if kind == "figure":
             # a caption runs on to a short next line that opens nothing new and ends no sentence
-            if not _STRUCTURE.match(line) and "。" not in line and _width(line) < full - 1.5:
+            closed = parts[0].startswith("图") and parts[-1].endswith("）")  # "（图 1：X）" already complete
+            if not closed and not _STRUCTURE.match(line) and "。" not in line and _width(line) < full - 1.5:
                 parts.append(line)
                 continue
             flush()
@@ -201,7 +200,7 @@ def read_one_row_table(text: str, spec: FormatSpec, table_id: str, report: Impor
     return dict(zip(paths, tokens))
 
 
-def _meta(head: list[str], tail: list[str], name: str, report: ImportReport):
+def _meta(head: list[str], tail: list[str], report: ImportReport):
     title_text = ""
     preamble: list[str] = []
     head = [ln for ln in head if ln.strip() and not _PAGE_NUMBER.match(ln.strip())]
@@ -241,7 +240,7 @@ def import_text(text: str, name: str = "文本", *, paragraph_per_line: bool = F
     lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
     lines = [ln.replace("\u3000", " ").rstrip() for ln in lines if not _DASHED_PAGE_NUMBER.match(ln.strip())]
     head, sections = split_sections(lines)
-    agency, year, date, preamble_lines, s6_lines = _meta(head, sections.get("s6", []), name, report)
+    agency, year, date, preamble_lines, s6_lines = _meta(head, sections.get("s6", []), report)
     if "s6" in sections:
         sections["s6"] = s6_lines
     fid, note = detect_format("\n".join(sections.get("s2", []) + sections.get("s3", [])), year)
