@@ -44,6 +44,7 @@ def _set_east_asian(rpr_parent, font: str, size: float | None = None) -> None:
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), font)
     rpr.insert(0, fonts)
+    # schema order matters to Word: sz and szCs come before lang, which stays last
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")
@@ -54,7 +55,7 @@ def _set_east_asian(rpr_parent, font: str, size: float | None = None) -> None:
             el = rpr.find(qn(tag))
             if el is None:
                 el = OxmlElement(tag)
-                rpr.append(el)
+                lang.addprevious(el)
             el.set(qn("w:val"), str(int(size * 2)))
 
 
@@ -155,7 +156,11 @@ def _cell_margins(table) -> None:
         el.set(qn("w:w"), "40")
         el.set(qn("w:type"), "dxa")
         mar.append(el)
-    tbl_pr.append(mar)
+    look = tbl_pr.find(qn("w:tblLook"))
+    if look is not None:
+        look.addprevious(mar)  # tblCellMar precedes tblLook in the schema
+    else:
+        tbl_pr.append(mar)
 
 
 def _shade(cell, fill: str) -> None:
@@ -164,7 +169,13 @@ def _shade(cell, fill: str) -> None:
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
-    tc_pr.append(shd)
+    # shd precedes noWrap, tcMar, textDirection, tcFitText, vAlign and hideMark in the schema
+    later = [tc_pr.find(qn(t)) for t in ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")]
+    later = [el for el in later if el is not None]
+    if later:
+        later[0].addprevious(shd)
+    else:
+        tc_pr.append(shd)
 
 
 def _table(doc, layout: d.TableLayout, styles: dict) -> None:
