@@ -234,3 +234,25 @@ def test_libreoffice_converts_our_docx_and_xlsx(exported, tmp_path):
         assert "312" in text
     info = subprocess.run(["pdfinfo", str(tmp_path / "docx" / "sample-2024.pdf")], capture_output=True, text=True).stdout
     assert 3 <= int(info.split("Pages:")[1].split()[0]) <= 8
+
+
+def test_docx_xml_keeps_the_schema_order_word_requires(exported):
+    """Word reports a damaged file when child elements are out of schema order."""
+    import zipfile
+
+    from lxml import etree
+
+    _, results = exported["sample-2024"]
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    archive = zipfile.ZipFile(results["docx"].path)
+    order = {"rPr": ["rStyle", "rFonts", "b", "color", "sz", "szCs", "lang"],
+             "tcPr": ["tcW", "gridSpan", "vMerge", "tcBorders", "shd", "vAlign"],
+             "tblPr": ["tblStyle", "tblW", "jc", "tblLayout", "tblCellMar", "tblLook"]}
+    for part in ("word/document.xml", "word/styles.xml", "word/footer1.xml"):
+        if part not in archive.namelist():
+            continue
+        root = etree.fromstring(archive.read(part))
+        for parent, sequence in order.items():
+            for el in root.iter(w + parent):
+                names = [c.tag.replace(w, "") for c in el if c.tag.replace(w, "") in sequence]
+                assert names == sorted(names, key=sequence.index), (part, parent, names)
