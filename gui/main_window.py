@@ -256,6 +256,8 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("文件(&F)")
+        self.start_action = self._action("开始页…", self.show_start)
+        file_menu.addAction(self.start_action)
         self.new_action = self._action("新建报告…", self.new_report, QKeySequence.StandardKey.New)
         self.open_action = self._action("打开…", self.open_dialog, QKeySequence.StandardKey.Open)
         self.save_action = self._action("保存", self.save, QKeySequence.StandardKey.Save)
@@ -263,9 +265,8 @@ class MainWindow(QMainWindow):
         self.print_action = self._action("打印…", self.print_report, QKeySequence.StandardKey.Print)
         file_menu.addActions([self.new_action, self.open_action])
         samples = file_menu.addMenu("打开示例")
-        for path in sorted(SEEDS.glob("*.json")):
-            if not path.name.endswith(".expected.json"):
-                samples.addAction(path.stem, lambda p=path: self.open_path(str(p), as_sample=True))
+        for path in self.sample_paths():
+            samples.addAction(path.stem, lambda p=path: self.open_path(str(p), as_sample=True))
         self.recent_menu = file_menu.addMenu("最近打开的文件")
         file_menu.addSeparator()
         file_menu.addAction(self._action("从上年报告开始…", self.start_from_last_year))
@@ -303,7 +304,7 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self._action("使用说明", self.show_help, QKeySequence.StandardKey.HelpContents))
         toolbar = self.addToolBar("常用")
         toolbar.setObjectName("main-toolbar")
-        toolbar.addActions([self.new_action, self.open_action, self.save_action, self.undo_action, self.redo_action,
+        toolbar.addActions([self.start_action, self.new_action, self.open_action, self.save_action, self.undo_action, self.redo_action,
                             self.print_action])
         self._refresh_recent()
 
@@ -399,6 +400,26 @@ class MainWindow(QMainWindow):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.controller.replace_state(ReportState(dialog.draft()), None)
             self._is_sample = False
+
+    def sample_paths(self) -> list[Path]:
+        return [p for p in sorted(SEEDS.glob("*.json")) if not p.name.endswith(".expected.json")]
+
+    def show_start(self) -> None:
+        from gui.start_dialog import StartDialog
+
+        dialog = StartDialog(self.sample_paths(), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.start(dialog.choice, dialog.path)
+
+    def start(self, choice: str | None, path: str | None = None) -> None:
+        """Carry out a choice of the start page."""
+        actions = {"new": self.new_report, "open": self.open_dialog, "carry": self.start_from_last_year,
+                   "import": self.import_report, "rollup": self.roll_up}
+        if choice in actions:
+            actions[choice]()
+        elif choice in ("sample", "recent") and path:
+            self.open_path(path, as_sample=(choice == "sample"))
 
     def _adopt(self, draft: Draft) -> None:
         """Show a draft that came from elsewhere; it is unsaved until the user saves it."""

@@ -396,3 +396,27 @@ def test_ctrl_z_in_the_text_editor_undoes_the_last_typing(qtbot):
     qtbot.keyClick(ed, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
     assert "新增文字" in window.controller.state.blocks("s6")[-1].text
     close_quietly(window)
+
+
+def test_start_page_opens_a_sample_and_offers_every_way_to_begin(qtbot, monkeypatch):
+    from gui.start_dialog import StartDialog
+
+    window = open_window(qtbot)
+    dialog = StartDialog(window.sample_paths(), window)
+    qtbot.addWidget(dialog)
+    assert set(dialog.buttons) == {"new", "open", "carry", "import", "rollup"}
+    names = [dialog.samples.item(i).text() for i in range(dialog.samples.count())]
+    assert names == ["broken-2024", "panyu-2020", "sample-2024", "yuexiu-2023"]
+    dialog.samples.itemActivated.emit(dialog.samples.item(1))
+    assert dialog.choice == "sample" and dialog.path.endswith("panyu-2020.json")
+    window.start(dialog.choice, dialog.path)
+    assert window.controller.state.format_id == "2019"
+    assert window.step_list.item(2).text().startswith("二、主动公开政府信息情况")
+    opened = []
+    monkeypatch.setattr(window, "new_report", lambda: opened.append("new"))
+    dialog2 = StartDialog(window.sample_paths(), window)
+    qtbot.addWidget(dialog2)
+    dialog2.buttons["new"].click()
+    window.start(dialog2.choice)
+    assert opened == ["new"]
+    close_quietly(window)

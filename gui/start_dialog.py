@@ -1,0 +1,77 @@
+"""开始: every way to begin — a new report, a draft, a sample, a recent file, last year's report, an import or a
+roll-up — on one page, for users who do not look in menus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import (QDialog, QGridLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
+                               QVBoxLayout)
+
+ACTIONS = [
+    ("new", "新建报告", "填写机关名称和年度，自动选用正确的格式版本"),
+    ("open", "打开草稿", "打开保存过的年报草稿（.json）"),
+    ("carry", "从上年报告开始", "用上年的草稿、PDF、Word、文本或 Excel 开始，自动结转上年结转数"),
+    ("import", "导入已发布的报告", "把已发布的 PDF、Word、文本或同事填好的 Excel 读成草稿"),
+    ("rollup", "汇总多个单位", "把一个文件夹中各单位的草稿汇总成一份"),
+]
+
+
+class StartDialog(QDialog):
+    """Returns the chosen action in `choice` ("new", "open", "carry", "import", "rollup", "sample" or "recent")
+    and, for the last two, the file in `path`."""
+
+    def __init__(self, samples: list[Path], parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("开始")
+        self.choice: str | None = None
+        self.path: str | None = None
+        layout = QVBoxLayout(self)
+        title = QLabel("政务公开年报助手")
+        title.setStyleSheet("font-size: 18pt; font-weight: bold;")
+        layout.addWidget(title)
+        grid = QGridLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for row, (key, text, hint) in enumerate(ACTIONS):
+            button = QPushButton(text)
+            button.setMinimumWidth(160)
+            button.clicked.connect(lambda _=False, k=key: self._choose(k))
+            grid.addWidget(button, row, 0)
+            grid.addWidget(QLabel(hint), row, 1)
+            self.buttons[key] = button
+        layout.addLayout(grid)
+        layout.addWidget(QLabel("<b>示例报告</b>"))
+        self.samples = QListWidget()
+        for p in samples:
+            item = QListWidgetItem(p.stem)
+            item.setData(Qt.ItemDataRole.UserRole, str(p))
+            self.samples.addItem(item)
+        self.samples.itemActivated.connect(lambda item: self._choose("sample", item))
+        self.samples.itemDoubleClicked.connect(lambda item: self._choose("sample", item))
+        self.samples.setMaximumHeight(100)
+        layout.addWidget(self.samples)
+        layout.addWidget(QLabel("<b>最近打开的文件</b>"))
+        self.recent = QListWidget()
+        recent = QSettings().value("recent", []) or []
+        for p in [recent] if isinstance(recent, str) else recent:
+            item = QListWidgetItem(p)
+            item.setData(Qt.ItemDataRole.UserRole, p)
+            self.recent.addItem(item)
+        if self.recent.count() == 0:
+            self.recent.addItem("（暂无）")
+        self.recent.itemActivated.connect(lambda item: self._choose("recent", item))
+        self.recent.itemDoubleClicked.connect(lambda item: self._choose("recent", item))
+        layout.addWidget(self.recent)
+        close = QPushButton("继续当前报告")
+        close.clicked.connect(self.reject)
+        layout.addWidget(close)
+
+    def _choose(self, key: str, item: QListWidgetItem | None = None) -> None:
+        if item is not None:
+            path = item.data(Qt.ItemDataRole.UserRole)
+            if not path:
+                return
+            self.path = path
+        self.choice = key
+        self.accept()
