@@ -54,6 +54,10 @@ class ReportController(QObject):
     changed = Signal(object)  # model.state.Changes
     documentChanged = Signal()  # a different report was loaded (new / open / recover / format change)
     fileStateChanged = Signal()  # path or unsaved-flag changed
+    # Asks every page to hand over the editor that is open (a cell being typed in, a line edit, the text
+    # editor) so that what is saved, exported or printed is what the user sees. Pages connect a slot that
+    # commits synchronously; commit_pending_edits() emits it.
+    commitRequested = Signal()
 
     def __init__(self, state: ReportState, path: str | Path | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -78,6 +82,11 @@ class ReportController(QObject):
         self.undo_stack.setClean()
         self.documentChanged.emit()
         self.fileStateChanged.emit()
+
+    def commit_pending_edits(self) -> None:
+        """Commit every open editor into the report before saving, exporting, printing, switching page or
+        quitting. Connected slots run synchronously, so the state is complete when this returns."""
+        self.commitRequested.emit()
 
     def mark_unsaved(self) -> None:
         """A recovered or imported report has never been saved where the user expects it."""
