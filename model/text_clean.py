@@ -22,6 +22,7 @@ and whether a font can draw them is the PDF writer's question.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -33,17 +34,16 @@ _LINE_SEPARATOR = "\u2028"
 _PARAGRAPH_SEPARATOR = "\u2029"
 
 
-def _is_noncharacter(cp: int) -> bool:
-    return 0xFDD0 <= cp <= 0xFDEF or (cp & 0xFFFE) == 0xFFFE
-
-
-def _is_removed_control(cp: int) -> bool:
-    # C0 except tab and line feed (the breaks were already turned into \n), DEL and C1.
-    return (cp < 0x20 and cp not in (0x09, 0x0A)) or 0x7F <= cp <= 0x9F
-
-
-def _is_surrogate(cp: int) -> bool:
-    return 0xD800 <= cp <= 0xDFFF
+# C0 except tab and line feed (the other breaks were already turned into \n), DEL and C1.
+_REMOVED_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_NONCHARACTER = re.compile(
+    "[\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
+    + "]"
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+_REMOVED = re.compile(f"{_REMOVED_CONTROL.pattern}|{_NONCHARACTER.pattern}|{_SURROGATE.pattern}")
 
 
 def _names(code_points: list[int]) -> str:
@@ -54,21 +54,14 @@ def _names(code_points: list[int]) -> str:
 
 def _join_surrogate_pairs(text: str) -> tuple[str, int]:
     """Join high+low surrogate code units into the character they encode; count the joins."""
-    out: list[str] = []
-    joined = 0
-    i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if "\ud800" <= ch <= "\udbff" and i + 1 < n and "\udc00" <= text[i + 1] <= "\udfff":
-            cp = 0x10000 + ((ord(ch) - 0xD800) << 10) + (ord(text[i + 1]) - 0xDC00)
-            out.append(chr(cp))
-            joined += 1
-            i += 2
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out), joined
+    if not _SURROGATE.search(text):
+        return text, 0
+
+    def join(pair: re.Match[str]) -> str:
+        high, low = pair.group()
+        return chr(0x10000 + ((ord(high) - 0xD800) << 10) + (ord(low) - 0xDC00))
+
+    return _SURROGATE_PAIR.subn(join, text)
 
 
 @lru_cache(maxsize=1)
@@ -131,22 +124,11 @@ def clean_text(text: str) -> tuple[str, list[str]]:
             .replace(_PARAGRAPH_SEPARATOR, "\n")
         )
 
-    controls: list[int] = []
-    nonchars: list[int] = []
-    surrogates: list[int] = []
-    kept: list[str] = []
-    for ch in text:
-        cp = ord(ch)
-        if _is_removed_control(cp):
-            controls.append(cp)
-        elif _is_noncharacter(cp):
-            nonchars.append(cp)
-        elif _is_surrogate(cp):
-            surrogates.append(cp)
-        else:
-            kept.append(ch)
+    controls = [ord(c) for c in _REMOVED_CONTROL.findall(text)]
+    nonchars = [ord(c) for c in _NONCHARACTER.findall(text)]
+    surrogates = [ord(c) for c in _SURROGATE.findall(text)]
     if controls or nonchars or surrogates:
-        text = "".join(kept)
+        text = _REMOVED.sub("", text)
 
     nfc_changes = 0
     if not unicodedata.is_normalized("NFC", text):
