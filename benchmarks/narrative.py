@@ -1,10 +1,17 @@
-"""Speed of the narrative check: all text sections of a 20-page report analysed against the tables.
+"""Speed of the narrative check: all text sections of a 20-page report analysed against the tables; and with
+--scale, how `check` time grows with the length of one narrative (20,000 to 320,000 characters): it must grow
+linearly (320,000 characters ≤ 2 s).
 
     uv run python benchmarks/narrative.py
+    uv run python benchmarks/narrative.py --scale
 """
 
+import contextlib
+import io
+import json
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -41,5 +48,31 @@ def main() -> None:
           f"（目标 ≤ 20 ms），发现 {len(issues)} 处与表格不一致")
 
 
+def scale(sizes=(20_000, 40_000, 80_000, 160_000, 320_000)) -> None:
+    """`check` (in-process, as `main.py check` runs it) on drafts whose 一、总体情况 is one long paragraph of
+    report sentences; the process is warmed once so that import time is not counted."""
+    import main as app
+
+    data = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    sentences = [t for t, _ in CORPUS]
+    with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()):
+        app.main(["check", str(SAMPLE)])
+        rows = []
+        for size in sizes:
+            text, i = "", 0
+            while len(text) < size:
+                text += sentences[i % len(sentences)]
+                i += 1
+            data["narrative"]["s1"] = [{"type": "paragraph", "text": text[:size]}]
+            path = Path(tmp) / f"long-{size}.json"
+            path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            t = time.perf_counter()
+            code = app.main(["check", str(path)])
+            rows.append((size, code, time.perf_counter() - t))
+    for size, code, seconds in rows:
+        print(f"{size:>8,} 字：check 用时 {seconds:6.2f} s（退出码 {code}）")
+    print("目标：320,000 字 ≤ 2 s，用时随字数线性增长")
+
+
 if __name__ == "__main__":
-    main()
+    scale() if "--scale" in sys.argv[1:] else main()

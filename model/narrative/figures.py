@@ -91,6 +91,7 @@ def quantities(spec) -> dict[str, Quantity]:
 _FILL = r"(?:[共计为了达到约各类合]|申请|案件|处理决定|决定|的){0,4}\s*"
 _N = rf"(?P<n>{NUMBER_PATTERN})\s*"
 _JOINED = re.compile(r"[、和及与]\s*$")
+_CLAUSE_WINDOW = 400  # characters looked at around a finding; far longer than any real clause
 
 _PATTERNS: list[tuple[str, re.Pattern]] = [(k, re.compile(p)) for k, p in [
     ("received", rf"(?:新收|收到|受理)(?:各类|到)?(?:政府信息公开|依申请公开)?申请(?:共|总数为?|合计)?\s*{_N}件"),
@@ -126,7 +127,9 @@ _SENTENCE = re.compile(r"[^。；！？!?;\n]+[。；！？!?;]?")
 
 def find_figures(text: str, qty: dict[str, Quantity]) -> list[Finding]:
     found: list[Finding] = []
-    taken: list[tuple[int, int]] = []
+    # every character position already read as some figure's number; a set keeps the test constant-time, so
+    # a long text with thousands of figures is read in linear time
+    taken: set[int] = set()
     for key, pattern in _PATTERNS:
         if key not in qty:
             continue
@@ -136,9 +139,9 @@ def find_figures(text: str, qty: dict[str, Quantity]) -> list[Finding]:
             if _is_change(text, m.end()):
                 continue
             number = parse_number(m.group("n"))
-            if number is None or any(s <= m.start("n") < e for s, e in taken):
+            if number is None or m.start("n") in taken:
                 continue
-            taken.append((m.start("n"), m.end("n")))
+            taken.update(range(m.start("n"), m.end("n")))
             found.append(Finding(qty[key], number, m.start(), m.end()))
     if "docs_abolished" in qty:
         for sentence in _SENTENCE.finditer(text):
@@ -147,7 +150,7 @@ def find_figures(text: str, qty: dict[str, Quantity]) -> list[Finding]:
             for m in _ABOLISHED.finditer(sentence.group(0)):
                 number = parse_number(m.group("n"))
                 start = sentence.start() + m.start()
-                if number is not None and not any(s <= start < e for s, e in taken):
+                if number is not None and start not in taken:
                     found.append(Finding(qty["docs_abolished"], number, start, sentence.start() + m.end()))
     for key, pattern in _NEGATIONS:
         if key in qty:
@@ -160,7 +163,8 @@ def _joined_without_own_number(text: str, start: int) -> bool:
     """'行政复议、行政诉讼共17件': the number after 诉讼 counts both, so it is not 诉讼's own figure."""
     if not _JOINED.search(text[max(0, start - 2): start]):
         return False
-    left = text[:start].rstrip()[:-1]
+    # only the clause before the phrase matters; a bounded window keeps this constant-time on long texts
+    left = text[max(0, start - _CLAUSE_WINDOW): start].rstrip()[:-1]
     fragment = re.split(r"[，。；：,;:\n]", left)[-1].split("、")[-1]
     return not re.search(NUMBER_PATTERN, fragment)
 
@@ -172,8 +176,11 @@ def _is_change(text: str, end: int) -> bool:
 
 
 def sentence_around(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(p, 0, start) for p in "。；！？\n") + 1
-    rights = [i for i in (text.find(p, end) for p in "。；！？\n") if i != -1]
-    right = min(rights) + 1 if rights else len(text)
+    # looked for within a window only: the result is shortened to 60 characters anyway, and a text without
+    # full stops must not be scanned end to end for each of its findings
+    low, high = max(0, start - _CLAUSE_WINDOW), min(len(text), end + _CLAUSE_WINDOW)
+    left = max(max(text.rfind(p, low, start) for p in "。；！？\n") + 1, low)
+    rights = [i for i in (text.find(p, end, high) for p in "。；！？\n") if i != -1]
+    right = min(rights) + 1 if rights else high
     sentence = text[left:right].strip()
     return sentence if len(sentence) <= 60 else sentence[:28] + "……" + sentence[-28:]
