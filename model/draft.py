@@ -57,6 +57,20 @@ class Meta(_Model):
     )
 
 
+class RollupSource(_Model):
+    """One unit's draft as it went into a roll-up."""
+
+    agency: str = ""
+    file: str = Field(default="", description="the unit's file name when it was summed")
+    sha256: str = Field(default="", description="SHA-256 of the unit's file, to recognise the same file later")
+
+
+class RollupInfo(_Model):
+    """Marks a draft as a roll-up, so that a later roll-up of the same folder does not sum it again."""
+
+    units: list[RollupSource] = Field(default_factory=list)
+
+
 class Draft(_Model):
     schema_version: int = SCHEMA_VERSION
     format: str
@@ -71,6 +85,7 @@ class Draft(_Model):
     units: dict[str, str] = Field(default_factory=dict, description="cell path → unit, where not the column's")
     acknowledgements: dict[str, str] = Field(default_factory=dict, description="issue key → explanation")
     previous: "Draft | None" = Field(default=None, description="last year's report, for the cross-year rules")
+    rollup: RollupInfo | None = Field(default=None, description="set on a roll-up: the units it sums")
 
 
 Draft.model_rebuild()
