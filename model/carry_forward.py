@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from model.draft import Draft, Meta, Paragraph
+from model.placeholders import placeholder
 from model.spec import format_for_year, get_format
 from model.state import ReportState
 
@@ -46,8 +47,8 @@ def carry_forward(last: Draft, year: int, format_id: str | None = None) -> Draft
     state.set_values({p: v for p, v in values.items() if p in spec.cells})
     problems = stated_problems(last)
     prompt = f"上年度问题整改情况：{last.meta.year}年度报告提出的问题" + (
-        "：" + "".join(problems) + "针对上述问题，本年度……（请写明整改措施和成效）" if problems
-        else "……（请写明上年度报告所列问题及本年度的整改措施和成效）")
+        "：" + "".join(problems) + "针对上述问题，本年度……" + placeholder("rectification_measures") if problems
+        else "……" + placeholder("rectification_all"))
     state.set_blocks("s5", [Paragraph(text=prompt)])
     state.set_previous(prev_draft)
     return state.to_draft()

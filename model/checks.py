@@ -117,6 +117,7 @@ def _side(terms, values) -> str:
 def run_checks(state: "ReportState") -> list[Issue]:
     import model.narrative.rule  # noqa: F401  registers F-7
     import model.rules_builtin  # noqa: F401  registers the builtins
+    from model.placeholders import placeholder_issues
 
     issues: list[Issue] = []
     by_check: dict[str, list[Equation]] = {}
@@ -131,6 +132,7 @@ def run_checks(state: "ReportState") -> list[Issue]:
             rule = BUILTINS.get(check.function or "")
             if rule is not None:
                 issues.extend(rule(state, check))
+    issues.extend(placeholder_issues(state))  # a prompt left in the text is a gap in every format
     issues.sort(key=lambda i: (0 if i.severity == "error" else 1, _section_order(state, i.section)))
     return issues
 
