@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import os
 import platform
+import re
+import shutil
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from functools import cache
@@ -37,9 +40,13 @@ _CANDIDATES: dict[str, list[tuple[str, int, str]]] = {
                ("FZXiaoBiaoSong-B05S.ttf", 0, "方正小标宋简体"), ("simsun.ttc", 0, "宋体"), ("simhei.ttf", 0, "黑体"),
                ("uming.ttc", 0, "AR PL UMing CN"), ("wqy-zenhei.ttc", 0, "WenQuanYi Zen Hei")],
 }
-# Wide-coverage faces tried for characters the role's font lacks.
+# Wide-coverage faces tried for characters the role's font lacks: the common faces first, then the Windows faces
+# for CJK Extension B (rare name characters). Any other installed font that has a character comes after these.
 _FALLBACKS = [("wqy-zenhei.ttc", 0, "WenQuanYi Zen Hei"), ("simsun.ttc", 1, "新宋体"), ("uming.ttc", 0, "AR PL UMing CN"),
-              ("wqy-microhei.ttc", 0, "WenQuanYi Micro Hei"), ("simhei.ttf", 0, "黑体"), ("ukai.ttc", 0, "AR PL UKai CN")]
+              ("wqy-microhei.ttc", 0, "WenQuanYi Micro Hei"), ("simhei.ttf", 0, "黑体"), ("ukai.ttc", 0, "AR PL UKai CN"),
+              ("simsunb.ttf", 0, "SimSun-ExtB"), ("mingliub.ttc", 0, "MingLiU-ExtB"), ("mingliub.ttc", 1, "PMingLiU-ExtB"),
+              ("simsun.ttc", 0, "宋体"), ("msyh.ttc", 0, "微软雅黑"), ("seguiemj.ttf", 0, "Segoe UI Emoji"),
+              ("seguisym.ttf", 0, "Segoe UI Symbol")]
 LAST_RESORT = "STSong-Light"
 
 
@@ -86,11 +93,15 @@ class RegisteredFont:
         return self.glyphs is None or ord(ch) in self.glyphs
 
 
-def _register(file_name: str, index: int, display: str) -> RegisteredFont | None:
+def _register(file_name: str, index: int, display: str, require_chinese: bool = True) -> RegisteredFont | None:
     path = _file_index().get(file_name.lower())
     if path is None:
         return None
-    name = f"nb-{Path(file_name).stem}-{index}".replace(" ", "_")
+    return _register_path(path, index, display, require_chinese)
+
+
+def _register_path(path: Path, index: int, display: str, require_chinese: bool = True) -> RegisteredFont | None:
+    name = f"nb-{path.stem}-{index}".replace(" ", "_")
     try:
         if name not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=index))
@@ -98,7 +109,7 @@ def _register(file_name: str, index: int, display: str) -> RegisteredFont | None
         glyphs = frozenset(font.face.charToGlyph.keys())
     except (TTFError, OSError, KeyError, ValueError, AssertionError):
         return None
-    if ord("中") not in glyphs or ord("0") not in glyphs:
+    if require_chinese and (ord("中") not in glyphs or ord("0") not in glyphs):
         return None  # fonts without Chinese or without digits cannot set a report
     return RegisteredFont(name, display, path, glyphs)
 
@@ -113,10 +124,40 @@ class FontSet:
         return [f"{role}：{font.display}" for role, font in self.roles.items()]
 
     def fallback_for(self, ch: str) -> RegisteredFont | None:
+        """The first fallback face that has the character, then any installed font that has it."""
         for f in self.fallbacks:
             if f.has(ch):
                 return f
+        if ch not in self._found:
+            self._found[ch] = _installed_font_with(ch)
+        return self._found[ch]
+
+    _found: dict[str, RegisteredFont | None] = field(default_factory=dict)
+
+
+def _installed_font_with(ch: str) -> RegisteredFont | None:
+    """Ask fontconfig (Linux, macOS with fontconfig) for installed fonts that have the character; the first that
+    reportlab can embed wins. Without fontconfig, only the fixed fallbacks are tried."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None or sys.platform.startswith("win"):
         return None
+    try:
+        out = subprocess.run([fc_list, "-f", "%{file}\t%{index}\t%{family[0]}\n", f":charset={ord(ch):x}"],
+                             capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    for line in sorted(out.splitlines()):
+        parts = line.split("\t")
+        if len(parts) != 3 or not parts[0].lower().endswith((".ttf", ".ttc")):
+            continue  # OpenType/CFF fonts cannot be embedded by reportlab
+        try:
+            index = int(parts[1])
+        except ValueError:
+            continue
+        font = _register_path(Path(parts[0]), index, parts[2], require_chinese=False)
+        if font is not None and font.has(ch):
+            return font
+    return None
 
 
 @cache
@@ -143,7 +184,11 @@ def find_fonts() -> FontSet:
                 break
     if substituted:
         notes.append("系统中没有以下公文字体，已用相近字体代替：" + "，".join(substituted))
-    fallbacks = [f for f in (get(c) for c in _FALLBACKS) if f is not None]
+    fallbacks = []
+    for cand in _FALLBACKS:
+        font = registered.get((cand[0].lower(), cand[1])) or _register(*cand, require_chinese=False)
+        if font is not None and font not in fallbacks:
+            fallbacks.append(font)
     if len(roles) < len(ROLES):
         pdfmetrics.registerFont(UnicodeCIDFont(LAST_RESORT))
         cid = RegisteredFont(LAST_RESORT, "STSong-Light（未嵌入）", None, None)
@@ -157,8 +202,75 @@ def find_fonts() -> FontSet:
 
 def missing_characters(text: str, font: RegisteredFont, fonts: FontSet) -> set[str]:
     """Characters neither the font nor any fallback can draw."""
-    return {ch for ch in set(text) if ch.isprintable() and not ch.isspace() and not font.has(ch)
-            and fonts.fallback_for(ch) is None}
+    return {ch for ch in set(text) if _drawn(ch) and not font.has(ch) and fonts.fallback_for(ch) is None}
+
+
+def _drawn(ch: str) -> bool:
+    """A character that prints something (private-use characters do, in the fonts that define them)."""
+    return (ch.isprintable() or 0xE000 <= ord(ch) <= 0xF8FF) and not ch.isspace()
+
+
+@dataclass
+class MissingGlyph:
+    char: str
+    place: str  # “标题”, “一、总体情况”, “二、……表格” …
+    sentence: str  # the sentence (or cell text) it is in
+
+
+def missing_glyphs(doc, fonts: FontSet) -> list[MissingGlyph]:
+    """Every character of the document that no installed font can draw, with its section and sentence, in the
+    order of the document (one entry per character and sentence)."""
+    from export import document as d
+
+    body = fonts.roles["仿宋"]
+    out: list[MissingGlyph] = []
+    seen: set[tuple[str, str]] = set()
+
+    def look(text: str, place: str):
+        for ch in dict.fromkeys(text):
+            if _drawn(ch) and not body.has(ch) and fonts.fallback_for(ch) is None:
+                sentence = _sentence_with(text, ch)
+                if (ch, sentence) not in seen:
+                    seen.add((ch, sentence))
+                    out.append(MissingGlyph(ch, place, sentence))
+
+    look(doc.title, "标题")
+    section = "正文开头"
+    for el in doc.body:
+        if isinstance(el, d.Heading):
+            if el.level == 1:
+                section = el.text
+            look(el.text, section)
+        elif isinstance(el, d.Paragraph):
+            look(el.text, section)
+        elif isinstance(el, d.Figure):
+            look(el.caption, f"{section}的图片说明")
+        elif isinstance(el, d.TableLayout):
+            for _, _, cell in el.cells():
+                look(cell.text, f"{section}的表格")
+    look(doc.agency, "落款")
+    look(doc.date_text, "落款")
+    return out
+
+
+def _sentence_with(text: str, ch: str) -> str:
+    for sentence in re.split(r"(?<=[。！？；!?;])", text):
+        if ch in sentence:
+            sentence = sentence.strip()
+            return sentence if len(sentence) <= 60 else sentence[:57] + "……"
+    return text[:60]
+
+
+def missing_glyph_notes(glyphs: list[MissingGlyph]) -> list[str]:
+    """Chinese export notes naming each character no font has, where it is, and what to do."""
+    if not glyphs:
+        return []
+    chars = "".join(dict.fromkeys(g.char for g in glyphs))
+    notes = [f"警告：以下字符在本机所有字体中都没有，PDF 中这些位置会是空白：{chars}。"
+             "请改用常用字，或安装含这些字的字体（如 SimSun-ExtB）后重新导出。"]
+    for g in glyphs:
+        notes.append(f"  “{g.char}”（U+{ord(g.char):04X}）在{g.place}：“{g.sentence}”")
+    return notes
 
 
 def markup(text: str, font: RegisteredFont, fonts: FontSet) -> str:

@@ -3,69 +3,280 @@
 A4; text block 156 × 225 mm at 28 mm from the left and 37 mm from the top; body 仿宋 15.75 pt (28 characters a
 line) with 22 lines a page; title 22 pt 小标宋; 一、 heads 黑体; （一） heads 楷体; page numbers "— N —" 14 pt 宋体,
 7 mm below the text block, odd pages right and even pages left, one character in. Fonts are embedded as subsets.
+
+Text is set line by line by export.linebreak (Chinese line-breaking rules, every line but a paragraph's last
+justified to the block) and drawn by TextBlock, which splits between lines for page breaking: a heading keeps the
+first two lines of what follows, no paragraph leaves a single line at a page's foot or head, and the closing
+agency and date stay with the last lines of the report.
 """
 
 from __future__ import annotations
 
 import io
+import re
+from dataclasses import dataclass
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import (BaseDocTemplate, Frame, Image, KeepTogether, PageTemplate, Paragraph, Spacer,
-                                Table, TableStyle)
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, Image, KeepTogether, PageTemplate,
+                                Paragraph, Spacer, Table, TableStyle)
 
 from export import document as d
-from export.fonts import FontSet, find_fonts, markup
+from export.fonts import FontSet, RegisteredFont, find_fonts, markup
+from export.linebreak import Line, break_lines, break_title
 
 LEFT, TOP, WIDTH, HEIGHT = 28 * mm, 37 * mm, 156 * mm, 225 * mm
 BOTTOM = A4[1] - TOP - HEIGHT
 BODY_SIZE = 15.75  # 28 characters in 156 mm
 LEADING = HEIGHT / 22  # 22 lines a page
 TITLE_SIZE = 22
+TITLE_LEADING = TITLE_SIZE * 1.5
 PAGE_NO_SIZE = 14
 TABLE_SIZE = 10.5  # 5号
+TABLE_MIN_SIZE = 6.5  # a table's font steps down to this at most, so that every number stays on one line
+CELL_PAD = 2
+PICTURE_DPI = 96  # a picture is never printed larger than its natural size at this resolution
+ORPHANS = WIDOWS = 2  # lines a paragraph keeps together at a page's foot and head
 
 
-class _Styles:
+class _Face:
+    """One role's font at one size: character widths, and which registered font draws each character."""
+
+    def __init__(self, font: RegisteredFont, size: float, fonts: FontSet):
+        self.font, self.size, self.fonts = font, size, fonts
+        self._name: dict[str, str] = {}
+        self._width: dict[str, float] = {}
+
+    def name_of(self, ch: str) -> str | None:
+        """The font that draws the character; None when no installed font has it (the export notes say so)."""
+        if ch not in self._name:
+            use: RegisteredFont | None = self.font
+            if not (self.font.has(ch) or ch.isspace()):
+                use = self.fonts.fallback_for(ch)
+            self._name[ch] = use.name if use else None
+        return self._name[ch]
+
+    def width(self, ch: str) -> float:
+        w = self._width.get(ch)
+        if w is None:
+            name = self.name_of(ch)
+            # a character no font has keeps a one-character blank, rather than a box that breaks text extraction
+            w = self._width[ch] = stringWidth(ch, name, self.size) if name else self.size
+        return w
+
+    def text_width(self, text: str) -> float:
+        return sum(self.width(ch) for ch in text)
+
+    def runs(self, text: str) -> list[tuple[str, str]]:
+        """(font name, text) runs of one piece."""
+        out: list[tuple[str, str]] = []
+        for ch in text:
+            name = self.name_of(ch)
+            if name is None:
+                out.append(("", ch))  # advances, draws nothing
+            elif out and out[-1][0] == name:
+                out[-1] = (name, out[-1][1] + ch)
+            else:
+                out.append((name, ch))
+        return out
+
+
+@dataclass
+class _Row:
+    """One printed line: (x, font name, size, text) runs, its height and whether a page may break after it."""
+    runs: list[tuple[float, str, float, str]]
+    height: float
+    size: float
+    keep_with_next: bool = False
+
+
+def _row(line: Line, face: _Face, height: float, x0: float = 0.0) -> _Row:
+    runs = []
+    for piece in line.pieces:
+        x = x0 + piece.x
+        for name, text in face.runs(piece.text):
+            runs.append((x, name, face.size, text))
+            x += sum(face.width(ch) for ch in text)
+    return _Row(runs, height, face.size)
+
+
+class TextBlock(Flowable):
+    """Lines set by export.linebreak, drawn glyph run by glyph run; splits only where a row allows it."""
+
+    def __init__(self, rows: list[_Row]):
+        super().__init__()
+        self.rows = rows
+        self.height_ = sum(r.height for r in rows)
+
+    def wrap(self, availWidth, availHeight):
+        return WIDTH, self.height_
+
+    def split(self, availWidth, availHeight):
+        used, cut = 0.0, 0
+        for k, row in enumerate(self.rows):
+            used += row.height
+            if used > availHeight + 1e-6:
+                break
+            if not row.keep_with_next:
+                cut = k + 1
+        if cut == 0 or cut >= len(self.rows):
+            return []
+        return [TextBlock(self.rows[:cut]), TextBlock(self.rows[cut:])]
+
+    def draw(self):
+        canvas = self.canv
+        top = self.height_
+        text = canvas.beginText()
+        current = None
+        for row in self.rows:
+            # the baseline sits where a Paragraph with this leading would put it, centred in the line's height
+            baseline = top - row.height / 2 - row.size * 0.35
+            for x, name, size, s in row.runs:
+                if not name:
+                    continue
+                if (name, size) != current:
+                    text.setFont(name, size)
+                    current = (name, size)
+                text.setTextOrigin(x, baseline)
+                text.textOut(s)
+            top -= row.height
+        canvas.drawText(text)
+
+
+class _Setter:
     def __init__(self, fonts: FontSet):
         r = fonts.roles
         self.fonts = fonts
-        self.title = ParagraphStyle("title", fontName=r["小标宋"].name, fontSize=TITLE_SIZE, leading=TITLE_SIZE * 1.5,
-                                    alignment=TA_CENTER, wordWrap="CJK", spaceAfter=LEADING * 0.5)
-        self.h1 = ParagraphStyle("h1", fontName=r["黑体"].name, fontSize=BODY_SIZE, leading=LEADING,
-                                 firstLineIndent=2 * BODY_SIZE, wordWrap="CJK", keepWithNext=1)
-        self.h2 = ParagraphStyle("h2", parent=self.h1, fontName=r["楷体"].name)
-        self.body = ParagraphStyle("body", fontName=r["仿宋"].name, fontSize=BODY_SIZE, leading=LEADING,
-                                   firstLineIndent=2 * BODY_SIZE, alignment=TA_JUSTIFY, wordWrap="CJK")
-        self.caption = ParagraphStyle("caption", parent=self.body, firstLineIndent=0, alignment=TA_CENTER,
-                                      fontName=r["楷体"].name, fontSize=14, leading=LEADING * 0.9)
-        self.right = ParagraphStyle("right", parent=self.body, firstLineIndent=0, alignment=TA_RIGHT)
+        self.body = _Face(r["仿宋"], BODY_SIZE, fonts)
+        self.h1 = _Face(r["黑体"], BODY_SIZE, fonts)
+        self.h2 = _Face(r["楷体"], BODY_SIZE, fonts)
+        self.title_face = _Face(r["小标宋"], TITLE_SIZE, fonts)
 
-    def cell(self, size: float, bold: bool = False) -> ParagraphStyle:
-        r = self.fonts.roles
-        return ParagraphStyle(f"cell{size}{bold}", fontName=(r["黑体"] if bold else r["仿宋"]).name, fontSize=size,
-                              leading=size * 1.25, alignment=TA_CENTER, wordWrap="CJK")
+    def paragraph(self, text: str, face: _Face | None = None, indent: bool = True) -> list[_Row]:
+        face = face or self.body
+        lines = break_lines(text, face.width, WIDTH, first_indent=2 * BODY_SIZE if indent else 0.0)
+        rows = [_row(line, face, LEADING) for line in lines]
+        if len(rows) >= 2:
+            for r in rows[:ORPHANS - 1]:
+                r.keep_with_next = True
+            for r in rows[len(rows) - WIDOWS:-1]:
+                r.keep_with_next = True
+        return rows
+
+    def heading(self, el: d.Heading) -> list[_Row]:
+        rows = self.paragraph(el.text, self.h1 if el.level == 1 else self.h2)
+        for r in rows:
+            r.keep_with_next = True
+        return rows
+
+    def title(self, doc: d.Document) -> list[_Row]:
+        face = self.title_face
+        breaks = []
+        at = doc.title.find(doc.agency) if doc.agency else -1
+        if at >= 0:
+            breaks.append(at + len(doc.agency))
+        year = re.search(r"\d{4}年", doc.title)
+        if year:
+            breaks.append(year.end())
+        rows = []
+        for text in break_title(doc.title, face.width, WIDTH, breaks):
+            lines = break_lines(text, face.width, WIDTH, justify=False)
+            for line in lines:
+                rows.append(_row(line, face, TITLE_LEADING, (WIDTH - line.natural) / 2))
+        for r in rows:
+            r.keep_with_next = True
+        return rows
+
+    def closing(self, doc: d.Document) -> list[_Row]:
+        """GB/T 9704-2012 7.3.5: one blank line under the text, the agency two characters in from the right, the
+        date under it starting two characters right of the agency's first character; a date longer than that is
+        set two characters in from the right and the agency moves left with it."""
+        face, em = self.body, BODY_SIZE
+        wa, wd = face.text_width(doc.agency), face.text_width(doc.date_text)
+        if not doc.date_text or wd <= wa - 2 * em:
+            xa = WIDTH - 2 * em - wa
+            xd = xa + 2 * em
+        else:
+            xd = WIDTH - 2 * em - wd
+            xa = xd - 2 * em
+        rows = [_Row([], LEADING, BODY_SIZE, keep_with_next=True)]
+        for text, x in ((doc.agency, xa), (doc.date_text, xd)):
+            if text:
+                line = break_lines(text, face.width, WIDTH, justify=False)[0]
+                rows.append(_row(line, face, LEADING, max(0.0, x)))
+                rows[-1].keep_with_next = True
+        rows[-1].keep_with_next = False
+        return rows
 
 
-def _p(text: str, style: ParagraphStyle, role: str, fonts: FontSet) -> Paragraph:
-    font = next((f for f in fonts.roles.values() if f.name == style.fontName), fonts.roles[role])
-    return Paragraph(markup(text, font, fonts), style)
+# -- tables -------------------------------------------------------------------------------------------------------
+
+def _cell_style(fonts: FontSet, size: float, bold: bool = False) -> ParagraphStyle:
+    r = fonts.roles
+    return ParagraphStyle(f"cell{size}{bold}", fontName=(r["黑体"] if bold else r["仿宋"]).name, fontSize=size,
+                          leading=size * 1.25, alignment=TA_CENTER, wordWrap="CJK")
 
 
-def _table(layout: d.TableLayout, styles: _Styles) -> Table:
-    fonts = styles.fonts
+def _column_widths(layout: d.TableLayout, font: str, size: float) -> list[float] | None:
+    """Widths that give every number its full width on one line and every text column at least two characters,
+    as close to the layout's proportions as that allows; None when no such widths fit the text block."""
+    total = sum(layout.widths)
+    prop = [WIDTH * w / total for w in layout.widths]
+    need = [0.0] * layout.columns
+    spans = []
+    for _, c, cell in layout.cells():
+        if cell.is_number:
+            w = stringWidth(cell.text, font, size) + 2 * CELL_PAD + 1
+        elif cell.vertical:
+            w = size + 2 * CELL_PAD + 1
+        else:
+            w = min(2, len(cell.text)) * size + 2 * CELL_PAD + 1
+        if cell.colspan == 1:
+            need[c] = max(need[c], w)
+        else:
+            spans.append((c, cell.colspan, w))
+    for c, span, w in spans:
+        have = sum(need[c:c + span])
+        if have < w:
+            for k in range(c, c + span):
+                need[k] += (w - have) / span
+    if sum(need) > WIDTH:
+        return None
+    lo, hi = 0.0, 1.0
+    for _ in range(40):  # the largest scale k with sum(max(need, k·prop)) ≤ WIDTH
+        k = (lo + hi) / 2
+        if sum(max(n, k * p) for n, p in zip(need, prop)) <= WIDTH:
+            lo = k
+        else:
+            hi = k
+    widths = [max(n, lo * p) for n, p in zip(need, prop)]
+    rest = WIDTH - sum(widths)
+    return [w + rest * w / sum(widths) for w in widths]
+
+
+def _table(layout: d.TableLayout, fonts: FontSet) -> Table:
+    font = fonts.roles["仿宋"].name
     size = TABLE_SIZE * layout.font_scale
-    body_style = styles.cell(size)
-    head_style = styles.cell(size, bold=True)
+    widths = _column_widths(layout, font, size)
+    while widths is None and size > TABLE_MIN_SIZE:
+        size = max(TABLE_MIN_SIZE, size - 0.25)
+        widths = _column_widths(layout, font, size)
+    if widths is None:  # cannot happen with the formats' tables; keep the layout's proportions
+        widths = [WIDTH * w / sum(layout.widths) for w in layout.widths]
+    body_style = _cell_style(fonts, size)
+    head_style = _cell_style(fonts, size, bold=True)
     label_style = ParagraphStyle("label", parent=body_style, alignment=0)
+    note_style = ParagraphStyle("note", parent=body_style, fontSize=size * 0.9, leading=size * 1.15)
     data = []
-    commands = [("FONTNAME", (0, 0), (-1, -1), fonts.roles["仿宋"].name),  # covered cells too: no base-14 font
+    commands = [("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), size),
+                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
                 ("GRID", (0, 0), (-1, -1), 0.6, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD), ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
                 ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
     for r, row in enumerate(layout.rows):
         line = []
@@ -73,72 +284,83 @@ def _table(layout: d.TableLayout, styles: _Styles) -> Table:
             if cell is None:
                 line.append("")
                 continue
-            text = "\n".join(cell.text) if cell.vertical else cell.text
-            if cell.role in ("head", "block", "group"):
-                style = head_style if cell.role != "group" else body_style
-            elif cell.role == "label":
-                style = label_style
-            elif cell.role == "note":
-                style = ParagraphStyle("note", parent=body_style, fontSize=size * 0.9, leading=size * 1.15)
+            if cell.is_number:
+                line.append(cell.text)  # a plain string: drawn on one line, never wrapped
             else:
-                style = body_style
-            line.append(_p(text, style, "仿宋", fonts))
+                text = "\n".join(cell.text) if cell.vertical else cell.text
+                style = {"head": head_style, "block": head_style, "label": label_style,
+                         "note": note_style}.get(cell.role, body_style)
+                line.append(Paragraph(markup(text, fonts.roles["黑体" if style is head_style else "仿宋"], fonts),
+                                      style))
             if cell.rowspan > 1 or cell.colspan > 1:
                 commands.append(("SPAN", (c, r), (c + cell.colspan - 1, r + cell.rowspan - 1)))
             if cell.role == "block":
                 commands.append(("BACKGROUND", (c, r), (c + cell.colspan - 1, r), colors.Color(0.85, 0.85, 0.85)))
         data.append(line)
-    total = sum(layout.widths)
-    widths = [WIDTH * w / total for w in layout.widths]
     table = Table(data, colWidths=widths, repeatRows=layout.header_rows, splitByRow=1, hAlign="CENTER")
     table.setStyle(TableStyle(commands))
     return table
 
 
-def _figure(fig: d.Figure, styles: _Styles) -> list:
-    parts = []
+def _table_start_height(layout: d.TableLayout) -> float:
+    """Room a table needs on a page before it may start there: its header rows and two more rows."""
+    return (layout.header_rows + 2) * TABLE_SIZE * 2.2
+
+
+def _figure(fig: d.Figure, setter: _Setter) -> list:
+    parts: list = []
     if fig.image:
         try:
             reader = ImageReader(io.BytesIO(fig.image))
             w, h = reader.getSize()
-            scale = min(WIDTH / w, (HEIGHT * 0.6) / h, 1.0 if w < WIDTH else WIDTH / w)
+            w, h = w * 72 / PICTURE_DPI, h * 72 / PICTURE_DPI  # natural size in points
+            scale = min(1.0, WIDTH / w, HEIGHT * 0.6 / h)
             parts.append(Image(io.BytesIO(fig.image), width=w * scale, height=h * scale))
         except Exception:  # a broken picture must not stop the report: print its caption only
             parts = []
     if fig.caption:
-        parts.append(_p(fig.caption, styles.caption, "楷体", styles.fonts))
+        face = _Face(setter.fonts.roles["楷体"], 14, setter.fonts)
+        rows = []
+        for line in break_lines(fig.caption, face.width, WIDTH, justify=False):
+            rows.append(_row(line, face, LEADING * 0.9, (WIDTH - line.natural) / 2))
+        parts.append(TextBlock(rows))
     return [KeepTogether(parts)] if parts else []
 
 
-def _story(doc: d.Document, styles: _Styles) -> list:
-    fonts = styles.fonts
-    story: list = [_p(doc.title, styles.title, "小标宋", fonts), Spacer(1, LEADING * 0.5)]
-    for i, el in enumerate(doc.body):
+def _story(doc: d.Document, setter: _Setter) -> list:
+    story: list = [TextBlock(setter.title(doc)), Spacer(1, LEADING * 0.5)]
+    pending: list[_Row] = []  # heading rows waiting for what follows them
+    last_text: TextBlock | None = None
+    for el in doc.body:
+        last_text = None
         if isinstance(el, d.Heading):
-            style, role = (styles.h1, "黑体") if el.level == 1 else (styles.h2, "楷体")
-            heading = _p(el.text, style, role, fonts)
-            if i + 1 < len(doc.body) and isinstance(doc.body[i + 1], d.TableLayout):
-                # a section heading travels with its table
-                story.append(KeepTogether([heading, Spacer(1, LEADING * 0.25), _table(doc.body[i + 1], styles)]))
+            pending += setter.heading(el)
+            continue
+        if isinstance(el, d.Paragraph):
+            block = TextBlock(pending + setter.paragraph(el.text))
+            story.append(block)
+            last_text = block
+        else:
+            lead = [TextBlock(pending)] if pending else []
+            if isinstance(el, d.TableLayout):
+                need = sum(r.height for r in pending) + _table_start_height(el)
+                story.append(CondPageBreak(need))
+                # a table that fits on a page starts on a new page rather than split; a taller one splits
+                # between rows with its header rows repeated
+                story.append(KeepTogether(lead + [Spacer(1, LEADING * 0.25), _table(el, setter.fonts)]))
                 story.append(Spacer(1, LEADING * 0.5))
-                continue
-            story.append(heading)
-        elif isinstance(el, d.Paragraph):
-            story.append(_p(el.text, styles.body, "仿宋", fonts))
-        elif isinstance(el, d.Figure):
-            story.extend(_figure(el, styles))
-        elif isinstance(el, d.TableLayout):
-            if i > 0 and isinstance(doc.body[i - 1], d.Heading):
-                continue  # already placed with its heading
-            # A table that fits on a page is kept whole: the spanning group labels of 三 cannot be split anyway.
-            story.append(KeepTogether([Spacer(1, LEADING * 0.25), _table(el, styles)]))
-            story.append(Spacer(1, LEADING * 0.5))
-    story.append(Spacer(1, LEADING))
-    closing = ParagraphStyle("closing", parent=styles.right, rightIndent=2 * BODY_SIZE)
-    if doc.agency:
-        story.append(_p(doc.agency, closing, "仿宋", fonts))
-    if doc.date_text:
-        story.append(_p(doc.date_text, closing, "仿宋", fonts))
+            elif isinstance(el, d.Figure):
+                story.append(KeepTogether(lead + _figure(el, setter)))
+        pending = []
+    if pending:
+        story.append(TextBlock(pending))
+    if doc.agency or doc.date_text:
+        closing = setter.closing(doc)
+        if last_text is not None and last_text.rows:
+            last_text.rows[-1].keep_with_next = True  # the closing never goes alone onto a page
+            story[-1] = TextBlock(last_text.rows + closing)
+        else:
+            story.append(TextBlock(closing))
     return story
 
 
@@ -171,7 +393,6 @@ def _page_decor(doc: d.Document, fonts: FontSet):
 
 def render_pdf(doc: d.Document, fonts: FontSet | None = None) -> bytes:
     fonts = fonts or find_fonts()
-    styles = _Styles(fonts)
     buf = io.BytesIO()
     # The initial font is our body font, so that no unembedded base-14 font ends up in the file.
     template = BaseDocTemplate(buf, pagesize=A4, leftMargin=LEFT, rightMargin=A4[0] - LEFT - WIDTH, topMargin=TOP,
@@ -179,7 +400,7 @@ def render_pdf(doc: d.Document, fonts: FontSet | None = None) -> bytes:
                                lang="zh-CN", initialFontName=fonts.roles["仿宋"].name, initialFontSize=BODY_SIZE)
     frame = Frame(LEFT, BOTTOM, WIDTH, HEIGHT, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
     template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_page_decor(doc, fonts))])
-    template.build(_story(doc, styles))
+    template.build(_story(doc, _Setter(fonts)))
     return buf.getvalue()
 
 

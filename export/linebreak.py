@@ -1,0 +1,279 @@
+"""Chinese line breaking and justification (GB/T 15834 practice, W3C clreq), independent of any PDF library.
+
+Input: a paragraph's text, a width function (character → advance in points) and the line widths. Output: lines,
+each a list of pieces with their x offsets, justified to the full width except for a paragraph's last line.
+
+- No line starts with closing punctuation (，。、；：？！”’）》】」』…— …) and none ends with opening punctuation
+  (“‘（《【「『 …): such a character travels with its neighbour, so a break either pushes a character down to the
+  next line or, when punctuation in the line can give up half its width, pulls one up. Nothing hangs into the
+  margin.
+- Numbers, Latin words, URLs and units such as 12.5% are single pieces and never split (unless one alone is wider
+  than a line).
+- Justification spreads the slack over the gaps between pieces, so the inside of a number or a word keeps its
+  natural spacing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+# clreq / GB/T 15834: characters that may not start a line.
+CANNOT_START = set("，。、；：？！）》」』】〕〗〙〛”’…—·％‰℃°′″～,.;:?!)]}%、〉｝］〞｠")
+# Characters that may not end a line.
+CANNOT_END = set("（《「『【〔〖〘〚“‘〈｛［〝｟([{")
+# Full-width punctuation whose glyph fills half its box: compressible by half when a line must take one more piece.
+_CLOSING_HALF = set("，。、；：？！）》」』】〕〗〙〛”’〉｝］")
+_OPENING_HALF = set("（《「『【〔〖〘〚“‘〈｛［")
+# Runs that are never split: numbers with their decimal point, per cent and thousands separators, Latin words,
+# URLs and e-mail addresses.
+_UNBREAKABLE = re.compile(r"[0-9A-Za-z][0-9A-Za-z.,:/@_+\-=?&#~%‰℃]*[0-9A-Za-z%‰℃/]|[0-9A-Za-z]|——|……")
+
+WidthOf = Callable[[str], float]
+
+
+@dataclass
+class Piece:
+    text: str
+    x: float  # offset from the line's start, after justification
+    width: float  # natural advance of the text (a compressed punctuation mark's box stays full; see squeeze)
+    squeeze: float = 0.0  # points taken off this piece's box by punctuation compression
+
+
+@dataclass
+class Line:
+    pieces: list[Piece] = field(default_factory=list)
+    width: float = 0.0  # the width the line was set to
+    natural: float = 0.0  # natural width of its pieces
+    justified: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(p.text for p in self.pieces)
+
+    @property
+    def end(self) -> float:
+        """Where the last piece's box ends."""
+        if not self.pieces:
+            return 0.0
+        last = self.pieces[-1]
+        return last.x + last.width
+
+
+def _tokens(text: str) -> list[str]:
+    """Smallest pieces: one CJK character, or one unbreakable Latin/number run, or one space."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        m = _UNBREAKABLE.match(text, i)
+        if m:
+            out.append(m.group())
+            i = m.end()
+        else:
+            out.append(text[i])
+            i += 1
+    return out
+
+
+def _clusters(tokens: list[str]) -> list[list[str]]:
+    """Group tokens that may not be separated by a line break: an opening mark with what follows it, a closing mark
+    with what precedes it."""
+    clusters: list[list[str]] = []
+    glue_next = False
+    for tok in tokens:
+        starts_closing = tok[0] in CANNOT_START
+        if clusters and (glue_next or starts_closing) and not tok.isspace():
+            clusters[-1].append(tok)
+        else:
+            clusters.append([tok])
+        glue_next = tok[-1] in CANNOT_END
+    return clusters
+
+
+_URL_BREAK_AFTER = re.compile(r"[/.\-_?&=#]")
+PULL_UP_SLACK = 2.0  # ems of slack a push may leave before punctuation is compressed to pull a cluster up instead
+LOOSE = 0.2  # a line with more than this share of its width as slack is too loose to leave when a word can break
+
+
+def _url_head(cluster: list[str], w: Callable[[str], float], room: float,
+              width: float) -> tuple[list[str], list[str]] | None:
+    """Split a cluster holding a long Latin run (a URL) after a separator so that its head fills `room`;
+    None when the line would not be too loose anyway or no such split exists."""
+    if room <= LOOSE * width:
+        return None
+    used = 0.0
+    for k, tok in enumerate(cluster):
+        if len(tok) > 10 and tok.isascii():
+            best = None
+            for m in _URL_BREAK_AFTER.finditer(tok):
+                cut = m.end()
+                if 0 < cut < len(tok) and used + w(tok[:cut]) <= room:
+                    best = cut
+            if best is None:
+                return None
+            return cluster[:k] + [tok[:best]], [tok[best:]] + cluster[k + 1:]
+        used += w(tok)
+        if used > room:
+            return None
+    return None
+
+
+def _squeezable(tok: str, width_of: WidthOf) -> float:
+    if len(tok) == 1 and (tok in _CLOSING_HALF or tok in _OPENING_HALF):
+        return width_of(tok) / 2
+    return 0.0
+
+
+def break_lines(text: str, width_of: WidthOf, width: float, first_indent: float = 0.0,
+                justify: bool = True) -> list[Line]:
+    """Break one paragraph. The first line is `first_indent` narrower (its pieces start at first_indent)."""
+    tokens = [t for t in _tokens(text.replace("\n", " ")) if t]
+    widths: dict[str, float] = {}
+
+    def w(tok: str) -> float:
+        if tok not in widths:
+            widths[tok] = sum(width_of(ch) for ch in tok)
+        return widths[tok]
+
+    clusters = _clusters(tokens)
+    lines: list[list[str]] = []
+    current: list[str] = []
+    used = 0.0
+    avail = width - first_indent
+    i = 0
+    while i < len(clusters):
+        cl = clusters[i]
+        if not current and cl[0].isspace():
+            i += 1  # no line starts with a space
+            continue
+        cw = sum(w(t) for t in cl)
+        if used + cw <= avail + 1e-6:
+            current.extend(cl)
+            used += cw
+            i += 1
+            continue
+        # a mark that ends the line keeps its full box (nothing past the margin): only inner marks give way
+        inner = sum(_squeezable(t, w) for t in current[1:] + cl[:-1])
+        if current and current[0] not in _OPENING_HALF:
+            inner += _squeezable(current[0], w)
+        # Pushing the cluster down is preferred: compressed punctuation shows in faces that centre their marks.
+        # Pull up only when pushing would leave a loose line.
+        loose = avail - used > PULL_UP_SLACK * width_of("中")
+        if current and loose and used + cw - avail <= inner + 1e-6:
+            current.extend(cl)  # pull up: compress punctuation inside the line
+            used += cw
+            i += 1
+            lines.append(current)
+        elif current and (head := _url_head(cl, w, avail - used, width)):
+            # a long URL or word would leave the line very loose: break it after one of its separators
+            current.extend(head[0])
+            lines.append(current)
+            clusters[i] = head[1]
+        elif current:
+            lines.append(current)  # push down: the cluster starts the next line
+        else:
+            # one cluster wider than a line (a long URL): break it by character, keeping the rules where possible
+            chars = list("".join(cl))
+            part: list[str] = []
+            pw = 0.0
+            while chars and pw + width_of(chars[0]) <= avail:
+                pw += width_of(chars[0])
+                part.append(chars.pop(0))
+            if not part:
+                part.append(chars.pop(0))
+            lines.append(part)
+            clusters[i] = ["".join(chars)] if chars else []
+            if not chars:
+                i += 1
+        current, used = [], 0.0
+        avail = width
+    if current:
+        lines.append(current)
+
+    out: list[Line] = []
+    for n, toks in enumerate(lines):
+        while toks and toks[-1].isspace():
+            toks = toks[:-1]
+        start = first_indent if n == 0 else 0.0
+        line_width = width - start
+        last = n == len(lines) - 1
+        out.append(_place(toks, w, line_width, start, justify and not last))
+    return out
+
+
+def _place(tokens: list[str], w: Callable[[str], float], line_width: float, start: float, justify: bool) -> Line:
+    natural = sum(w(t) for t in tokens)
+    pieces = [Piece(t, 0.0, w(t)) for t in tokens]
+    over = natural - line_width
+    if over > 1e-6:
+        # compress inner punctuation, closing marks first (their empty half is on the right)
+        for k, p in enumerate(pieces[:-1]):
+            if k == 0 and p.text in _OPENING_HALF:
+                continue  # its box would start in the left margin
+            if over <= 1e-6:
+                break
+            s = min(_squeezable(p.text, w), over)
+            if s:
+                p.squeeze = s
+                over -= s
+    gaps = len(pieces) - 1
+    squeezed = sum(p.squeeze for p in pieces)
+    slack = line_width - (natural - squeezed)
+    extra = slack / gaps if justify and gaps > 0 else 0.0
+    x = start
+    for p in pieces:
+        if p.squeeze and p.text in _OPENING_HALF:
+            p.x = x - p.squeeze  # its empty half is on the left
+        else:
+            p.x = x
+        x += p.width - p.squeeze + extra
+    return Line(pieces, line_width, natural - squeezed, justify and gaps > 0)
+
+
+def break_title(text: str, width_of: WidthOf, width: float, breaks: list[int]) -> list[str]:
+    """Lines of a title, broken only at the given offsets (meaningful boundaries) when it needs more than one line.
+
+    Among the ways to break at those offsets into lines that fit, the one with the fewest lines and then the most
+    even lengths wins, preferring an upper line longer than the lower ones (梯形 rather than 沙漏). When no such way
+    exists, the last resort is characters, still balanced."""
+    total = sum(width_of(ch) for ch in text)
+    if total <= width:
+        return [text]
+    cuts = sorted({b for b in breaks if 0 < b < len(text)})
+    best = _best_split(text, width_of, width, cuts)
+    if best is None:
+        best = _best_split(text, width_of, width, list(range(1, len(text))), protected=cuts)
+    return best or [text]
+
+
+def _best_split(text: str, width_of: WidthOf, width: float, cuts: list[int],
+                protected: list[int] | None = None) -> list[str] | None:
+    from itertools import combinations
+
+    def ok_cut(c: int) -> bool:
+        return text[c] not in CANNOT_START and text[c - 1] not in CANNOT_END and not (
+            text[c - 1].isdigit() and text[c].isdigit())
+
+    cuts = [c for c in cuts if ok_cut(c)]
+    if protected:
+        # break by characters only inside the part before the last protected boundary (the name, not the tail)
+        last = max(protected)
+        cuts = [c for c in cuts if c < last] + [c for c in protected if c == last]
+    for n in range(1, 4):
+        best, best_score = None, None
+        for combo in combinations(cuts, n):
+            bounds = [0, *combo, len(text)]
+            parts = [text[a:b] for a, b in zip(bounds, bounds[1:])]
+            lens = [sum(width_of(ch) for ch in p) for p in parts]
+            if max(lens) > width + 1e-6:
+                continue
+            # even lines; an upper line shorter than the next costs a little more than the reverse
+            score = sum(abs(a - b) * (1.0 if a >= b else 1.5) for a, b in zip(lens, lens[1:]))
+            if best_score is None or score < best_score:
+                best, best_score = parts, score
+        if best is not None:
+            return best
+        if len(cuts) > 40 and n >= 2:
+            break
+    return None

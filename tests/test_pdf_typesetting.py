@@ -1,0 +1,252 @@
+"""The PDF's line and page breaking, measured on the rendered pages (pdftotext -bbox-layout word positions).
+
+For the three seeds and the demanding draft (tests/data/demanding.py): no line starts with closing punctuation or
+ends with opening punctuation, nothing passes the text block's right edge, every line of a paragraph but its last
+ends at the right edge, the title breaks at a meaningful boundary, numbers in table cells stay whole, headings are
+never last on a page, no paragraph leaves a single line alone, the closing agency and date follow GB/T 9704 7.3.5
+and the narrative takes no more pages than it needs plus one.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from export import document as d
+from export.linebreak import CANNOT_END, CANNOT_START, break_lines, break_title
+from export.writers import write_report
+from model.drafts_io import load_draft
+from model.state import ReportState
+from tests.data.demanding import demanding_state
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+NAMES = ["sample-2024", "panyu-2020", "yuexiu-2023", "demanding"]
+MM = 72 / 25.4
+LEFT, RIGHT = 28 * MM, (28 + 156) * MM
+TOP, BOTTOM = 37 * MM, (37 + 225) * MM  # from the top of the page, as pdftotext counts
+LEADING = 225 * MM / 22
+BODY = 15.75
+NS = "{http://www.w3.org/1999/xhtml}"
+
+
+@dataclass
+class Row:
+    page: int
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    text: str
+    words: list[str]
+    size: float  # the text's size: the smallest word box height (fallback faces draw taller boxes)
+
+
+def rows_of(pdf: Path) -> list[Row]:
+    """Printed lines: words grouped by page and baseline, left to right, inside the text block (page numbers and
+    the draft mark above the block are left out)."""
+    xml = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    root = ET.fromstring(xml)
+    rows: list[Row] = []
+    for n, page in enumerate(root.iter(f"{NS}page"), start=1):
+        by_line: dict[float, list] = {}
+        for w in page.iter(f"{NS}word"):
+            x0, y0, x1, y1 = (float(w.get(k)) for k in ("xMin", "yMin", "xMax", "yMax"))
+            if y0 < TOP - 2 or y1 > BOTTOM + 2 or y1 - y0 > 30:
+                continue  # outside the text block, or the large draft mark across the page
+            mid = (y0 + y1) / 2  # fallback faces have other ascent and descent: group by the middle
+            key = next((k for k in by_line if abs(k - mid) < 0.3 * (y1 - y0)), mid)
+            by_line.setdefault(key, []).append((x0, x1, y0, y1, w.text or ""))
+        for key in sorted(by_line):
+            words = sorted(by_line[key])
+            rows.append(Row(n, min(w[2] for w in words), max(w[3] for w in words), words[0][0],
+                            max(w[1] for w in words), "".join(w[4] for w in words), [w[4] for w in words],
+                            min(w[3] - w[2] for w in words)))
+    return rows
+
+
+def body_rows(rows: list[Row]) -> list[Row]:
+    """Lines in the body size (text, headings, closing) — not the title, captions or table cells."""
+    return [r for r in rows if abs(r.size - BODY) < 0.6]
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    out = {}
+    for name in NAMES:
+        state = demanding_state() if name == "demanding" else ReportState(load_draft(SEEDS / f"{name}.json"))
+        path = tmp_path_factory.mktemp(name) / f"{name}.pdf"
+        result = write_report(state, "pdf", path, allow_errors=True)
+        doc = d.build_document(state)
+        out[name] = (state, doc, rows_of(path), path, result)
+    return out
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_line_starts_with_closing_or_ends_with_opening_punctuation(rendered, name):
+    _, _, rows, _, _ = rendered[name]
+    text_rows = [r for r in rows if r.size > 13]  # body, headings, title, captions; table cells are smaller
+    faults = [r.text for r in text_rows if r.text[0] in CANNOT_START or r.text[-1] in CANNOT_END]
+    assert faults == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_nothing_passes_the_right_edge_of_the_text_block(rendered, name):
+    _, _, rows, _, _ = rendered[name]
+    over = [(round(r.x1 - RIGHT, 1), r.text) for r in rows if r.x1 > RIGHT + 0.3 or r.x0 < LEFT - 0.3]
+    assert over == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_line_of_a_paragraph_but_the_last_ends_at_the_right_edge(rendered, name):
+    _, _, rows, _, _ = rendered[name]
+    body = body_rows(rows)
+    short = []
+    for row, nxt in zip(body, body[1:]):
+        continues = abs(nxt.x0 - LEFT) < 0.5  # the next line is not indented: same paragraph
+        if continues and abs(row.x1 - RIGHT) > 1.0:
+            short.append((round(RIGHT - row.x1, 1), row.text))
+    assert short == []
+    assert len(body) > 20
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_title_breaks_after_the_agency_or_the_year_and_keeps_its_tail_whole(rendered, name):
+    _, doc, rows, _, _ = rendered[name]
+    title = [r for r in rows if r.page == 1 and r.size > 20]
+    text = "".join(r.text for r in title)
+    assert text == doc.title
+    lines = [r.text for r in title]
+    tail = re.search(r"\d{4}年(.*)$", doc.title).group(1)  # 政府信息公开工作年度报告
+    assert any(tail in line for line in lines)
+    for upper, lower in zip(lines, lines[1:]):
+        cut = doc.title.index(upper) + len(upper)
+        assert cut == len(doc.agency) or re.fullmatch(r".*\d{4}年", doc.title[:cut]), lines
+    widths = [r.x1 - r.x0 for r in title]
+    if len(widths) == 2:  # balanced: the shorter line at least half the longer
+        assert min(widths) >= 0.5 * max(widths), lines
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_numbers_in_table_cells_stay_on_one_line(rendered, name):
+    _, doc, rows, _, _ = rendered[name]
+    words = set()
+    for r in rows:
+        words.update(w for word in r.words for w in re.findall(r"[\d.]+", word))
+    numbers = [cell.text for el in doc.body if isinstance(el, d.TableLayout) for _, _, cell in el.cells()
+               if cell.is_number and cell.text]
+    split = sorted({n for n in numbers if re.fullmatch(r"[\d.]+", n) and n not in words})
+    assert split == []
+    if name == "demanding":
+        assert max(len(n) for n in numbers) >= 7
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_heading_is_never_last_on_a_page_and_keeps_two_lines_of_its_paragraph(rendered, name):
+    _, doc, rows, _, _ = rendered[name]
+    body = body_rows(rows)
+    headings = [el for el in doc.body if isinstance(el, d.Heading)]
+    for i, el in enumerate(doc.body):
+        if not isinstance(el, d.Heading):
+            continue
+        at = next(k for k, r in enumerate(body) if r.text == el.text.replace(" ", ""))
+        row = body[at]
+        same_page_after = [r for r in rows if r.page == row.page and r.top > row.bottom]
+        assert same_page_after, f"{el.text} is last on page {row.page}"
+        nxt = doc.body[i + 1] if i + 1 < len(doc.body) else None
+        if isinstance(nxt, d.Paragraph):
+            following = [r for r in body[at + 1:at + 3]]
+            assert len(following) == 2 and all(r.page == row.page for r in following), el.text
+    assert headings
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_single_line_of_a_paragraph_alone_at_a_page_foot_or_head(rendered, name):
+    _, _, rows, _, _ = rendered[name]
+    body = body_rows(rows)
+    def continued(r):  # a paragraph's line that is not its first: set from the left edge
+        return abs(r.x0 - LEFT) < 0.5
+
+    for k, row in enumerate(body):
+        prev = body[k - 1] if k else None
+        nxt = body[k + 1] if k + 1 < len(body) else None
+        if not continued(row) and nxt is not None and nxt.page != row.page and continued(nxt):
+            pytest.fail(f"orphan on page {row.page}: {row.text}")
+        if continued(row) and prev is not None and prev.page != row.page and (
+                nxt is None or nxt.page != row.page or not continued(nxt)):
+            pytest.fail(f"widow on page {row.page}: {row.text}")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_closing_agency_and_date_follow_gbt_9704(rendered, name):
+    _, doc, rows, _, _ = rendered[name]
+    body = body_rows(rows)
+    agency = next(r for r in reversed(body) if r.text == doc.agency)
+    date = body[-1]
+    assert date.text == doc.date_text.replace(" ", "")
+    em = BODY
+    assert abs(date.top - agency.top - LEADING) < 1
+    if date.x1 - date.x0 <= agency.x1 - agency.x0 - 2 * em:
+        assert abs(RIGHT - agency.x1 - 2 * em) < 1 and abs(date.x0 - agency.x0 - 2 * em) < 1
+    else:
+        assert abs(RIGHT - date.x1 - 2 * em) < 1 and abs(date.x0 - agency.x0 - 2 * em) < 1
+    before = body[body.index(agency) - 1]
+    assert before.page == agency.page, "the closing is alone on its page"
+    assert abs(agency.top - before.top - 2 * LEADING) < 1  # one blank line above
+
+
+def test_the_demanding_narrative_takes_no_more_pages_than_it_needs_plus_one(rendered):
+    _, doc, rows, path, _ = rendered["demanding"]
+    heads = [el.text for el in doc.body if isinstance(el, d.Heading) and el.level == 1]
+    start = next(r for r in rows if r.text == heads[0])
+    end = next(r for r in rows if r.text == heads[1])
+    inside = [r for r in rows if (r.page, r.top) >= (start.page, start.top) and (r.page, r.top) < (end.page, end.top)]
+    images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    picture_height = sum(int(f[4]) * 72 / int(f[13]) for f in (line.split() for line in images.splitlines()[2:])
+                         if start.page <= int(f[0]) <= inside[-1].page)
+    needed = math.ceil((len(inside) * LEADING + picture_height) / (225 * MM))
+    used = inside[-1].page - start.page + 1
+    assert used <= needed + 1, (used, needed)
+
+
+def test_characters_no_font_has_are_named_with_their_place(rendered):
+    _, _, _, _, result = rendered["demanding"]
+    notes = "\n".join(result.notes)
+    for ch in "𠀀鿰😀":
+        assert ch in notes
+    assert "一、" in notes  # the section
+    assert "生僻字" in notes  # the sentence
+
+
+# -- the line breaker itself, on exact widths ---------------------------------------------------------------------
+
+def _w(ch: str) -> float:
+    return 1.0 if ord(ch) > 0x2000 else 0.5
+
+
+def test_breaker_pushes_or_pulls_so_that_no_line_starts_with_a_comma():
+    text = "一二三四五六七八九十，一二三四五六七八九十一二三。"
+    lines = break_lines(text, _w, 10)
+    assert lines[1].text[0] not in CANNOT_START
+    assert all(line.end <= 10 + 1e-9 for line in lines)
+    assert all(abs(line.end - 10) < 1e-9 for line in lines[:-1])
+
+
+def test_breaker_keeps_numbers_and_percentages_whole():
+    text = "全年公开信息一二三12345678条，增长12.5%，其中一二三四。"
+    for width in range(8, 16):
+        lines = break_lines(text, _w, width)
+        joined = [line.text for line in lines]
+        assert any("12345678" in t for t in joined) and any("12.5%" in t for t in joined), joined
+
+
+def test_title_breaks_only_at_the_given_boundaries():
+    title = "广州市越秀区来穗人员服务管理局2023年政府信息公开工作年度报告"
+    lines = break_title(title, _w, 20, [15, 20])
+    assert lines == ["广州市越秀区来穗人员服务管理局", "2023年政府信息公开工作年度报告"]
