@@ -33,14 +33,11 @@ class ExportResult:
 
 def _render(state: ReportState, kind: str, doc: d.Document) -> tuple[bytes, list[str], list[str]]:
     if kind == "pdf":
-        from export.fonts import find_fonts, missing_characters
+        from export.fonts import find_fonts, missing_glyph_notes, missing_glyphs
         from export.pdf_writer import render_pdf
 
         fonts = find_fonts()
-        notes = list(fonts.notes)
-        missing = missing_characters(doc.all_text(), fonts.roles["仿宋"], fonts)
-        if missing:
-            notes.append(f"警告：以下字符在所有可用字体中都没有，将无法显示：{''.join(sorted(missing))}")
+        notes = list(fonts.notes) + missing_glyph_notes(missing_glyphs(doc, fonts))
         return render_pdf(doc, fonts), fonts.used(), notes
     if kind == "docx":
         from export.docx_writer import FONT_NAMES, render_docx
