@@ -18,7 +18,7 @@ HANDLERS = {
     "check": "model.commands:run_check",
     "export": "export.commands:run_export",
     "import": "model.importers.commands:run_import",
-    "aggregate": "model.rollup:run_aggregate",
+    "aggregate": "export.rollup_command:run_aggregate",
 }
 
 
@@ -53,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="汇总草稿 .json")
     p.add_argument("--xlsx", help="同时写出汇总核对表 .xlsx")
     p.add_argument("--agency", help="汇总报告的机关名称")
+    p.add_argument("--keep", action="append", metavar="FILE",
+                   help="同一单位（机关名称和年度相同）有多份草稿时，指定计入哪一份；可多次使用")
+    p.add_argument("--force", action="store_true", help="允许写入所汇总的文件夹，或覆盖已有的非汇总文件")
     return parser
 
 

@@ -9,6 +9,8 @@ from gui import dialogs
 from model.draft import Draft
 from model.drafts_io import DraftError, load_draft
 
+MAX_LISTED = 30  # files not summed, listed one a line in the roll-up's message; the rest are counted
+
 
 def _read_any(parent: QWidget | None, path: str) -> Draft | None:
     """A draft from a .json draft or from a published report / filled workbook (with the import report)."""
@@ -57,17 +59,14 @@ def open_rollup_dialog(parent: QWidget | None) -> tuple[Draft, list[str]] | None
     folder = dialogs.ask_folder(parent, "选择存放各单位草稿（.json）的文件夹")
     if not folder:
         return None
-    from model.rollup import RollupError, aggregate, collect
+    from model.rollup import RollupError, aggregate
+    from model.rollup_inputs import gather
 
-    files = collect([folder])
-    drafts, unreadable = [], []
-    for p in files:
-        try:
-            drafts.append((p.name, load_draft(p)))
-        except DraftError as exc:
-            unreadable.append(str(exc))
+    gathered = gather([folder])
+    drafts = [(u.name, u.draft) for u in gathered.units]
     if not drafts:
-        dialogs.show_error(parent, "无法汇总", f"文件夹“{folder}”中没有可以读取的草稿。")
+        dialogs.show_error(parent, "无法汇总", "\n".join([f"文件夹“{folder}”中没有可以汇总的草稿。"]
+                                                       + [s.line() for s in gathered.skipped][:MAX_LISTED]))
         return None
     agency = dialogs.ask_agency(parent, "")
     if agency is None:
@@ -81,16 +80,20 @@ def open_rollup_dialog(parent: QWidget | None) -> tuple[Draft, list[str]] | None
         QApplication.processEvents()
 
     try:
-        result = aggregate(drafts, agency=agency, on_progress=on_progress)
+        result = aggregate(drafts, agency=agency, on_progress=on_progress,
+                           digests={u.name: u.sha256 for u in gathered.units})
     except RollupError as exc:
         dialogs.show_error(parent, "无法汇总", str(exc))
         return None
     finally:
         progress.close()
-    notes = [f"已汇总 {len(drafts)} 个单位的报告。文字部分留待编写。"]
+    notes = [f"已汇总 {len(result.units)} 个单位的报告。文字部分留待编写。"]
     if result.units_with_errors:
         notes.append("以下单位的报告本身有错误，请核对：" + "、".join(result.units_with_errors))
-    notes += [f"跳过：{m}" for m in unreadable]
+    left_out = [s.line() for s in gathered.skipped + result.left_out]
+    notes += left_out[:MAX_LISTED]
+    if len(left_out) > MAX_LISTED:
+        notes.append(f"……另有 {len(left_out) - MAX_LISTED} 个文件未计入。")
     dialogs.show_info(parent, "汇总完成", "\n".join(notes))
     return result.draft, notes
 
