@@ -13,6 +13,7 @@ from openpyxl.comments import Comment
 from export.document import build_document
 from export.xlsx_writer import _number, _text, render_xlsx
 from model.drafts_io import atomic_write_bytes
+from model.text_clean import clean_text
 from model.state import ReportState
 from model.values import format_value
 
@@ -34,8 +35,8 @@ def render_rollup_xlsx(result, skipped=()) -> bytes:
         for c, p in enumerate(paths, 3):
             _text(ws, 1, c, spec.cells[p].label)
         for r, (name, state) in enumerate(result.units, 2):
-            _text(ws, r, 1, state.meta.agency)
-            _text(ws, r, 2, name)
+            _text(ws, r, 1, _safe(state.meta.agency))
+            _text(ws, r, 2, _safe(name))
             summed = result.unit_values.get(name, {})
             for c, p in enumerate(paths, 3):
                 value = summed.get(p, state.value(p))  # totals are shown as the unit computes them
@@ -55,13 +56,18 @@ def render_rollup_xlsx(result, skipped=()) -> bytes:
         _text(ws, 1, 1, "文件")
         _text(ws, 1, 2, "原因")
         for r, item in enumerate(lines, 2):
-            _text(ws, r, 1, item.name)
-            _text(ws, r, 2, item.reason)
+            _text(ws, r, 1, _safe(item.name))
+            _text(ws, r, 2, _safe(item.reason))
         ws.column_dimensions["A"].width = 40
         ws.column_dimensions["B"].width = 90
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _safe(text: str) -> str:
+    """Unit names and file names as XML can hold them (a workbook cannot store most control characters)."""
+    return clean_text(text)[0]
 
 
 def write_rollup_xlsx(result, path: str | Path, skipped=()) -> None:

@@ -354,3 +354,15 @@ def test_gui_roll_up_lists_what_it_did_not_count(qtbot, tmp_path, monkeypatch):
     assert window.controller.state.value("s3.new.total") == 2 * ONE
     window.controller.undo_stack.setClean()
     window.close()
+
+
+def test_the_workbook_holds_units_with_any_characters_in_their_names(tmp_path, capsys):
+    folder = tmp_path / "units"
+    write_unit(folder / "a.json", "甲\x0b局\x1b")
+    write_unit(folder / "b\x7f.json", "乙局\ufffe" + "很长的名称" * 60)
+    out, xlsx = tmp_path / "s.json", tmp_path / "s.xlsx"
+    code, _, err = run(capsys, "aggregate", folder, "--out", out, "--xlsx", xlsx, "--agency", "江南市")
+    assert code == 0, err
+    sheet = load_workbook(xlsx)["三、各单位明细"]
+    assert [sheet.cell(row=r, column=1).value[:3] for r in (2, 3, 4)] == ["甲\n局", "乙局很", "汇总"]
+    assert sheet.cell(row=3, column=2).value.endswith("b.json")
