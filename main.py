@@ -8,8 +8,13 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
+import os
+import re
 import sys
+import traceback
+from pathlib import Path
 
 # Each command's handler lives with the code it drives; it is imported only when the command runs, so that
 # `check` does not pay for reportlab and no command pays for Qt.
@@ -22,8 +27,39 @@ HANDLERS = {
 }
 
 
+COMMAND_WORDS = {"new": "新建草稿", "check": "校验", "export": "导出", "import": "导入", "aggregate": "汇总"}
+LOG_DIR_ENV = "NIANBAO_LOG_DIR"  # where tracebacks of unexpected errors are written (tests point it elsewhere)
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse with its error line in Chinese: one line, exit 2, no English usage text."""
+
+    _MESSAGES = [
+        (r"the following arguments are required: (.*)", "缺少必填参数：{0}"),
+        (r"unrecognized arguments: (.*)", "无法识别的参数：{0}"),
+        (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", "参数 {0} 的取值 {1} 无效（可选：{2}）"),
+        (r"argument (\S+): invalid int value: (.*)", "参数 {0} 应为整数，实际为 {1}"),
+        (r"argument (\S+): expected one argument", "参数 {0} 后面缺少取值"),
+        (r"argument (\S+): ignored explicit argument (.*)", "参数 {0} 不接受取值 {1}"),
+        (r"ambiguous option: (\S+) could match (.*)", "参数 {0} 有歧义，可能是 {1}"),
+    ]
+
+    def error(self, message: str):
+        for pattern, words in self._MESSAGES:
+            m = re.fullmatch(pattern, message)
+            if m:
+                message = words.format(*m.groups())
+                break
+        else:
+            message = "命令行参数有误"
+        print(f"错误：{message}。用 “{self.prog} --help” 查看用法。", file=sys.stderr)
+        raise SystemExit(2)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="main.py", description="政务公开年报助手：政府信息公开工作年度报告的填报、校验与导出")
+    parser = ChineseArgumentParser(prog="main.py", description="政务公开年报助手：政府信息公开工作年度报告的填报、校验与导出")
+    parser.add_argument("--debug", action="store_true",
+                        help="出现程序内部错误时显示完整的错误信息（traceback），供维护人员排查")
     sub = parser.add_subparsers(dest="command", metavar="命令")
 
     p = sub.add_parser("new", help="新建年报草稿")
@@ -32,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["2019", "2021"], help="格式版本；省略时按年度自动选择")
     p.add_argument("--from", dest="previous", metavar="LAST.json", help="从上年报告结转（草稿或导入后的草稿）")
     p.add_argument("--out", required=True, help="输出的草稿文件 .json")
+    p.add_argument("--force", action="store_true", help="输出文件已存在时覆盖它")
 
     p = sub.add_parser("check", help="校验草稿，列出错误和警告")
     p.add_argument("file", help="草稿文件 .json")
@@ -60,17 +97,88 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # --debug may stand anywhere on the line; the commands themselves never see it
+    debug = "--debug" in argv
+    argv = [a for a in argv if a != "--debug"]
     if not argv or (argv[0] not in HANDLERS and not argv[0].startswith("-")):
         from gui.app import run_app
 
         return run_app(argv[0] if argv else None)
+    _printable_output()
     args = build_parser().parse_args(argv)
     if args.command is None:
         build_parser().print_help()
         return 0
-    module, func = HANDLERS[args.command].split(":")
-    return getattr(importlib.import_module(module), func)(args)
+    try:
+        module, func = HANDLERS[args.command].split(":")
+        return getattr(importlib.import_module(module), func)(args)
+    except KeyboardInterrupt:
+        print("错误：操作已中断，未完成的文件没有写入。", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 — the last line of defence: the user sees one line, we get a log
+        if debug:
+            raise
+        print(internal_error_message(args, exc), file=sys.stderr)
+        return 2
+
+
+def _printable_output() -> None:
+    # a console whose code page lacks a character (𠀀 in an agency name on a GBK console) must not turn
+    # printing a result into a crash
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
+
+
+def log_dir() -> Path:
+    """The user's cache folder for this program's logs (per platform), or the temp folder."""
+    override = os.environ.get(LOG_DIR_ENV)
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "nianbao" / "logs"
+
+
+def write_crash_log(args, exc: BaseException) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    text = (f"time: {dt.datetime.now().isoformat()}\ncommand: {sys.argv[0]} {vars(args)}\n"
+            f"python: {sys.version}\n\n" + "".join(traceback.format_exception(exc)))
+    for folder in (log_dir(), Path(__import__("tempfile").gettempdir()) / "nianbao-logs"):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"error-{stamp}-{os.getpid()}.log"
+            path.write_text(text, encoding="utf-8")
+            return path
+        except OSError:
+            continue
+    raise OSError("no writable log folder")
+
+
+def internal_error_message(args, exc: BaseException) -> str:
+    """One Chinese line for an error nobody foresaw; the traceback goes to a log file named in the line."""
+    what = COMMAND_WORDS.get(args.command, "命令")
+    source = getattr(args, "file", None) or getattr(args, "source", None)
+    where = f"（文件“{Path(source).name}”）" if isinstance(source, str) else ""
+    if isinstance(exc, MemoryError):
+        return f"错误：内存不足，{what}未完成{where}。请关闭其他程序后重试。"
+    if isinstance(exc, RecursionError):
+        return f"错误：内容嵌套过深，{what}未完成{where}。"
+    try:
+        log = write_crash_log(args, exc)
+        saved = f"详细记录已写入“{log}”，请将该文件发给维护人员"
+    except OSError:
+        saved = "无法写入详细记录；加 --debug 重新运行可看到详细信息"
+    return f"错误：程序内部错误，{what}未完成{where}。{saved}。"
 
 
 if __name__ == "__main__":

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 from model.checks import SEVERITY_WORDS
 from model.draft import Draft, Meta
-from model.drafts_io import DraftError, load_draft, save_draft
+from pydantic import ValidationError
+
+from model.drafts_io import DraftError, describe_validation_error, load_draft, os_error_text, save_draft
+from model.paths import OutputRefused, refuse_overwriting_inputs
 from model.spec import format_for_year, get_format
 from model.state import EditError, ReportState
 
@@ -20,6 +24,13 @@ def _fail(message: str) -> int:
 
 
 def run_new(args) -> int:
+    try:
+        refuse_overwriting_inputs(args.out, [args.previous])
+    except OutputRefused as exc:
+        return _fail(str(exc))
+    if Path(args.out).exists() and not getattr(args, "force", False):
+        kind = "文件夹" if Path(args.out).is_dir() else "文件"
+        return _fail(f"{kind}“{args.out}”已存在，新建草稿不会覆盖它；要覆盖请加 --force，或换一个 --out 文件名。")
     try:
         if args.previous:
             from model.carry_forward import carry_forward
@@ -37,10 +48,12 @@ def run_new(args) -> int:
         save_draft(state.to_draft(), args.out)
     except (DraftError, EditError) as exc:
         return _fail(str(exc))
+    except ValidationError as exc:
+        return _fail(f"新建草稿的参数有误：{describe_validation_error(exc)}。")
     except KeyError:
         return _fail(f"没有适用于 {args.year} 年度的格式。")
     except OSError as exc:
-        return _fail(f"无法写入“{args.out}”：{exc.strerror or exc}。")
+        return _fail(f"无法写入“{args.out}”：{os_error_text(exc)}。")
     print(f"已新建 {state.title()}（{state.spec.name}），保存到 {args.out}")
     return 0
 
@@ -84,9 +97,14 @@ def print_issues(state: ReportState, name: str) -> None:
 
 
 def _order(state: ReportState, section: str | None) -> int:
+    return _section_order(state.spec.id).get(section, 99)
+
+
+@lru_cache(maxsize=None)
+def _section_order(format_id: str) -> dict:
     order = {None: -2, "meta": -1, "preamble": 0}
-    order.update({s.id: i + 1 for i, s in enumerate(state.spec.sections)})
-    return order.get(section, 99)
+    order.update({s.id: i + 1 for i, s in enumerate(get_format(format_id).sections)})
+    return order
 
 
 def describe_format(format_id: str) -> str:

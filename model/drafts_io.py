@@ -1,15 +1,20 @@
 """Reading and writing .json drafts.
 
-Writes are atomic (a temporary file in the same folder, flushed, then renamed over the target), so a crash or a
-full disk never leaves a half-written draft. Reading never shows a traceback: every problem becomes a
+Writes are atomic (a temporary file in the same folder, flushed, then renamed over the target, the folder
+flushed after), so a crash or a full disk never leaves a half-written draft. Reading never shows a traceback: every problem becomes a
 DraftError whose message says in Chinese what is wrong and where.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
+import stat
 import tempfile
+import time
+from decimal import Decimal
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -24,29 +29,126 @@ class DraftError(Exception):
     """A draft that cannot be read; str() is one Chinese sentence naming the file and the place."""
 
 
+class WriteError(OSError):
+    """A write that failed; its strerror (and str()) is a Chinese sentence, so callers that print
+    exc.strerror show the user Chinese whatever the system said."""
+
+    def __str__(self) -> str:
+        return f"无法写入“{self.filename}”：{self.strerror}" if self.filename else str(self.strerror)
+
+
+_OS_ERRORS = {
+    errno.ENOSPC: "磁盘空间不足", errno.EACCES: "没有写入或读取这个位置的权限", errno.EPERM: "没有权限进行这个操作",
+    errno.EROFS: "所在的磁盘或文件夹是只读的", errno.ENAMETOOLONG: "文件名或路径过长",
+    errno.ENOENT: "文件或文件夹不存在", errno.EISDIR: "这是一个文件夹，不是文件", errno.ENOTDIR: "路径中有一部分不是文件夹",
+    errno.EFBIG: "文件超过了系统允许的大小", errno.EIO: "磁盘读写出错", errno.EEXIST: "文件已存在",
+    errno.EBUSY: "文件正被其他程序使用", errno.EMFILE: "同时打开的文件过多", errno.ELOOP: "符号链接层数过多（可能指向自身）",
+    errno.EXDEV: "不能跨磁盘移动文件", errno.EINVAL: "文件名或参数无效",
+}
+if hasattr(errno, "EDQUOT"):
+    _OS_ERRORS[errno.EDQUOT] = "超出了磁盘配额"
+
+
+def os_error_text(exc: OSError) -> str:
+    """What a failed file operation means, in Chinese (the system's own strerror is English)."""
+    if isinstance(exc, WriteError):
+        return str(exc.strerror)
+    if exc.errno in _OS_ERRORS:
+        return _OS_ERRORS[exc.errno]
+    if isinstance(exc, PermissionError):
+        return _OS_ERRORS[errno.EACCES]
+    return f"系统错误（错误码 {exc.errno}）" if exc.errno else "系统错误"
+
+
+# Temporary files of ours: short, so that a target name of up to 255 bytes can still be saved beside one.
+_TEMP_PREFIX, _TEMP_SUFFIX = ".nb-", ".tmp"
+_OUR_TEMP = re.compile(r"\.nb-[a-z0-9_]{8}\.tmp")
+STALE_TEMP_SECONDS = 10 * 60  # a save takes seconds; an older temporary file was left by a crash
+
+
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write a file so that it is either the old one or the new one, never half of each.
+
+    A symlink is followed (its target is written, the link stays); a read-only file is refused, not
+    replaced. The data goes to a temporary file beside the target, is flushed to disk, renamed over the
+    target, and the folder is flushed so that the rename survives a power cut (POSIX). Errors are
+    WriteError with a Chinese reason."""
+    target = Path(os.path.realpath(path))
+    folder = target.parent
     try:
-        # mkstemp creates the file private (0600); give it the mode a normally created file would have
-        try:
-            mode = path.stat().st_mode & 0o777
-        except OSError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
+        mode = _mode_for(target)
+    except OSError as exc:
+        raise WriteError(exc.errno, os_error_text(exc), str(path)) from exc
+    _remove_stale_temps(folder, target.name)
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX, dir=folder)
+        os.chmod(tmp, mode)  # mkstemp creates the file private (0600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+        os.replace(tmp, target)
+        tmp = None
+        _fsync_folder(folder)
+    except OSError as exc:
+        raise WriteError(exc.errno, os_error_text(exc), str(path)) from exc
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def _mode_for(target: Path) -> int:
+    """The permissions the new file gets: the old file's, or what a newly created file would have.
+    A read-only file raises: the user (or an administrator) made it so, and saving must not undo that."""
+    try:
+        st = target.stat()
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory", str(target))
+    if not st.st_mode & 0o222 or not os.access(target, os.W_OK):
+        raise WriteError(errno.EACCES, "文件是只读的，没有覆盖；请先取消只读属性，或另存为其他文件", str(target))
+    return stat.S_IMODE(st.st_mode)
+
+
+def _remove_stale_temps(folder: Path, name: str) -> None:
+    """Temporary files left in this folder by an interrupted save, ours only and old enough that no save
+    can still be writing them. The older naming (".<name>.<8 characters>.tmp") is recognised too."""
+    older = re.compile(re.escape(f".{name}.") + r"[a-z0-9_]{8}\.tmp")
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if not (_OUR_TEMP.fullmatch(entry.name) or older.fullmatch(entry.name)):
+            continue
         try:
-            os.unlink(tmp)
+            if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                os.unlink(entry.path)
         except OSError:
             pass
-        raise
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return  # Windows cannot open a folder for flushing; os.replace of a flushed file is what it offers
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems do not flush folders; the file itself is already on disk
+    finally:
+        os.close(fd)
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
@@ -70,17 +172,39 @@ def load_draft(path: str | Path) -> Draft:
     except FileNotFoundError:
         raise DraftError(f"找不到文件“{path}”。") from None
     except OSError as exc:
-        raise DraftError(f"无法读取文件“{name}”：{exc.strerror or exc}。") from None
+        raise DraftError(f"无法读取文件“{name}”：{os_error_text(exc)}。") from None
+    if path.is_dir():
+        raise DraftError(f"“{path}”是文件夹，不是年报草稿文件。")
     if size > MAX_DRAFT_BYTES:
         raise DraftError(f"文件“{name}”过大（{size // (1024 * 1024)} MB），不是年报草稿。")
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise DraftError(f"无法读取文件“{name}”：{exc.strerror or exc}。") from None
+        raise DraftError(f"无法读取文件“{name}”：{os_error_text(exc)}。") from None
     return parse_draft(raw, name)
 
 
+class _JsonConstant:
+    """NaN or Infinity in a file: valid for Python's json module, not for JSON, and never a value of a draft."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+
+class _LongInteger:
+    """An integer too long to be any value of a draft (int() of 4,300 digits raises, and slowly before that)."""
+
+    def __init__(self, text: str):
+        self.digits = len(text.lstrip("-"))
+
+
+def _json_int(text: str):
+    return int(text) if len(text) <= 40 else _LongInteger(text)
+
+
 def parse_draft(raw: bytes, name: str = "草稿") -> Draft:
+    if len(raw) > MAX_DRAFT_BYTES:
+        raise DraftError(f"文件“{name}”过大（{len(raw) // (1024 * 1024)} MB），不是年报草稿。")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -88,31 +212,74 @@ def parse_draft(raw: bytes, name: str = "草稿") -> Draft:
     if not text.strip():
         raise DraftError(f"文件“{name}”是空的。")
     try:
-        data = json.loads(text)
+        # numbers with a fraction are read exactly (an amount of 2.9786 must not pass through a float)
+        data = json.loads(text, parse_float=Decimal, parse_int=_json_int, parse_constant=_JsonConstant)
     except json.JSONDecodeError as exc:
         # a draft always ends with its closing brace; one that does not was cut off while being copied or saved
         hint = "文件不完整（可能被截断）" if not text.rstrip().endswith("}") else "JSON 格式错误"
         raise DraftError(f"文件“{name}”第 {exc.lineno} 行第 {exc.colno} 列：{hint}，无法读取。") from None
+    except RecursionError:
+        raise DraftError(f"文件“{name}”嵌套层数过多（超过 {MAX_DEPTH} 层），不是年报草稿。") from None
     return draft_from_data(data, name)
 
 
+MAX_DEPTH = 40  # a draft nests 6 levels deep, its previous-year draft 6 more; deeper is not a draft
+MAX_NODES = 500_000  # values in one file; a 20-page report with both years has a few thousand
+
+
+def _check_shape(data, name: str) -> None:
+    """Depth and number of values bounded before anything walks the data recursively."""
+    stack = [(data, 1)]
+    nodes = 0
+    while stack:
+        node, depth = stack.pop()
+        nodes += 1
+        if depth > MAX_DEPTH:
+            raise DraftError(f"文件“{name}”嵌套层数过多（超过 {MAX_DEPTH} 层），不是年报草稿。")
+        if nodes > MAX_NODES:
+            raise DraftError(f"文件“{name}”包含的项目过多（超过 {MAX_NODES:,} 个），不是年报草稿。")
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+
+
 def draft_from_data(data, name: str = "草稿") -> Draft:
+    """Validate data read from a draft file (or a recovery file) and build the Draft; every problem is a
+    DraftError naming the file and the place in it."""
+    _check_shape(data, name)
+    try:
+        return _draft_from_data(data, name, ())
+    except RecursionError:
+        raise DraftError(f"文件“{name}”嵌套层数过多，不是年报草稿。") from None
+
+
+def _draft_from_data(data, name: str, where: tuple[str, ...]) -> Draft:
+    # "文件“a.json”" or, inside the embedded previous-year draft, "文件“a.json”中上年报告："
+    prefix = f"中{' → '.join(where)}：" if where else ""
     if not isinstance(data, dict):
-        raise DraftError(f"文件“{name}”不是年报草稿（最外层应为对象）。")
+        raise DraftError(f"文件“{name}”{prefix}不是年报草稿（{'应为对象' if where else '最外层应为对象'}）。")
     version = data.get("schema_version")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise DraftError(f"文件“{name}”缺少有效的 schema_version，不是年报草稿。")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise DraftError(f"文件“{name}”{prefix}缺少有效的 schema_version（草稿版本），不是年报草稿。")
     if version > SCHEMA_VERSION:
-        raise DraftError(f"文件“{name}”由更新版本的程序保存（草稿版本 {version}），请升级本程序后再打开。")
-    data = migrate_data(data, version)
+        raise DraftError(f"文件“{name}”{prefix}由更新版本的程序保存（草稿版本 {version}），请升级本程序后再打开。")
+    data = migrate_data(dict(data), version)
     fmt = data.get("format")
-    if fmt not in format_ids():
-        raise DraftError(f"文件“{name}”的格式版本“{fmt}”无法识别（应为 {'、'.join(format_ids())}）。")
+    if not isinstance(fmt, str) or fmt not in format_ids():
+        shown = fmt if isinstance(fmt, str) and len(fmt) <= 20 else "（无效）"
+        raise DraftError(f"文件“{name}”{prefix}格式版本“{shown}”无法识别（应为 {'、'.join(format_ids())}）。")
+    previous = data.pop("previous", None)
+    if previous is not None:
+        # last year's report is a draft like any other: validated the same way, its places named
+        previous = _draft_from_data(previous, name, where + ("上年报告",))
+    _canonical_cells(data, name, prefix)
     try:
         draft = Draft.model_validate(data)
     except ValidationError as exc:
-        raise DraftError(f"文件“{name}”内容有误：{describe_validation_error(exc)}。") from None
-    _check_cells(draft, name)
+        raise DraftError(f"文件“{name}”内容有误：{describe_validation_error(exc, where)}。") from None
+    if previous is not None:
+        draft.previous = previous
     return draft
 
 
@@ -126,41 +293,85 @@ def migrate_data(data: dict, version: int) -> dict:
     return data
 
 
+def _canonical_cells(data: dict, name: str, prefix: str) -> None:
+    """Every stored cell checked against its kind before anything is computed, and kept as a draft keeps it
+    (counts as integers, amounts as exact decimal strings), so that a bad value is named with its cell."""
+    from model.state import EditError, read_stored_cells
+
+    try:
+        for key in ("tables", "stated_totals"):
+            if key in data:
+                data[key] = read_stored_cells(data["format"], data[key], key)
+    except EditError as exc:
+        raise DraftError(f"文件“{name}”{prefix or '中 '}{exc}。") from None
+
+
 _FIELD_NAMES = {
     "meta": "基本信息", "agency": "机关名称", "year": "报告年度", "publication_date": "公布日期",
     "contact": "联系方式", "agency_kind": "机关类型", "narrative": "文字部分", "preamble": "开头部分",
     "tables": "表格", "stated_totals": "原报告合计", "previous": "上年报告", "format": "格式版本",
     "caption": "图片说明", "image": "图片", "text": "文字", "acknowledgements": "警告说明",
+    "units": "计量单位", "mime": "图片类型", "type": "段落类型", "schema_version": "草稿版本",
+    "rollup": "汇总标记", "file": "文件名", "sha256": "文件校验值",
+    "[key]": "名称",
 }
+_BLOCK_TAGS = {"paragraph", "heading", "figure", "function-after", "function-before", "function-wrap"}
 
 _ERROR_TYPES = {
-    "missing": "缺少必填项", "int_parsing": "应为整数", "int_type": "应为整数", "string_type": "应为文字",
+    "missing": "缺少必填项", "int_parsing": "应为整数", "int_type": "应为整数", "int_from_float": "应为整数",
+    "int_parsing_size": "数值过大", "string_type": "应为文字", "string_too_long": "文字过长",
+    "string_too_short": "文字过短", "string_unicode": "文字含无效字符", "string_pattern_mismatch": "格式不对",
     "date_from_datetime_parsing": "应为日期（如 2024-01-30）", "date_parsing": "应为日期（如 2024-01-30）",
-    "date_type": "应为日期", "extra_forbidden": "有无法识别的项目", "literal_error": "取值无效",
-    "greater_than_equal": "数值过小", "less_than_equal": "数值过大", "dict_type": "应为对象",
-    "list_type": "应为列表", "union_tag_invalid": "段落类型无效", "union_tag_not_found": "缺少段落类型",
-    "model_type": "应为对象", "date_from_datetime_inexact": "应为日期",
+    "date_type": "应为日期（如 2024-01-30）", "date_from_datetime_inexact": "应为日期（如 2024-01-30）",
+    "extra_forbidden": "是无法识别的项目", "literal_error": "取值无效", "enum": "取值无效",
+    "greater_than_equal": "数值过小", "greater_than": "数值过小", "less_than_equal": "数值过大",
+    "less_than": "数值过大", "dict_type": "应为对象", "list_type": "应为列表", "model_type": "应为对象",
+    "model_attributes_type": "应为对象", "union_tag_invalid": "段落类型无效（应为段落、小标题或图片）",
+    "union_tag_not_found": "缺少段落类型", "none_required": "应为空", "bool_type": "应为是或否",
+    "bool_parsing": "应为是或否", "recursion_loop": "嵌套层数过多", "too_long": "项目过多",
+    "json_invalid": "JSON 格式错误", "value_error": "取值无效", "assertion_error": "取值无效",
 }
 
 
-def describe_validation_error(exc: ValidationError) -> str:
-    err = exc.errors()[0]
-    where = []
+def _kind_of(value) -> str:
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return "真假值"
+    if isinstance(value, (int, _LongInteger)):
+        return "整数"
+    if isinstance(value, (float, Decimal)):
+        return "小数"
+    if isinstance(value, str):
+        return "文字"
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, dict):
+        return "对象"
+    if isinstance(value, _JsonConstant):
+        return "NaN 或 Infinity（不是 JSON 数值）"
+    return "无效的值"
+
+
+def describe_validation_error(exc: ValidationError, where: tuple[str, ...] = ()) -> str:
+    """The first problem pydantic found, as a Chinese place (JSON path with Chinese field names) and reason;
+    none of pydantic's own English wording reaches the user."""
+    err = exc.errors(include_url=False)[0]
+    place = list(where)
     for part in err.get("loc", ()):
         if isinstance(part, int):
-            where.append(f"第 {part + 1} 段")
+            place.append(f"第 {part + 1} 项")
+        elif str(part) in _BLOCK_TAGS or str(part).startswith(("function-", "lax-", "json-")):
+            continue  # the validator's own step names, not places in the file
         else:
-            where.append(_FIELD_NAMES.get(str(part), str(part)))
-    what = _ERROR_TYPES.get(err.get("type", ""), err.get("msg", "取值无效"))
-    place = " → ".join(where) if where else "文件"
-    return f"{place}：{what}"
-
-
-def _check_cells(draft: Draft, name: str) -> None:
-    """Validate every cell value against its kind now, so that a bad value is named with its place."""
-    from model.state import EditError, validate_cells
-
-    try:
-        validate_cells(draft)
-    except EditError as exc:
-        raise DraftError(f"文件“{name}”中 {exc}。") from None
+            place.append(_FIELD_NAMES.get(str(part), str(part)[:40]))
+    kind = err.get("type", "")
+    what = _ERROR_TYPES.get(kind)
+    if what is None:
+        what = "类型不对" if kind.endswith("_type") else "无法识别" if kind.endswith("_parsing") else "取值无效"
+    value = err.get("input")
+    if isinstance(value, _LongInteger):
+        what = f"数值过大（{value.digits:,} 位）"
+    elif kind not in ("missing", "extra_forbidden"):
+        what += f"（实际为{_kind_of(value)}）"
+    return f"{' → '.join(place) if place else '文件'}：{what}"

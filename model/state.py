@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from model.draft import Block, Draft, Meta
 from model.spec import FormatSpec, get_format
-from model.values import Value, ValueError_, parse_value, to_json
+from model.values import Value, ValueError_, parse_stored_value, parse_value, to_json
 
 
 class EditError(ValueError):
@@ -71,23 +71,9 @@ class ReportState:
         return cls(Draft(format=fid, meta=Meta(agency=agency, year=year, **meta)))
 
     def _load_cells(self, cells: dict, into: dict, where: str, computed_allowed: bool) -> None:
-        for table_id, rows in cells.items():
-            for row_id, cols in rows.items():
-                for col_id, raw in cols.items():
-                    path = f"{table_id}.{row_id}.{col_id}"
-                    info = self.spec.cells.get(path)
-                    if info is None:
-                        raise EditError(f"{where} 中的单元格 {path} 不属于{self.spec.name}")
-                    if (path in self.spec.computed_paths) != computed_allowed:
-                        if computed_allowed:
-                            raise EditError(f"{where} 中的单元格 {path}（{info.label}）不是合计单元格")
-                        raise EditError(f"单元格 {path}（{info.label}）是自动计算的合计，不能作为输入保存")
-                    try:
-                        value = parse_value(raw, info.column.kind)
-                    except ValueError_ as exc:
-                        raise EditError(f"单元格 {path}（{info.label}）：{exc}") from None
-                    if value is not None:
-                        into[path] = value
+        for path, value in _cell_values(self.spec, cells, where, computed_allowed, parse_value):
+            if value is not None:
+                into[path] = value
 
     # -- reading -------------------------------------------------------------------------------------
     @property
@@ -280,15 +266,44 @@ class ReportState:
         self.issues = run_checks(self)
 
 
-def validate_cells(draft: Draft) -> None:
-    """Check every stored cell value against its kind, as loading would, without recomputing or checking;
-    raises EditError naming the cell."""
-    probe = ReportState.__new__(ReportState)
-    probe.spec = get_format(draft.format)
-    probe._load_cells(draft.tables, {}, "tables", computed_allowed=False)
-    probe._load_cells(draft.stated_totals, {}, "stated_totals", computed_allowed=True)
-    if draft.previous is not None:
-        validate_cells(draft.previous)
+_CELL_PLACES = {"tables": "表格", "stated_totals": "原报告合计"}
+
+
+def _cell_values(spec: FormatSpec, cells, where: str, computed_allowed: bool, parse):
+    """(path, parsed value) of every cell of a table → row → column mapping, each checked against the
+    format: the cell must exist, be an input (or for stated totals a computed cell) and hold a value of its
+    kind. Raises EditError naming the cell."""
+    place = _CELL_PLACES.get(where, where)
+    if not isinstance(cells, dict):
+        raise EditError(f"{place}：应为对象")
+    for table_id, rows in cells.items():
+        if not isinstance(rows, dict):
+            raise EditError(f"{place} → {table_id}：应为对象")
+        for row_id, cols in rows.items():
+            if not isinstance(cols, dict):
+                raise EditError(f"{place} → {table_id} → {row_id}：应为对象")
+            for col_id, raw in cols.items():
+                path = f"{table_id}.{row_id}.{col_id}"
+                info = spec.cells.get(path)
+                if info is None:
+                    raise EditError(f"{place}中的单元格 {path[:80]} 不属于{spec.name}")
+                if (path in spec.computed_paths) != computed_allowed:
+                    if computed_allowed:
+                        raise EditError(f"{place}中的单元格 {path}（{info.label}）不是合计单元格")
+                    raise EditError(f"单元格 {path}（{info.label}）是自动计算的合计，不能作为输入保存")
+                try:
+                    yield path, parse(raw, info.column.kind)
+                except ValueError_ as exc:
+                    raise EditError(f"单元格 {path}（{info.label}）：{exc}") from None
+
+
+def read_stored_cells(format_id: str, cells, where: str) -> dict:
+    """Cells as a draft file holds them, validated (model.values.parse_stored_value) and returned as a draft
+    keeps them: counts as integers, amounts as exact decimal strings; unfilled (null) cells left out."""
+    spec = get_format(format_id)
+    flat = {path: value for path, value in _cell_values(spec, cells, where, where == "stated_totals",
+                                                         parse_stored_value) if value is not None}
+    return _nest(flat)
 
 
 def _issue_keys(issues: list) -> list[tuple]:
@@ -304,8 +319,10 @@ def _nest(flat: dict[str, Value]) -> dict:
 
 
 def _first_error(exc: Exception) -> str:
-    errors = getattr(exc, "errors", None)
-    if callable(errors):
-        e = errors()[0]
-        return f"{'.'.join(str(x) for x in e.get('loc', ()))}：{e.get('msg', '')}"
-    return str(exc)
+    from pydantic import ValidationError
+
+    from model.drafts_io import describe_validation_error
+
+    if isinstance(exc, ValidationError):
+        return describe_validation_error(exc)
+    return "取值无效"

@@ -5,11 +5,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from model.drafts_io import save_draft
+from model.drafts_io import os_error_text, save_draft
 from model.importers import ImportError_, import_file
+from model.paths import OutputRefused, refuse_overwriting_inputs
 
 
 def run_import(args) -> int:
+    try:
+        refuse_overwriting_inputs(args.out, [args.source])
+    except OutputRefused as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
     try:
         draft, report = import_file(args.source)
     except ImportError_ as exc:
@@ -18,7 +24,7 @@ def run_import(args) -> int:
     try:
         save_draft(draft, args.out)
     except OSError as exc:
-        print(f"错误：无法写入“{args.out}”：{exc.strerror or exc}。", file=sys.stderr)
+        print(f"错误：无法写入“{args.out}”：{os_error_text(exc)}。", file=sys.stderr)
         return 2
     print("\n".join(report.lines()))
     print(f"已写入草稿：{Path(args.out)}")
