@@ -17,17 +17,15 @@ import re
 from dataclasses import dataclass
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, Image, KeepTogether, PageTemplate,
-                                Paragraph, Spacer, Table, TableStyle)
+                                Spacer, Table, TableStyle)
 
 from export import document as d
-from export.fonts import FontSet, RegisteredFont, find_fonts, markup
+from export.fonts import FontSet, RegisteredFont, find_fonts
 from export.linebreak import Line, break_lines, break_title
 
 LEFT, TOP, WIDTH, HEIGHT = 28 * mm, 37 * mm, 156 * mm, 225 * mm
@@ -148,6 +146,33 @@ class TextBlock(Flowable):
         canvas.drawText(text)
 
 
+class CellText(TextBlock):
+    """A table cell's text, broken by the same rules at whatever width the column gives it; lines of a label are
+    justified, centred cells are centred line by line."""
+
+    def __init__(self, text: str, face: _Face, centred: bool):
+        super().__init__([])
+        self.text, self.face, self.centred = text, face, centred
+        self._width = None
+
+    def wrap(self, availWidth, availHeight):
+        if self._width != availWidth:
+            self._width = availWidth
+            rows = []
+            leading = self.face.size * 1.25
+            for part in self.text.split("\n"):
+                lines = break_lines(part, self.face.width, max(availWidth, self.face.size), justify=not self.centred)
+                for line in lines:
+                    x0 = (availWidth - line.natural) / 2 if self.centred and not line.justified else 0.0
+                    rows.append(_row(line, self.face, leading, max(0.0, x0)))
+            self.rows = rows
+            self.height_ = sum(r.height for r in rows)
+        return availWidth, self.height_
+
+    def split(self, availWidth, availHeight):
+        return []
+
+
 class _Setter:
     def __init__(self, fonts: FontSet):
         r = fonts.roles
@@ -216,12 +241,6 @@ class _Setter:
 
 # -- tables -------------------------------------------------------------------------------------------------------
 
-def _cell_style(fonts: FontSet, size: float, bold: bool = False) -> ParagraphStyle:
-    r = fonts.roles
-    return ParagraphStyle(f"cell{size}{bold}", fontName=(r["黑体"] if bold else r["仿宋"]).name, fontSize=size,
-                          leading=size * 1.25, alignment=TA_CENTER, wordWrap="CJK")
-
-
 def _column_widths(layout: d.TableLayout, font: str, size: float) -> list[float] | None:
     """Widths that give every number its full width on one line and every text column at least two characters,
     as close to the layout's proportions as that allows; None when no such widths fit the text block."""
@@ -268,10 +287,8 @@ def _table(layout: d.TableLayout, fonts: FontSet) -> Table:
         widths = _column_widths(layout, font, size)
     if widths is None:  # cannot happen with the formats' tables; keep the layout's proportions
         widths = [WIDTH * w / sum(layout.widths) for w in layout.widths]
-    body_style = _cell_style(fonts, size)
-    head_style = _cell_style(fonts, size, bold=True)
-    label_style = ParagraphStyle("label", parent=body_style, alignment=0)
-    note_style = ParagraphStyle("note", parent=body_style, fontSize=size * 0.9, leading=size * 1.15)
+    faces = {"head": _Face(fonts.roles["黑体"], size, fonts), "body": _Face(fonts.roles["仿宋"], size, fonts),
+             "note": _Face(fonts.roles["仿宋"], size * 0.9, fonts)}
     data = []
     commands = [("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), size),
                 ("ALIGN", (0, 0), (-1, -1), "CENTER"),
@@ -288,10 +305,8 @@ def _table(layout: d.TableLayout, fonts: FontSet) -> Table:
                 line.append(cell.text)  # a plain string: drawn on one line, never wrapped
             else:
                 text = "\n".join(cell.text) if cell.vertical else cell.text
-                style = {"head": head_style, "block": head_style, "label": label_style,
-                         "note": note_style}.get(cell.role, body_style)
-                line.append(Paragraph(markup(text, fonts.roles["黑体" if style is head_style else "仿宋"], fonts),
-                                      style))
+                face = faces[{"head": "head", "block": "head", "note": "note"}.get(cell.role, "body")]
+                line.append(CellText(text, face, centred=cell.role != "label"))
             if cell.rowspan > 1 or cell.colspan > 1:
                 commands.append(("SPAN", (c, r), (c + cell.colspan - 1, r + cell.rowspan - 1)))
             if cell.role == "block":
@@ -324,7 +339,7 @@ def _figure(fig: d.Figure, setter: _Setter) -> list:
         for line in break_lines(fig.caption, face.width, WIDTH, justify=False):
             rows.append(_row(line, face, LEADING * 0.9, (WIDTH - line.natural) / 2))
         parts.append(TextBlock(rows))
-    return [KeepTogether(parts)] if parts else []
+    return parts
 
 
 def _story(doc: d.Document, setter: _Setter) -> list:
@@ -350,7 +365,10 @@ def _story(doc: d.Document, setter: _Setter) -> list:
                 story.append(KeepTogether(lead + [Spacer(1, LEADING * 0.25), _table(el, setter.fonts)]))
                 story.append(Spacer(1, LEADING * 0.5))
             elif isinstance(el, d.Figure):
-                story.append(KeepTogether(lead + _figure(el, setter)))
+                parts = lead + _figure(el, setter)  # one KeepTogether: a nested one would ask for a whole page
+                if parts:
+                    story.append(KeepTogether(parts))
+                    story.append(Spacer(1, LEADING * 0.25))
         pending = []
     if pending:
         story.append(TextBlock(pending))
