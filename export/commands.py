@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 from export.writers import KIND_NAMES, KINDS, ExportRefused, write_report
-from model.drafts_io import DraftError, load_draft
+from model.drafts_io import DraftError, load_draft, os_error_text
+from model.paths import OutputRefused, refuse_overwriting_inputs
 from model.state import ReportState
 
 
@@ -25,19 +26,24 @@ def run_export(args) -> int:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        print(f"错误：无法创建输出文件夹“{out}”：{exc.strerror or exc}。", file=sys.stderr)
+        print(f"错误：无法创建输出文件夹“{out}”：{os_error_text(exc)}。", file=sys.stderr)
         return 2
     stem = Path(args.file).stem
     fonts_reported = False
     for kind in kinds:
         target = out / f"{stem}.{kind}"
         try:
+            refuse_overwriting_inputs(target, [args.file])
+        except OutputRefused as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            return 2
+        try:
             result = write_report(state, kind, target, allow_errors=args.allow_errors)
         except ExportRefused as exc:
             print(str(exc), file=sys.stderr)
             return 1
         except OSError as exc:
-            print(f"错误：无法写入“{target}”：{exc.strerror or exc}。", file=sys.stderr)
+            print(f"错误：无法写入“{target}”：{os_error_text(exc)}。", file=sys.stderr)
             return 2
         print(f"已导出{KIND_NAMES[kind]}：{result.path}")
         if kind == "pdf" and not fonts_reported:

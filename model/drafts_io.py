@@ -372,6 +372,6 @@ def describe_validation_error(exc: ValidationError, where: tuple[str, ...] = ())
     value = err.get("input")
     if isinstance(value, _LongInteger):
         what = f"数值过大（{value.digits:,} 位）"
-    elif kind not in ("missing", "extra_forbidden"):
+    elif kind not in ("missing", "extra_forbidden", "union_tag_invalid", "union_tag_not_found"):
         what += f"（实际为{_kind_of(value)}）"
     return f"{' → '.join(place) if place else '文件'}：{what}"

@@ -1,0 +1,247 @@
+"""The command line's contract, as a user meets it: exit 0 success, 1 findings, 2 unreadable; never a
+traceback; every refusal one Chinese line naming the file and the place; no output written over an input."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+import main
+from model.state import ReportState
+from model.values import ValueError_, parse_value
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "seeds" / "sample-2024.json"
+NATURAL = "一、本年新收政府信息公开申请数量 / 自然人"
+ENGLISH = re.compile(r"[A-Za-z]{2,}[ ,:'][ ]?[A-Za-z]{2,}|\w*(?:Error|Exception)\b|Traceback|Input should")
+
+
+@pytest.fixture(autouse=True)
+def crash_logs_in_tmp(tmp_path, monkeypatch):
+    monkeypatch.setenv(main.LOG_DIR_ENV, str(tmp_path / "logs"))
+
+
+def run(argv, capsys) -> tuple[int, str, str]:
+    try:
+        code = main.main([str(a) for a in argv])
+    except SystemExit as exc:
+        code = exc.code
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def one_chinese_line(err: str, *fragments: str) -> str:
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1, err
+    line = lines[0]
+    assert re.search(r"[\u4e00-\u9fff]", line), line
+    for fragment in fragments:
+        assert fragment in line, line
+    assert not ENGLISH.search(line.replace(fragments[0] if fragments else "", "")), line
+    assert len(line) < 400, line
+    return line
+
+
+def sample_text() -> str:
+    return SAMPLE.read_text(encoding="utf-8")
+
+
+def with_natural(raw_json_value: str) -> str:
+    """The sample draft with 表三 一、本年新收 / 自然人 written as the given JSON text."""
+    text = sample_text()
+    before = '"new": {\n        "natural": 268'
+    assert before in text
+    return text.replace(before, '"new": {\n        "natural": ' + raw_json_value)
+
+
+# -- 11.2 values in a draft file -------------------------------------------------------------------------
+@pytest.mark.parametrize("raw", [
+    '"²"', '"①"', '"١٢"', '"𝟙𝟚"', '"１２"', '"12,345"', '"9' + "9" * 4299 + '"', "9" * 4300, "9" * 4301,
+    "9" * 100_000, "NaN", "Infinity", "268.0",
+])
+def test_odd_numbers_in_a_draft_are_refused_with_the_cell_named(tmp_path, capsys, raw):
+    path = tmp_path / "草稿.json"
+    path.write_text(with_natural(raw), encoding="utf-8")
+    code, out, err = run(["check", path], capsys)
+    assert code == 2
+    one_chinese_line(err, "草稿.json", NATURAL)
+
+
+def test_fullwidth_digits_are_typed_but_a_draft_file_holds_ascii_digits(tmp_path, capsys):
+    state = ReportState.new("某局", 2024)
+    state.set_value("s3.new.natural", "１２")  # what a Chinese input method types
+    assert state.value("s3.new.natural") == 12
+    path = tmp_path / "全角.json"
+    path.write_text(with_natural('"１２"'), encoding="utf-8")
+    code, _, err = run(["check", path], capsys)
+    assert code == 2
+    assert "半角数字" in one_chinese_line(err, "全角.json", NATURAL)
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("²", "count"), ("①", "count"), ("١٢", "count"), ("𝟙", "count"), ("٣.٥", "amount"), ("1_000", "amount"),
+    ("9" * 5000, "count"), ("9" * 5000, "amount"),
+])
+def test_parse_value_refuses_what_is_not_a_plain_number(text, kind):
+    with pytest.raises(ValueError_) as info:
+        parse_value(text, kind)
+    assert re.search(r"[\u4e00-\u9fff]", str(info.value)) and len(str(info.value)) < 120
+
+
+@pytest.mark.parametrize("depth", [1_000, 100_000])
+def test_deep_nesting_is_refused(tmp_path, capsys, depth):
+    path = tmp_path / "深.json"
+    path.write_text(sample_text().replace('"units": {}', '"units": ' + "[" * depth + "]" * depth), encoding="utf-8")
+    code, _, err = run(["check", path], capsys)
+    assert code == 2
+    one_chinese_line(err, "深.json", "嵌套")
+
+
+@pytest.mark.parametrize("version", ["0", "-1", "true", "1.0", "9" * 5000])
+def test_schema_version_is_checked(tmp_path, capsys, version):
+    path = tmp_path / "版本.json"
+    path.write_text(sample_text().replace('"schema_version": 1', f'"schema_version": {version}', 1), encoding="utf-8")
+    code, _, err = run(["check", path], capsys)
+    assert code == 2
+    one_chinese_line(err, "版本.json", "草稿版本")
+
+
+@pytest.mark.parametrize("change,fragments", [
+    (lambda d: d.update(schema_version=0), ["草稿版本"]),
+    (lambda d: d.update(format="2099"), ["格式版本"]),
+    (lambda d: d["tables"]["s3"]["new"].update(natural="²"), [NATURAL]),
+])
+def test_the_previous_year_draft_is_validated_like_any_draft(tmp_path, capsys, change, fragments):
+    draft = json.loads(sample_text())
+    previous = json.loads(sample_text())
+    previous["meta"]["year"] = 2023
+    change(previous)
+    draft["previous"] = previous
+    path = tmp_path / "两年.json"
+    path.write_text(json.dumps(draft, ensure_ascii=False), encoding="utf-8")
+    code, _, err = run(["check", path], capsys)
+    assert code == 2
+    one_chinese_line(err, "两年.json", "上年报告", *fragments)
+
+
+@pytest.mark.parametrize("old,new,fragments", [
+    ('"year": 2024', '"year": 2024.5', ["报告年度", "应为整数"]),
+    ('"type": "paragraph"', '"type": "table"', ["开头部分 → 第 1 项", "段落类型"]),
+    ('"units": {}', '"units": {"s2.fees.fee_amount": null}', ["计量单位", "应为文字"]),
+])
+def test_validation_messages_are_chinese_and_name_the_place(tmp_path, capsys, old, new, fragments):
+    text = sample_text()
+    assert old in text
+    path = tmp_path / "坏.json"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    code, _, err = run(["check", path], capsys)
+    assert code == 2
+    one_chinese_line(err, "坏.json", *fragments)
+
+
+# -- 11.1 unexpected errors and command-line mistakes ---------------------------------------------------
+def test_an_unexpected_error_is_one_chinese_line_and_a_log_with_the_traceback(tmp_path, capsys, monkeypatch):
+    import model.commands
+
+    def broken(args):
+        raise RuntimeError("something nobody foresaw")
+
+    monkeypatch.setattr(model.commands, "run_check", broken)
+    code, _, err = run(["check", SAMPLE], capsys)
+    assert code == 2
+    line = one_chinese_line(err, "程序内部错误", "sample-2024.json")
+    log = Path(re.search(r"已写入“(.+?)”", line).group(1))
+    assert log.parent == tmp_path / "logs"
+    assert "RuntimeError: something nobody foresaw" in log.read_text(encoding="utf-8")
+    assert "Traceback" in log.read_text(encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        main.main(["--debug", "check", str(SAMPLE)])
+
+
+@pytest.mark.parametrize("argv,fragment", [
+    (["check"], "缺少必填参数"),
+    (["new", "--year", "明年", "--out", "x.json"], "应为整数"),
+    (["export", "x.json", "--to"], "缺少取值"),
+    (["check", "x.json", "--colour"], "无法识别的参数"),
+    (["new", "--year", "2024", "--format", "2020", "--out", "x.json"], "无效"),
+])
+def test_command_line_mistakes_are_one_chinese_line(capsys, argv, fragment):
+    code, _, err = run(argv, capsys)
+    assert code == 2
+    assert fragment in err and len(err.strip().splitlines()) == 1 and "usage" not in err
+
+
+@pytest.mark.parametrize("year", ["2101"])
+def test_a_year_without_a_format_is_refused(tmp_path, capsys, year):
+    code, _, err = run(["new", "--year", year, "--agency", "某局", "--out", tmp_path / "n.json"], capsys)
+    assert code == 2
+    one_chinese_line(err)
+    assert not (tmp_path / "n.json").exists()
+
+
+# -- 11.5 outputs never replace inputs -------------------------------------------------------------------
+def test_new_does_not_replace_an_existing_draft_without_force(tmp_path, capsys):
+    path = tmp_path / "已填写.json"
+    path.write_text(sample_text(), encoding="utf-8")
+    code, _, err = run(["new", "--year", "2025", "--agency", "某局", "--out", path], capsys)
+    assert code == 2
+    one_chinese_line(err, "已填写.json", "--force")
+    assert path.read_text(encoding="utf-8") == sample_text()
+    code, out, _ = run(["new", "--year", "2025", "--agency", "某局", "--out", path, "--force"], capsys)
+    assert code == 0 and json.loads(path.read_text(encoding="utf-8"))["meta"]["agency"] == "某局"
+
+
+@pytest.mark.parametrize("alias", ["same", "dot", "symlink", "hardlink"])
+def test_new_from_never_writes_over_last_years_draft(tmp_path, capsys, alias):
+    source = tmp_path / "2024.json"
+    source.write_text(sample_text(), encoding="utf-8")
+    out = _alias(source, alias, tmp_path)
+    code, _, err = run(["new", "--year", "2025", "--from", source, "--out", out, "--force"], capsys)
+    assert code == 2
+    one_chinese_line(err, "覆盖")
+    assert source.read_text(encoding="utf-8") == sample_text()
+
+
+@pytest.mark.parametrize("alias", ["same", "symlink", "hardlink"])
+def test_import_never_writes_over_its_source(tmp_path, capsys, alias):
+    source = tmp_path / "报告.txt"
+    source.write_bytes((ROOT / "seeds" / "yuexiu-2023.txt").read_bytes())
+    out = _alias(source, alias, tmp_path)
+    code, _, err = run(["import", source, "--out", out], capsys)
+    assert code == 2
+    one_chinese_line(err, "覆盖")
+    assert source.read_bytes() == (ROOT / "seeds" / "yuexiu-2023.txt").read_bytes()
+
+
+def test_export_never_writes_over_its_draft(tmp_path, capsys):
+    first = tmp_path / "first"
+    assert run(["export", SAMPLE, "--to", "txt", "--out", first, "--allow-errors"], capsys)[0] == 0
+    (name,) = [p.name for p in first.iterdir()]
+    # a draft that happens to have the name its text export gets, exported into its own folder
+    folder = tmp_path / "second"
+    folder.mkdir()
+    draft = folder / name
+    draft.write_text(sample_text(), encoding="utf-8")
+    code, _, err = run(["export", draft, "--to", "txt", "--out", folder, "--allow-errors"], capsys)
+    assert code == 2
+    one_chinese_line(err, "覆盖")
+    assert draft.read_text(encoding="utf-8") == sample_text()
+
+
+def _alias(path: Path, how: str, folder: Path) -> Path:
+    if how == "same":
+        return path
+    if how == "dot":
+        return folder / "." / path.name
+    other = folder / f"另一个名字{path.suffix}"
+    if how == "symlink":
+        if os.name != "posix":
+            pytest.skip("symlinks need privileges on Windows")
+        other.symlink_to(path)
+    else:
+        os.link(path, other)
+    return other
