@@ -72,7 +72,8 @@ class RollupInfo(_Model):
 
 
 class Draft(_Model):
-    schema_version: int = SCHEMA_VERSION
+    schema_version: int = Field(default=SCHEMA_VERSION, ge=1, le=SCHEMA_VERSION,
+                                description="version of the draft file layout; newer files need a newer program")
     format: str
     meta: Meta
     preamble: list[Block] = Field(default_factory=list)

@@ -168,17 +168,21 @@ def load_draft(path: str | Path) -> Draft:
     path = Path(path)
     name = path.name
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except FileNotFoundError:
         raise DraftError(f"找不到文件“{path}”。") from None
     except OSError as exc:
         raise DraftError(f"无法读取文件“{name}”：{os_error_text(exc)}。") from None
-    if path.is_dir():
+    if stat.S_ISDIR(st.st_mode):
         raise DraftError(f"“{path}”是文件夹，不是年报草稿文件。")
-    if size > MAX_DRAFT_BYTES:
-        raise DraftError(f"文件“{name}”过大（{size // (1024 * 1024)} MB），不是年报草稿。")
+    if not stat.S_ISREG(st.st_mode):
+        # a device or a pipe (/dev/zero) would be read without end
+        raise DraftError(f"“{path}”不是普通文件，不是年报草稿。")
+    if st.st_size > MAX_DRAFT_BYTES:
+        raise DraftError(f"文件“{name}”过大（{st.st_size // (1024 * 1024)} MB），不是年报草稿。")
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_DRAFT_BYTES + 1)  # a file growing while it is read is still bounded
     except OSError as exc:
         raise DraftError(f"无法读取文件“{name}”：{os_error_text(exc)}。") from None
     return parse_draft(raw, name)
