@@ -3,7 +3,8 @@
 Roles are those of GB/T 9704: 仿宋 (body), 黑体 (一、 heads), 楷体 (（一） heads), 宋体 (page numbers),
 小标宋 (title). Office PCs have the real faces; Linux machines get the documented stand-ins. reportlab silently
 drops characters a font lacks, so every character is checked against the chosen font and routed to a
-fallback font when missing; what was used and substituted is reported to the user.
+fallback font when missing (the fixed chain, then any installed font fontconfig finds with it); what was used and
+substituted is reported to the user, and so is every character no font has, with its section and sentence.
 """
 
 from __future__ import annotations
@@ -200,11 +201,6 @@ def find_fonts() -> FontSet:
     return FontSet(roles, fallbacks, notes)
 
 
-def missing_characters(text: str, font: RegisteredFont, fonts: FontSet) -> set[str]:
-    """Characters neither the font nor any fallback can draw."""
-    return {ch for ch in set(text) if _drawn(ch) and not font.has(ch) and fonts.fallback_for(ch) is None}
-
-
 def _drawn(ch: str) -> bool:
     """A character that prints something (private-use characters do, in the fonts that define them)."""
     return (ch.isprintable() or 0xE000 <= ord(ch) <= 0xF8FF) and not ch.isspace()
@@ -213,7 +209,7 @@ def _drawn(ch: str) -> bool:
 @dataclass
 class MissingGlyph:
     char: str
-    place: str  # “标题”, “一、总体情况”, “二、……表格” …
+    place: str  # 标题, “一、总体情况”, “三、……”的表格, 落款 …
     sentence: str  # the sentence (or cell text) it is in
 
 
@@ -235,14 +231,14 @@ def missing_glyphs(doc, fonts: FontSet) -> list[MissingGlyph]:
                     out.append(MissingGlyph(ch, place, sentence))
 
     look(doc.title, "标题")
-    section = "正文开头"
+    section = ""
     for el in doc.body:
         if isinstance(el, d.Heading):
             if el.level == 1:
-                section = el.text
-            look(el.text, section)
+                section = f"“{el.text}”"
+            look(el.text, section or "正文开头")
         elif isinstance(el, d.Paragraph):
-            look(el.text, section)
+            look(el.text, section or "正文开头")
         elif isinstance(el, d.Figure):
             look(el.caption, f"{section}的图片说明")
         elif isinstance(el, d.TableLayout):
@@ -269,32 +265,5 @@ def missing_glyph_notes(glyphs: list[MissingGlyph]) -> list[str]:
     notes = [f"警告：以下字符在本机所有字体中都没有，PDF 中这些位置会是空白：{chars}。"
              "请改用常用字，或安装含这些字的字体（如 SimSun-ExtB）后重新导出。"]
     for g in glyphs:
-        notes.append(f"  “{g.char}”（U+{ord(g.char):04X}）在{g.place}：“{g.sentence}”")
+        notes.append(f"  “{g.char}”（U+{ord(g.char):04X}）位于{g.place}，句子：“{g.sentence}”")
     return notes
-
-
-def markup(text: str, font: RegisteredFont, fonts: FontSet) -> str:
-    """reportlab Paragraph markup for user text: escaped, with characters the font lacks set in a fallback."""
-    out: list[str] = []
-    run_font: RegisteredFont | None = None
-    run: list[str] = []
-
-    def flush():
-        if not run:
-            return
-        s = _escape("".join(run))
-        out.append(s if run_font is None else f'<font name="{run_font.name}">{s}</font>')
-        run.clear()
-
-    for ch in text:
-        use = None if (font.has(ch) or ch in "\n ") else fonts.fallback_for(ch)
-        if use is not run_font:
-            flush()
-            run_font = use
-        run.append(ch)
-    flush()
-    return "".join(out).replace("\n", "<br/>")
-
-
-def _escape(s: str) -> str:
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

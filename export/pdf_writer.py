@@ -47,7 +47,7 @@ class _Face:
 
     def __init__(self, font: RegisteredFont, size: float, fonts: FontSet):
         self.font, self.size, self.fonts = font, size, fonts
-        self._name: dict[str, str] = {}
+        self._name: dict[str, str | None] = {}
         self._width: dict[str, float] = {}
 
     def name_of(self, ch: str) -> str | None:
@@ -70,36 +70,37 @@ class _Face:
     def text_width(self, text: str) -> float:
         return sum(self.width(ch) for ch in text)
 
-    def runs(self, text: str) -> list[tuple[str, str]]:
-        """(font name, text) runs of one piece."""
-        out: list[tuple[str, str]] = []
-        for ch in text:
-            name = self.name_of(ch)
-            if name is None:
-                out.append(("", ch))  # advances, draws nothing
-            elif out and out[-1][0] == name:
-                out[-1] = (name, out[-1][1] + ch)
-            else:
-                out.append((name, ch))
-        return out
-
 
 @dataclass
 class _Row:
-    """One printed line: (x, font name, size, text) runs, its height and whether a page may break after it."""
-    runs: list[tuple[float, str, float, str]]
+    """One printed line: (x, font name, size, text, character spacing) runs, its height and whether a page may
+    break after it."""
+    runs: list[tuple[float, str, float, str, float]]
     height: float
     size: float
     keep_with_next: bool = False
 
 
 def _row(line: Line, face: _Face, height: float, x0: float = 0.0) -> _Row:
-    runs = []
+    """Glyphs placed where the line breaker put them, drawn as few runs as possible: consecutive glyphs of one font
+    with equal spacing share a run whose character spacing is that gap (the justification)."""
+    glyphs = []  # (x, font name, character)
     for piece in line.pieces:
         x = x0 + piece.x
-        for name, text in face.runs(piece.text):
-            runs.append((x, name, face.size, text))
-            x += sum(face.width(ch) for ch in text)
+        for ch in piece.text:
+            glyphs.append((x, face.name_of(ch), ch))
+            x += face.width(ch)
+    runs: list[tuple[float, str, float, str, float]] = []
+    for x, name, ch in glyphs:
+        if runs and name and runs[-1][1] == name:
+            rx, _, size, text, space = runs[-1]
+            gap = x - (rx + sum(face.width(c) for c in text) + space * (len(text) - 1))
+            if len(text) == 1:
+                space = gap
+            if abs(gap - space) < 1e-6:
+                runs[-1] = (rx, name, size, text + ch, space)
+                continue
+        runs.append((x, name or "", face.size, ch, 0.0))
     return _Row(runs, height, face.size)
 
 
@@ -130,16 +131,19 @@ class TextBlock(Flowable):
         canvas = self.canv
         top = self.height_
         text = canvas.beginText()
-        current = None
+        current, char_space = None, 0.0
         for row in self.rows:
             # the baseline sits where a Paragraph with this leading would put it, centred in the line's height
             baseline = top - row.height / 2 - row.size * 0.35
-            for x, name, size, s in row.runs:
+            for x, name, size, s, space in row.runs:
                 if not name:
-                    continue
+                    continue  # no font has it: a blank, named in the export notes
                 if (name, size) != current:
                     text.setFont(name, size)
                     current = (name, size)
+                if space != char_space:
+                    text.setCharSpace(space)
+                    char_space = space
                 text.setTextOrigin(x, baseline)
                 text.textOut(s)
             top -= row.height
