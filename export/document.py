@@ -16,6 +16,7 @@ from model.state import ReportState
 from model.values import format_value
 
 DRAFT_MARK = "草稿（未通过校验）"
+APP_NAME = "政务公开年报助手"  # named in the documents' properties as the program that made them
 
 
 @dataclass

@@ -1,27 +1,122 @@
-"""The report as a real Word document (python-docx).
+"""The report as a real Word document (python-docx, plus raw XML where python-docx has no API).
 
-Named styles carry the fonts (标题 小标宋, 一级标题 黑体, 二级标题 楷体, 正文 仿宋, 表格文字 仿宋), with the East Asian
-font set on every style and on docDefaults — python-docx's template names a theme font there that would win
-otherwise. Exact 28.95 pt line spacing instead of Word's character grid, which LibreOffice letter-spaces badly.
+Page as GB/T 9704 asks: A4, a 156 × 225 mm text block holding 22 lines of 28 characters on Word's document grid
+(docGrid linesAndChars: line pitch 225 mm / 22, character pitch 15.75 pt against the 16 pt Normal font). Body text
+is justified (jc both) with Chinese kinsoku: the zh-CN first/last character lists in the settings, kinsoku on and
+punctuation never hanging into the margin. Headings keep with what follows and never split; widow control is on;
+table rows never split across pages, header rows repeat, and a number never wraps inside its cell.
+
+Fonts: runs name the GB/T faces (仿宋_GB2312, 楷体_GB2312, 方正小标宋简体), which offices install. Stock Windows
+10/11 has none of them, so the font table gives each one the stock face as w:altName: ECMA-376 17.8.3.1 has an
+application try the alternate names before substituting by metrics, and Word takes the whole value as one name
+(MS-OE376). The stock face's panose, charset and signature go with it, so even metric substitution lands on 仿宋,
+楷体 or 宋体. The East Asian font is set on every style and on docDefaults, replacing python-docx's theme font
+reference that would otherwise win. Theme, settings and runs say zh-CN, so Word breaks lines as Chinese rather
+than Japanese. Exact 28.95 pt line spacing is kept besides the grid: LibreOffice honours it where it does not
+honour the line grid.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import unicodedata
 
 from docx import Document as new_docx
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.image.image import Image as PictureHeader
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Emu, Mm, Pt, RGBColor
+from lxml import etree
 
 from export import document as d
+from export.linebreak import CANNOT_END, CANNOT_START
 
 FONT_NAMES = {"仿宋": "仿宋_GB2312", "黑体": "黑体", "楷体": "楷体_GB2312", "宋体": "宋体", "小标宋": "方正小标宋简体"}
-BODY_PT = 16
+# 3号 as the PDF sets it: 15.75 pt, so that 28 characters fill 156 mm. Word sizes go in half points, so the glyphs
+# are 15.5 pt and the character grid advances each one by 15.75 pt. A glyph larger than the grid pitch (16 pt)
+# would take two grid cells in LibreOffice and in WPS, leaving 14 characters a line.
+BODY_PT = 15.5
 LINE_PT = 28.95
 TABLE_PT = 10.5
+TABLE_MIN_PT = 6.5  # a table's font steps down to this at most, so that every number stays on one line
+CELL_MARGIN_TWIPS = 40
+
+TEXT_WIDTH_MM, TEXT_HEIGHT_MM = 156, 225
+CHARS_PER_LINE, LINES_PER_PAGE = 28, 22
+GRID_CHAR_PITCH_PT = 15.75  # 28 × 15.75 pt = 441 pt, inside the 442.2 pt block
+# docGrid values: linePitch in twentieths of a point, rounded down so that 22 lines fit; charSpace in 4096ths of a
+# point, the character pitch's difference from the Normal font size (ECMA-376 17.6.5)
+GRID_LINE_PITCH = int(TEXT_HEIGHT_MM / 25.4 * 1440 / LINES_PER_PAGE)
+GRID_CHAR_SPACE = round((GRID_CHAR_PITCH_PT - BODY_PT) * 4096)
+
+PICTURE_DPI = 96  # a picture is never printed larger than its natural size at this resolution
+PICTURE_MAX_HEIGHT = 0.6  # of the text block
+
+# Word's own zh-CN first/last character lists (Options › Typography), joined with the rules the PDF follows
+_WORD_NOT_AT_START = "!%),.:;>?]}¢¨°·ˇˉ―‖’”…‰′″›℃∶、。〃〉》」』】〕〗〞︶︺︾﹀﹄﹚﹜﹞！＂％＇），．：；？］｀｜｝～￠"
+_WORD_NOT_AT_END = "$([{£¥·‘“〈《「『【〔〖〝﹙﹛﹝＄（．［｛￡￥"
+NOT_AT_LINE_START = _WORD_NOT_AT_START + "".join(sorted(CANNOT_START - set(_WORD_NOT_AT_START)))
+NOT_AT_LINE_END = _WORD_NOT_AT_END + "".join(sorted(CANNOT_END - set(_WORD_NOT_AT_END)))
+
+# Font table entries: (name, alternate name, panose, charset, family, pitch, usb0..3, csb0..1). The GB/T faces
+# carry the stock face's data so that Word's metric substitution also picks it.
+_SONG = ("02010600030101010101", "86", "auto", "variable", ("00000003", "288F0000", "00000016", "00000000",
+                                                              "00040001", "00000000"))
+_FIXED_CJK = ("02010609060101010101", "86", "modern", "fixed", ("800002BF", "38CF7CFA", "00000016", "00000000",
+                                                                  "00040001", "00000000"))
+FONT_TABLE = [
+    ("仿宋_GB2312", "仿宋", *_FIXED_CJK),
+    ("楷体_GB2312", "楷体", *_FIXED_CJK),
+    ("方正小标宋简体", "宋体", *_SONG),
+    ("仿宋", "FangSong", *_FIXED_CJK),
+    ("楷体", "KaiTi", *_FIXED_CJK),
+    ("黑体", "SimHei", *_FIXED_CJK),
+    ("宋体", "SimSun", *_SONG),
+    ("Times New Roman", None, "02020603050405020304", "00", "roman", "variable",
+     ("E0002AFF", "C0007841", "00000009", "00000000", "000001FF", "00000000")),
+]
+
+# Paragraph property elements in CT_PPrBase schema order (Word rejects a file whose elements are out of order)
+_PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+              "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+              "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+              "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+              "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
+_TCPR_ORDER = ("cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
+               "textDirection", "tcFitText", "vAlign", "hideMark")
+
+
+def _insert_in_order(parent, el, order: tuple[str, ...]) -> None:
+    """Put el into parent before the first child that comes later in the schema, replacing one of its kind."""
+    name = el.tag.split("}")[1]
+    old = parent.find(qn(f"w:{name}"))
+    if old is not None:
+        parent.remove(old)
+    later = set(order[order.index(name) + 1:])
+    for child in parent:
+        if child.tag.split("}")[-1] in later:
+            child.addprevious(el)
+            return
+    parent.append(el)
+
+
+def _flag(parent, name: str, on: bool, order: tuple[str, ...]) -> None:
+    el = OxmlElement(f"w:{name}")
+    if not on:
+        el.set(qn("w:val"), "0")
+    _insert_in_order(parent, el, order)
+
+
+def _chinese_typesetting(ppr, *, grid: bool) -> None:
+    """Kinsoku on, no punctuation hanging past the margin, no extra space between Chinese and Latin or digits (as
+    in the PDF), and snapping to the character grid only for text set in the body font."""
+    for name, on in (("kinsoku", True), ("overflowPunct", False), ("autoSpaceDE", False), ("autoSpaceDN", False),
+                     ("snapToGrid", grid)):
+        _flag(ppr, name, on, _PPR_ORDER)
 
 
 def _set_east_asian(rpr_parent, font: str, size: float | None = None) -> None:
@@ -65,9 +160,12 @@ def _styles(doc) -> dict:
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     rpr_default = defaults.find(qn("w:rPrDefault"))
     _set_east_asian(rpr_default, FONT_NAMES["仿宋"], BODY_PT)
+    # the grid's character pitch is reckoned from the Normal style's size: say it there, not only in docDefaults
+    # (LibreOffice otherwise reckons from its own 12 pt and sets two grid cells per character)
+    _set_east_asian(styles["Normal"].element, FONT_NAMES["仿宋"], BODY_PT)
 
     def make(name: str, font: str, size: float, align=None, indent: bool = True, bold: bool = False,
-             exact: bool = True):
+             exact: bool = True, grid: bool = True, heading: bool = False):
         try:
             style = styles[name]
         except KeyError:
@@ -85,15 +183,22 @@ def _styles(doc) -> dict:
         pf.first_line_indent = Pt(2 * size) if indent else Pt(0)
         if align is not None:
             pf.alignment = align
+        pf.widow_control = True
+        if heading:  # a heading never ends a page nor breaks inside
+            pf.keep_with_next = True
+            pf.keep_together = True
+        _chinese_typesetting(style.element.get_or_add_pPr(), grid=grid)
         return style
 
     return {
-        "title": make("标题", FONT_NAMES["小标宋"], 22, WD_ALIGN_PARAGRAPH.CENTER, indent=False, exact=False),
-        "h1": make("一级标题", FONT_NAMES["黑体"], BODY_PT),
-        "h2": make("二级标题", FONT_NAMES["楷体"], BODY_PT),
+        "title": make("标题", FONT_NAMES["小标宋"], 22, WD_ALIGN_PARAGRAPH.CENTER, indent=False, exact=False,
+                      grid=False, heading=True),
+        "h1": make("一级标题", FONT_NAMES["黑体"], BODY_PT, WD_ALIGN_PARAGRAPH.JUSTIFY, heading=True),
+        "h2": make("二级标题", FONT_NAMES["楷体"], BODY_PT, WD_ALIGN_PARAGRAPH.JUSTIFY, heading=True),
         "body": make("正文", FONT_NAMES["仿宋"], BODY_PT, WD_ALIGN_PARAGRAPH.JUSTIFY),
-        "caption": make("图片说明", FONT_NAMES["楷体"], 14, WD_ALIGN_PARAGRAPH.CENTER, indent=False),
-        "cell": make("表格文字", FONT_NAMES["仿宋"], TABLE_PT, WD_ALIGN_PARAGRAPH.CENTER, indent=False, exact=False),
+        "caption": make("图片说明", FONT_NAMES["楷体"], 14, WD_ALIGN_PARAGRAPH.CENTER, indent=False, grid=False),
+        "cell": make("表格文字", FONT_NAMES["仿宋"], TABLE_PT, WD_ALIGN_PARAGRAPH.CENTER, indent=False, exact=False,
+                     grid=False),
         "closing": make("落款", FONT_NAMES["仿宋"], BODY_PT, WD_ALIGN_PARAGRAPH.RIGHT, indent=False),
     }
 
@@ -101,7 +206,8 @@ def _styles(doc) -> dict:
 def _page_number_footer(paragraph, align) -> None:
     paragraph.alignment = align
     paragraph.paragraph_format.first_line_indent = Pt(0)
-    run = paragraph.add_run("— ")
+    _chinese_typesetting(paragraph._p.get_or_add_pPr(), grid=False)
+    paragraph.add_run("— ")
 
     def field(instr: str):
         r = paragraph.add_run()
@@ -125,7 +231,18 @@ def _page_number_footer(paragraph, align) -> None:
         paragraph.paragraph_format.right_indent = Pt(14)
     else:
         paragraph.paragraph_format.left_indent = Pt(14)
-    del run
+
+
+def _document_grid(section) -> None:
+    """22 lines × 28 characters: Word's linesAndChars grid for the section."""
+    sect_pr = section._sectPr
+    grid = sect_pr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sect_pr.append(grid)  # docGrid is the last of the elements python-docx's template writes
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(GRID_LINE_PITCH))
+    grid.set(qn("w:charSpace"), str(GRID_CHAR_SPACE))
 
 
 def _page_setup(doc, mark: bool) -> None:
@@ -135,6 +252,7 @@ def _page_setup(doc, mark: bool) -> None:
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     section.footer_distance = Mm(28) - Pt(14)
     section.header_distance = Mm(15)
+    _document_grid(section)
     doc.settings.odd_and_even_pages_header_footer = True
     _page_number_footer(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
     _page_number_footer(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
@@ -142,10 +260,132 @@ def _page_setup(doc, mark: bool) -> None:
         for header in (section.header, section.even_page_header):
             p = header.paragraphs[0]
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _chinese_typesetting(p._p.get_or_add_pPr(), grid=False)
             run = p.add_run(d.DRAFT_MARK)
             run.font.color.rgb = RGBColor(0xC0, 0, 0)
             run.font.bold = True
             _set_east_asian(run._r, FONT_NAMES["黑体"], 14)
+
+
+# Settings children in CT_Settings schema order, as far as this writer touches them
+_SETTINGS_ORDER = ("writeProtection", "view", "zoom", "removePersonalInformation", "removeDateAndTime",
+                   "doNotDisplayPageBoundaries", "displayBackgroundShape", "printPostScriptOverText",
+                   "printFractionalCharacterWidth", "printFormsData", "embedTrueTypeFonts", "embedSystemFonts",
+                   "saveSubsetFonts", "saveFormsData", "mirrorMargins", "alignBordersAndEdges",
+                   "bordersDoNotSurroundHeader", "bordersDoNotSurroundFooter", "gutterAtTop", "hideSpellingErrors",
+                   "hideGrammaticalErrors", "activeWritingStyle", "proofState", "formsDesign", "attachedTemplate",
+                   "linkStyles", "stylePaneFormatFilter", "stylePaneSortMethod", "documentType", "mailMerge",
+                   "revisionView", "trackRevisions", "doNotTrackMoves", "doNotTrackFormatting", "documentProtection",
+                   "autoFormatOverride", "styleLockTheme", "styleLockQFSet", "defaultTabStop", "autoHyphenation",
+                   "consecutiveHyphenLimit", "hyphenationZone", "doNotHyphenateCaps", "showEnvelope",
+                   "summaryLength", "clickAndTypeStyle", "defaultTableStyle", "evenAndOddHeaders",
+                   "bookFoldRevPrinting", "bookFoldPrinting", "bookFoldPrintingSheets",
+                   "drawingGridHorizontalSpacing", "drawingGridVerticalSpacing", "displayHorizontalDrawingGridEvery",
+                   "displayVerticalDrawingGridEvery", "doNotUseMarginsForDrawingGridOrigin",
+                   "drawingGridHorizontalOrigin", "drawingGridVerticalOrigin", "doNotShadeFormData",
+                   "noPunctuationKerning", "characterSpacingControl", "printTwoOnOne", "strictFirstAndLastChars",
+                   "noLineBreaksAfter", "noLineBreaksBefore", "savePreviewPicture", "doNotValidateAgainstSchema",
+                   "saveInvalidXml", "ignoreMixedContent", "alwaysShowPlaceholderText", "doNotDemarcateInvalidXml",
+                   "saveXmlDataOnly", "useXSLTWhenSaving", "saveThroughXslt", "showXMLTags",
+                   "alwaysMergeEmptyNamespace", "updateFields", "hdrShapeDefaults", "footnotePr", "endnotePr",
+                   "compat", "docVars", "rsids", "mathPr", "attachedSchema", "themeFontLang", "clrSchemeMapping")
+
+
+def _settings(doc) -> None:
+    """Chinese line breaking: zh-CN theme language, punctuation compression and the zh-CN kinsoku lists."""
+    settings = doc.settings.element
+    spacing = OxmlElement("w:characterSpacingControl")
+    spacing.set(qn("w:val"), "compressPunctuation")
+    _insert_in_order(settings, spacing, _SETTINGS_ORDER)
+    for name, chars in (("noLineBreaksAfter", NOT_AT_LINE_END), ("noLineBreaksBefore", NOT_AT_LINE_START)):
+        el = OxmlElement(f"w:{name}")
+        el.set(qn("w:lang"), "zh-CN")
+        el.set(qn("w:val"), chars)
+        _insert_in_order(settings, el, _SETTINGS_ORDER)
+    lang = settings.find(qn("w:themeFontLang"))
+    if lang is None:
+        lang = OxmlElement("w:themeFontLang")
+        _insert_in_order(settings, lang, _SETTINGS_ORDER)
+    lang.set(qn("w:val"), "en-US")  # Latin text keeps English proofing, as Chinese Word writes it
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _part(doc, name: str):
+    return next((p for p in doc.part.package.iter_parts() if str(p.partname) == name), None)
+
+
+def _font_table(doc) -> None:
+    """Replace the template's font table (Japanese and Western faces) by the faces this document uses."""
+    part = _part(doc, "/word/fontTable.xml")
+    if part is None:
+        return
+    root = etree.fromstring(part.blob)
+    for font in list(root):
+        root.remove(font)
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+    def child(parent, tag: str, **attrs):
+        el = etree.SubElement(parent, w + tag)
+        for k, v in attrs.items():
+            el.set(w + k, v)
+        return el
+
+    for name, alt, panose, charset, family, pitch, sig in FONT_TABLE:
+        font = child(root, "font", name=name)
+        if alt:
+            child(font, "altName", val=alt)
+        child(font, "panose1", val=panose)
+        child(font, "charset", val=charset)
+        child(font, "family", val=family)
+        child(font, "pitch", val=pitch)
+        child(font, "sig", **dict(zip(("usb0", "usb1", "usb2", "usb3", "csb0", "csb1"), sig)))
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _theme(doc) -> None:
+    """The theme's East Asian font is its Simplified Chinese face, whatever language the reader's Word has."""
+    part = _part(doc, "/word/theme/theme1.xml")
+    if part is None:
+        return
+    root = etree.fromstring(part.blob)
+    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    for collection in ("majorFont", "minorFont"):
+        for fonts in root.iter(a + collection):
+            hans = next((f.get("typeface") for f in fonts.iter(a + "font") if f.get("script") == "Hans"), "宋体")
+            ea = fonts.find(a + "ea")
+            if ea is not None:
+                ea.set("typeface", hans)
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _properties(doc, layout: d.Document) -> None:
+    """Core and app properties name the agency and this app; the template's author, description, dates and
+    thumbnail (a picture unrelated to the report) go."""
+    props = doc.core_properties
+    props.title = layout.title
+    props.subject = "政府信息公开工作年度报告"
+    props.author = layout.agency or d.APP_NAME
+    props.last_modified_by = layout.agency or d.APP_NAME
+    props.comments = f"由{d.APP_NAME}生成"
+    props.keywords = "政府信息公开"
+    props.category = ""
+    props.language = "zh-CN"
+    props.revision = 1
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+    props.created = now
+    props.modified = now
+    app = _part(doc, "/docProps/app.xml")
+    if app is not None:
+        root = etree.fromstring(app.blob)
+        ns = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+        for tag, value in (("Application", d.APP_NAME), ("Company", layout.agency), ("Template", "")):
+            el = root.find(ns + tag)
+            if el is not None:
+                el.text = value
+        app._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    rels = doc.part.package.rels
+    for rid in [rid for rid, rel in rels.items() if rel.reltype == RT.THUMBNAIL]:
+        del rels[rid]
 
 
 def _cell_margins(table) -> None:
@@ -153,7 +393,7 @@ def _cell_margins(table) -> None:
     mar = OxmlElement("w:tblCellMar")
     for side in ("left", "right"):
         el = OxmlElement(f"w:{side}")
-        el.set(qn("w:w"), "40")
+        el.set(qn("w:w"), str(CELL_MARGIN_TWIPS))
         el.set(qn("w:type"), "dxa")
         mar.append(el)
     look = tbl_pr.find(qn("w:tblLook"))
@@ -164,36 +404,77 @@ def _cell_margins(table) -> None:
 
 
 def _shade(cell, fill: str) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
-    # shd precedes noWrap, tcMar, textDirection, tcFitText, vAlign and hideMark in the schema
-    later = [tc_pr.find(qn(t)) for t in ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")]
-    later = [el for el in later if el is not None]
-    if later:
-        later[0].addprevious(shd)
-    else:
-        tc_pr.append(shd)
+    _insert_in_order(cell._tc.get_or_add_tcPr(), shd, _TCPR_ORDER)
+
+
+def text_width(text: str, size: float) -> float:
+    """Advance of text in a Chinese office font: wide characters one em, digits and Latin half an em."""
+    return sum(size if unicodedata.east_asian_width(ch) in ("W", "F") else size / 2 for ch in text)
+
+
+def column_widths(layout: d.TableLayout, size: float, total_pt: float) -> list[float] | None:
+    """Column widths in points that give every number its full width on one line and every text column room for
+    two characters, as close to the layout's proportions as that allows; None when they cannot fit."""
+    pad = 2 * CELL_MARGIN_TWIPS / 20 + 1
+    prop = [total_pt * w / sum(layout.widths) for w in layout.widths]
+    need = [0.0] * layout.columns
+    spans = []
+    for _, c, cell in layout.cells():
+        if cell.is_number:
+            w = text_width(cell.text, size) + pad
+        elif cell.vertical:
+            w = size + pad
+        else:
+            w = min(2, len(cell.text)) * size + pad
+        if cell.colspan == 1:
+            need[c] = max(need[c], w)
+        else:
+            spans.append((c, cell.colspan, w))
+    for c, span, w in spans:
+        have = sum(need[c:c + span])
+        if have < w:
+            for k in range(c, c + span):
+                need[k] += (w - have) / span
+    if sum(need) > total_pt:
+        return None
+    lo, hi = 0.0, 1.0
+    for _ in range(40):  # the largest scale k with sum(max(need, k·prop)) ≤ total
+        k = (lo + hi) / 2
+        if sum(max(n, k * p) for n, p in zip(need, prop)) <= total_pt:
+            lo = k
+        else:
+            hi = k
+    widths = [max(n, lo * p) for n, p in zip(need, prop)]
+    rest = total_pt - sum(widths)
+    return [w + rest * w / sum(widths) for w in widths]
 
 
 def _table(doc, layout: d.TableLayout, styles: dict) -> None:
     nrows, ncols = len(layout.rows), layout.columns
+    total_pt = Mm(TEXT_WIDTH_MM).pt
+    size = TABLE_PT * layout.font_scale
+    widths_pt = column_widths(layout, size, total_pt)
+    while widths_pt is None and size > TABLE_MIN_PT:  # Word sizes go in half points
+        size = max(TABLE_MIN_PT, (int(size * 2) - 1) / 2)
+        widths_pt = column_widths(layout, size, total_pt)
+    if widths_pt is None:  # cannot happen with the formats' tables; keep the layout's proportions
+        widths_pt = [total_pt * w / sum(layout.widths) for w in layout.widths]
     table = doc.add_table(rows=nrows, cols=ncols)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     _cell_margins(table)
-    total = sum(layout.widths)
-    widths = [Mm(156 * w / total) for w in layout.widths]
+    widths = [Pt(w) for w in widths_pt]
     for i, col in enumerate(table.columns):
         col.width = widths[i]  # gridCol, read by LibreOffice
     grid = [row.cells for row in table.rows]  # built once: table.cell() rebuilds the cell list on every call
     for r in range(nrows):
         for c in range(ncols):
             grid[r][c].width = widths[c]  # tcW, read by Word
-    size = TABLE_PT * layout.font_scale
     # merge first, then fill
     for r, c, cell in layout.cells():
         if cell.rowspan > 1 or cell.colspan > 1:
@@ -206,6 +487,10 @@ def _table(doc, layout: d.TableLayout, styles: dict) -> None:
         p._p.style = cell_style_id  # by id: python-docx's style lookup rescans every style for each cell
         if cell.role == "label":
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        if r < nrows - 1:
+            # every row keeps with the next: a table that fits on a page moves whole rather than split; a taller
+            # one still splits between rows
+            p.paragraph_format.keep_with_next = True
         text = "\n".join(cell.text) if cell.vertical else cell.text
         run = p.add_run(text)
         run.font.size = Pt(size * (0.9 if cell.role == "note" else 1))
@@ -213,6 +498,8 @@ def _table(doc, layout: d.TableLayout, styles: dict) -> None:
             _set_east_asian(run._r, FONT_NAMES["黑体"], size)
         if cell.role == "block":
             _shade(target, "D9D9D9")
+        if cell.is_number:
+            _flag(target._tc.get_or_add_tcPr(), "noWrap", True, _TCPR_ORDER)
     # header rows repeat when the table breaks across pages; no row splits across pages
     for r, row in enumerate(table.rows):
         tr_pr = row._tr.get_or_add_trPr()
@@ -223,10 +510,25 @@ def _table(doc, layout: d.TableLayout, styles: dict) -> None:
             tr_pr.append(hdr)
 
 
+def picture_size(blob: bytes) -> tuple[Emu, Emu]:
+    """Printed size of a picture: its natural size at 96 dpi, scaled down (aspect kept) to the text block's width
+    and to 60 % of its height, never enlarged. Raises on data python-docx cannot read as an image."""
+    header = PictureHeader.from_blob(blob)
+    emu_per_px = 914400 / PICTURE_DPI
+    w, h = header.px_width * emu_per_px, header.px_height * emu_per_px
+    if w <= 0 or h <= 0:
+        raise ValueError("picture without pixels")
+    scale = min(1.0, Mm(TEXT_WIDTH_MM) / w, Mm(TEXT_HEIGHT_MM) * PICTURE_MAX_HEIGHT / h)
+    return Emu(int(w * scale)), Emu(int(h * scale))
+
+
 def render_docx(doc_layout: d.Document) -> bytes:
     doc = new_docx()
     styles = _styles(doc)
     _page_setup(doc, doc_layout.draft_mark)
+    _settings(doc)
+    _font_table(doc)
+    _theme(doc)
     body = doc.paragraphs[0] if doc.paragraphs else None
     if body is not None:
         body._p.getparent().remove(body._p)
@@ -234,17 +536,17 @@ def render_docx(doc_layout: d.Document) -> bytes:
     doc.add_paragraph("", style=styles["body"])
     for el in doc_layout.body:
         if isinstance(el, d.Heading):
-            p = doc.add_paragraph(el.text, style=styles["h1" if el.level == 1 else "h2"])
-            p.paragraph_format.keep_with_next = True
+            doc.add_paragraph(el.text, style=styles["h1" if el.level == 1 else "h2"])
         elif isinstance(el, d.Paragraph):
             doc.add_paragraph(el.text, style=styles["body"])
         elif isinstance(el, d.Figure):
             if el.image:
                 try:
+                    width, height = picture_size(el.image)
                     p = doc.add_paragraph(style=styles["caption"])
                     p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-                    p.add_run().add_picture(io.BytesIO(el.image), width=Mm(120))
-                    p.paragraph_format.keep_with_next = True
+                    p.add_run().add_picture(io.BytesIO(el.image), width=width, height=height)
+                    p.paragraph_format.keep_with_next = bool(el.caption)
                 except Exception:  # an unreadable picture must not stop the report: keep its caption
                     pass
             if el.caption:
@@ -257,10 +559,7 @@ def render_docx(doc_layout: d.Document) -> bytes:
         if line:
             p = doc.add_paragraph(line, style=styles["closing"])
             p.paragraph_format.right_indent = Pt(2 * BODY_PT)
-    doc.core_properties.title = doc_layout.title
-    doc.core_properties.author = doc_layout.agency
-    doc.core_properties.language = "zh-CN"
+    _properties(doc, doc_layout)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
-
