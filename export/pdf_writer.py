@@ -364,9 +364,12 @@ def _story(doc: d.Document, setter: _Setter) -> list:
             if isinstance(el, d.TableLayout):
                 need = sum(r.height for r in pending) + _table_start_height(el)
                 story.append(CondPageBreak(need))
-                # a table that fits on a page starts on a new page rather than split; a taller one splits
-                # between rows with its header rows repeated
-                story.append(KeepTogether(lead + [Spacer(1, LEADING * 0.25), _table(el, setter.fonts)]))
+                table = _table(el, setter.fonts)
+                parts = lead + [Spacer(1, LEADING * 0.25), table]
+                if sum(r.height for r in pending) + LEADING * 0.25 + table.wrap(WIDTH, HEIGHT)[1] <= HEIGHT:
+                    story.append(KeepTogether(parts))  # fits on a page: starts on a new one rather than split
+                else:
+                    story.extend(parts)  # taller than a page: starts here, splits between rows, headers repeated
                 story.append(Spacer(1, LEADING * 0.5))
             elif isinstance(el, d.Figure):
                 parts = lead + _figure(el, setter)  # one KeepTogether: a nested one would ask for a whole page

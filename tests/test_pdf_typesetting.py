@@ -206,6 +206,42 @@ def test_closing_agency_and_date_follow_gbt_9704(rendered, name):
     assert abs(agency.top - before.top - 2 * LEADING) < 1  # one blank line above
 
 
+def _tall_table(rows: int) -> d.TableLayout:
+    head = [d.Cell("事项名称", "head"), d.Cell("本年数量", "head"), d.Cell("上年数量", "head")]
+    body = [[d.Cell(f"第{i + 1}项依申请公开事项的办理情况说明", "label"), d.Cell(str(1234567 + i), "value"),
+             d.Cell(str(7654321 - i), "value")] for i in range(rows)]
+    return d.TableLayout("t", 3, [3.0, 1.0, 1.0], 1, [head, *body])
+
+
+def test_a_table_taller_than_a_page_starts_at_once_and_repeats_its_header_on_every_page(tmp_path):
+    from export.pdf_writer import render_pdf
+
+    intro = d.Paragraph("本表列出全年各项依申请公开事项的办理数量。" * 3)
+    doc = d.Document("江南市临江区人民政府2024年政府信息公开工作年度报告", "江南市临江区人民政府", "2025年1月20日",
+                     [d.Heading(1, "一、总体情况"), intro, d.Heading(1, "二、办理情况"), _tall_table(90)])
+    path = tmp_path / "tall.pdf"
+    path.write_bytes(render_pdf(doc))
+    rows = rows_of(path)
+    heading = next(r for r in rows if r.text == "二、办理情况")
+    assert heading.page == 1  # not pushed to a new page: it would split anyway
+    pages = sorted({r.page for r in rows if "依申请公开事项的办理情况说明" in r.text})
+    assert len(pages) >= 3
+    for page in pages:
+        first = min((r for r in rows if r.page == page and r.size < 13), key=lambda r: r.top)
+        assert first.words[:3] == ["事项名称", "本年数量", "上年数量"], (page, first.text)
+    labels = [r for r in rows if "依申请公开事项的办理情况说明" in r.text]
+    assert len(labels) == 90 and all(re.search(r"\d{7}\d{7}$", r.text) for r in labels)  # no row split
+
+    # a table that fits on a page but not in the rest of this one moves whole, with its heading
+    intro = [d.Paragraph("本机关依法依规做好政府信息公开工作。" * 12) for _ in range(3)]
+    doc.body = [d.Heading(1, "一、总体情况"), *intro, d.Heading(1, "二、办理情况"), _tall_table(30)]
+    path.write_bytes(render_pdf(doc))
+    rows = rows_of(path)
+    pages = {r.page for r in rows if "依申请公开事项的办理情况说明" in r.text}
+    heading = next(r for r in rows if r.text == "二、办理情况")
+    assert len(pages) == 1 and heading.page in pages
+
+
 def test_the_demanding_narrative_takes_no_more_pages_than_it_needs_plus_one(rendered):
     _, doc, rows, path, _ = rendered["demanding"]
     heads = [el.text for el in doc.body if isinstance(el, d.Heading) and el.level == 1]
