@@ -232,14 +232,20 @@ def _place(tokens: list[str], w: Callable[[str], float], line_width: float, star
 
 
 def break_title(text: str, width_of: WidthOf, width: float, breaks: list[int]) -> list[str]:
-    """Lines of a title, broken only at the given offsets (meaningful boundaries) when it needs more than one line.
+    """Lines of a title, broken only at the given offsets (meaningful boundaries), most wanted first.
 
-    Among the ways to break at those offsets into lines that fit, the one with the fewest lines and then the most
-    even lengths wins, preferring an upper line longer than the lower ones (梯形 rather than 沙漏). When no such way
-    exists, the last resort is characters, still balanced."""
+    Two lines broken at the first wanted offset whose lines both fit win (published reports break after
+    “YYYY年”, the upper line the longer: 倒梯形). Otherwise the fewest lines, then the most even, at any of the
+    offsets; the last resort is characters inside the part before the first offset (a very long agency name),
+    still balanced."""
     total = sum(width_of(ch) for ch in text)
     if total <= width:
         return [text]
+    for cut in breaks:
+        if 0 < cut < len(text):
+            upper, lower = text[:cut], text[cut:]
+            if sum(map(width_of, upper)) <= width and sum(map(width_of, lower)) <= width:
+                return [upper, lower]
     cuts = sorted({b for b in breaks if 0 < b < len(text)})
     best = _best_split(text, width_of, width, cuts)
     if best is None:
@@ -257,9 +263,8 @@ def _best_split(text: str, width_of: WidthOf, width: float, cuts: list[int],
 
     cuts = [c for c in cuts if ok_cut(c)]
     if protected:
-        # break by characters only inside the part before the last protected boundary (the name, not the tail)
-        last = max(protected)
-        cuts = [c for c in cuts if c < last] + [c for c in protected if c == last]
+        # break by characters only inside the part before the first boundary (the name), never in what follows
+        cuts = sorted({c for c in cuts if c < min(protected)} | set(protected))
     for n in range(1, 4):
         best, best_score = None, None
         for combo in combinations(cuts, n):

@@ -205,13 +205,13 @@ class _Setter:
 
     def title(self, doc: d.Document) -> list[_Row]:
         face = self.title_face
-        breaks = []
+        breaks = []  # most wanted first: after the year, then after the agency
+        year = re.search(r"\d{4}\s*年", doc.title)
+        if year:
+            breaks.append(year.end())
         at = doc.title.find(doc.agency) if doc.agency else -1
         if at >= 0:
             breaks.append(at + len(doc.agency))
-        year = re.search(r"\d{4}年", doc.title)
-        if year:
-            breaks.append(year.end())
         rows = []
         for text in break_title(doc.title, face.width, WIDTH, breaks):
             lines = break_lines(text, face.width, WIDTH, justify=False)

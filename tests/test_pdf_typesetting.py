@@ -289,5 +289,9 @@ def test_breaker_keeps_numbers_and_percentages_whole():
 
 def test_title_breaks_only_at_the_given_boundaries():
     title = "广州市越秀区来穗人员服务管理局2023年政府信息公开工作年度报告"
-    lines = break_title(title, _w, 20, [15, 20])
-    assert lines == ["广州市越秀区来穗人员服务管理局", "2023年政府信息公开工作年度报告"]
+    assert break_title(title, _w, 20, [20, 15]) == ["广州市越秀区来穗人员服务管理局2023年", "政府信息公开工作年度报告"]
+    assert break_title(title, _w, 16, [20, 15]) == ["广州市越秀区来穗人员服务管理局", "2023年政府信息公开工作年度报告"]
+    agency = "某某省某某市某某县某某乡镇人民政府办公室信息公开科"  # wider than a line: broken inside, never after
+    lines = break_title(agency + title[15:], _w, 16, [len(agency) + 5, len(agency)])
+    cuts = [len("".join(lines[:k])) for k in range(1, len(lines))]
+    assert len(lines) == 3 and all(c <= len(agency) or c == len(agency) + 5 for c in cuts), lines
