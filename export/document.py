@@ -27,6 +27,7 @@ class Cell:
     colspan: int = 1
     path: str | None = None  # the model cell a value comes from
     vertical: bool = False  # printed one character a line, as the official table does
+    unit: str | None = None  # a value's unit (万元 …), for writers that show it apart from the number
 
     @property
     def is_number(self) -> bool:
@@ -134,7 +135,7 @@ def value_text(state: ReportState, path: str) -> str:
 
 def _value_cell(state: ReportState, path: str, colspan: int = 1) -> Cell:
     role = "computed" if state.is_computed(path) else "value"
-    return Cell(value_text(state, path), role, colspan=colspan, path=path)
+    return Cell(value_text(state, path), role, colspan=colspan, path=path, unit=state.unit(path))
 
 
 def build_table(state: ReportState, table: Table) -> TableLayout:

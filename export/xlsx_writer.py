@@ -2,7 +2,10 @@
 
 Numbers are numeric cells holding values (never formulas: programs that do not recalculate would see empty
 cells); amounts keep every decimal. Every cell of a merged range gets its border, as Excel draws each cell's
-own. User text is always written as text, so "=SUM(A1)" typed by a user never becomes a formula.
+own. User text is always written as text, so "=SUM(A1)" typed by a user never becomes a formula. A unit that
+the column's heading does not name (2019's 采购总金额 in 万元) is shown by the number format, so the cell stays a
+number. A workbook exported with errors says so as the PDF does: a red banner row above every sheet's content,
+and the mark in every printed page's header and footer.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from model.state import ReportState
 
 SHEET_NAMES = {"s2": "二、主动公开", "s3": "三、依申请公开", "s4": "四、复议诉讼"}
 RESULTS_SHEET = "校验结果"
-FIRST_ROW = 3  # row 1: the table's title, row 2: the report's title
+FIRST_ROW = 3  # row 1: the table's title, row 2: the report's title; a draft's banner takes row 3 and the table moves down
 
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -30,6 +33,8 @@ _GREY = PatternFill("solid", fgColor="D9D9D9")
 _COMPUTED = PatternFill("solid", fgColor="EAF1FB")
 _FONT = Font(name="仿宋", size=11)
 _BOLD = Font(name="黑体", size=11)
+_DRAFT_FONT = Font(name="黑体", size=14, bold=True, color="C00000")
+_DRAFT_FILL = PatternFill("solid", fgColor="FDE9E9")
 
 
 def _text(ws, row: int, col: int, text: str):
@@ -47,13 +52,60 @@ def _number(value):
     return value
 
 
-def _table_sheet(wb: Workbook, state: ReportState, layout: d.TableLayout, heading: str, title: str) -> None:
+def _draft_banner(ws, row: int, columns: int) -> None:
+    """The draft mark as a merged red row across the sheet's width, and in the printed header and footer."""
+    cell = _text(ws, row, 1, f"{d.DRAFT_MARK}：报告仍有错误，本表格不是正式文件")
+    cell.font = _DRAFT_FONT
+    cell.fill = _DRAFT_FILL
+    cell.alignment = Alignment(horizontal="center", vertical="center")
+    if columns > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    ws.row_dimensions[row].height = 24
+    for part in (ws.oddHeader.center, ws.evenHeader.center, ws.oddFooter.left, ws.evenFooter.left):
+        part.text = d.DRAFT_MARK
+        part.font = "黑体,Bold"
+        part.size = 12
+        part.color = "C00000"
+    ws.sheet_properties.tabColor = "C00000"
+
+
+def _number_format(value, unit: str | None) -> str:
+    """Every decimal the value has, and the unit as a literal suffix when the column's heading does not name it."""
+    places = max(0, -value.as_tuple().exponent) if isinstance(value, Decimal) else 0
+    fmt = "0." + "0" * places if places else "0"
+    return f'{fmt}"{unit}"' if unit else fmt
+
+
+def _headings_by_column(layout: d.TableLayout) -> list[dict[int, str]]:
+    """For each row, column → the text of the head cells above it (its block's header, or the table's)."""
+    above: dict[int, str] = {}
+    out: list[dict[int, str]] = []
+    for row in layout.rows:
+        heads = [(c, cell) for c, cell in enumerate(row) if cell is not None and cell.role in ("head", "note")]
+        if heads:
+            if row[0] is not None and row[0].role == "head":  # a block's own header row starts afresh
+                above = {}
+            for c, cell in heads:
+                for k in range(c, c + cell.colspan):
+                    above[k] = above.get(k, "") + cell.text
+        out.append(dict(above))
+    return out
+
+
+def _table_sheet(wb: Workbook, state: ReportState, layout: d.TableLayout, heading: str, title: str,
+                 draft: bool = False) -> None:
     ws = wb.create_sheet(SHEET_NAMES[layout.section])
+    # rows 1 and 2 keep the table's heading and the report's title, where the workbook importer looks for them;
+    # the draft banner comes right below, above the table
+    first = FIRST_ROW + 1 if draft else FIRST_ROW
     _text(ws, 1, 1, heading).font = Font(name="黑体", size=14)
     _text(ws, 2, 1, title).font = Font(name="仿宋", size=10, color="666666")
+    if draft:
+        _draft_banner(ws, FIRST_ROW, layout.columns)
+    headings = _headings_by_column(layout)
     for r, row in enumerate(layout.rows):
         for c, cell in enumerate(row):
-            target = ws.cell(row=FIRST_ROW + r, column=1 + c)
+            target = ws.cell(row=first + r, column=1 + c)
             target.border = _BORDER
             if cell is None:
                 continue
@@ -61,15 +113,12 @@ def _table_sheet(wb: Workbook, state: ReportState, layout: d.TableLayout, headin
                 value = state.value(cell.path)
                 if value is None:
                     target.value = None
-                elif cell.text != d.format_value(value):  # a unit other than the column's: keep it visible
+                elif isinstance(_number(value), str):  # more decimals than a float holds: exact text
                     _text(ws, target.row, target.column, cell.text)
                 else:
                     target.value = _number(value)
-                    if isinstance(value, Decimal):
-                        places = max(0, -value.as_tuple().exponent)
-                        target.number_format = "0." + "0" * places if places else "0"
-                    else:
-                        target.number_format = "0"
+                    unit = cell.unit if cell.unit and cell.unit not in headings[r].get(c, "") else None
+                    target.number_format = _number_format(value, unit)
                 target.font = _FONT
                 if cell.role == "computed":
                     target.fill = _COMPUTED
@@ -94,7 +143,7 @@ def _table_sheet(wb: Workbook, state: ReportState, layout: d.TableLayout, headin
         ws.column_dimensions[get_column_letter(i + 1)].width = max(5.0, full * w / total)
     for r, row in enumerate(layout.rows):
         longest = max((len(c.text) for c in row if c is not None and c.rowspan == 1), default=1)
-        ws.row_dimensions[FIRST_ROW + r].height = 18 if longest < 14 else 32
+        ws.row_dimensions[first + r].height = 18 if longest < 14 else 32
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
@@ -102,19 +151,22 @@ def _table_sheet(wb: Workbook, state: ReportState, layout: d.TableLayout, headin
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     if layout.header_rows:
-        ws.print_title_rows = f"{FIRST_ROW}:{FIRST_ROW + layout.header_rows - 1}"
+        ws.print_title_rows = f"{first}:{first + layout.header_rows - 1}"
     ws.freeze_panes = None
 
 
-def _results_sheet(wb: Workbook, state: ReportState) -> None:
+def _results_sheet(wb: Workbook, state: ReportState, draft: bool = False) -> None:
     ws = wb.create_sheet(RESULTS_SHEET)
     headers = ["规则", "级别", "部分", "问题", "涉及单元格", "说明"]
+    top = 2 if draft else 1  # the draft banner takes the first row
+    if draft:
+        _draft_banner(ws, 1, len(headers))
     for c, h in enumerate(headers, 1):
-        cell = _text(ws, 1, c, h)
+        cell = _text(ws, top, c, h)
         cell.font = _BOLD
         cell.fill = _GREY
         cell.border = _BORDER
-    for r, issue in enumerate(state.issues, 2):
+    for r, issue in enumerate(state.issues, top + 1):
         labels = "；".join(state.spec.cells[p].label for p in issue.cells[:8] if p in state.spec.cells)
         if len(issue.cells) > 8:
             labels += f" 等 {len(issue.cells)} 个"
@@ -126,7 +178,7 @@ def _results_sheet(wb: Workbook, state: ReportState) -> None:
             cell.border = _BORDER
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     if not state.issues:
-        _text(ws, 2, 1, "校验通过：没有发现错误或警告。").font = _FONT
+        _text(ws, top + 1, 1, "校验通过：没有发现错误或警告。").font = _FONT
     for col, width in zip("ABCDEF", (8, 6, 26, 70, 40, 30)):
         ws.column_dimensions[col].width = width
     ws.page_setup.orientation = "landscape"
@@ -169,12 +221,22 @@ def render_xlsx(state: ReportState, doc: d.Document) -> bytes:
     layouts = [el for el in doc.body if isinstance(el, d.TableLayout)]
     for layout in layouts:
         heading = state.spec.section_by_id[layout.section].heading
-        _table_sheet(wb, state, layout, heading, doc.title)
-    _results_sheet(wb, state)
+        _table_sheet(wb, state, layout, heading, doc.title, draft=doc.draft_mark)
+    _results_sheet(wb, state, draft=doc.draft_mark)
+    marked = len(wb.worksheets)
     for extra in EXTRA_SHEETS:
         extra(wb, state)
+    if doc.draft_mark:  # further sheets are marked too: their content moves down a row for the banner
+        for ws in wb.worksheets[marked:]:
+            ws.insert_rows(1)
+            _draft_banner(ws, 1, max(1, ws.max_column))
     wb.properties.title = doc.title
-    wb.properties.creator = doc.agency or "政务公开年报助手"
+    wb.properties.creator = doc.agency or d.APP_NAME
+    wb.properties.lastModifiedBy = doc.agency or d.APP_NAME
+    wb.properties.description = f"由{d.APP_NAME}生成"
+    if doc.draft_mark:
+        wb.properties.title = f"{doc.title}（{d.DRAFT_MARK}）"
+        wb.properties.keywords = d.DRAFT_MARK
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
