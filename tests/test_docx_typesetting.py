@@ -1,0 +1,231 @@
+"""The Word document as Word and WPS read it: line and page breaking, the 28 × 22 grid, pictures, fonts, language
+and properties, checked in the DOCX XML of the seeds and of the demanding draft."""
+
+import base64
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from export.writers import write_report
+from model.draft import Figure
+from model.drafts_io import load_draft
+from model.state import ReportState
+from tests.data.demanding import demanding_state
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+EMU_PER_MM = 36000
+EMU_PER_PX = 914400 // 96
+TEXT_W_PT, TEXT_H_PT = 156 / 25.4 * 72, 225 / 25.4 * 72
+
+
+def png(width: int, height: int) -> bytes:
+    """A plain RGB PNG of the given pixel size."""
+    raw = b"".join(b"\x00" + b"\x30\x60\x90" * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+PICTURES = {"tall": (400, 3000), "wide": (3000, 400), "tiny": (60, 40)}
+
+
+class Docx:
+    def __init__(self, path: Path):
+        self.zip = zipfile.ZipFile(path)
+
+    def xml(self, part: str):
+        return etree.fromstring(self.zip.read(part))
+
+    def style(self, name: str):
+        return next(s for s in self.xml("word/styles.xml").iter(W + "style")
+                    if s.find(W + "name").get(W + "val") == name)
+
+
+def flag_on(parent, tag: str) -> bool:
+    el = parent.find(W + tag)
+    return el is not None and el.get(W + "val") not in ("0", "false", "off")
+
+
+@pytest.fixture(scope="module")
+def demanding(tmp_path_factory):
+    state = demanding_state()
+    blocks = list(state.blocks("s5"))
+    for name, (w, h) in PICTURES.items():
+        blocks.append(Figure(caption=f"{name}图", image=base64.b64encode(png(w, h)).decode(), mime="image/png"))
+    state.set_blocks("s5", blocks)
+    path = tmp_path_factory.mktemp("docx") / "demanding.docx"
+    write_report(state, "docx", path, allow_errors=True)
+    return Docx(path)
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory):
+    path = tmp_path_factory.mktemp("seed") / "sample.docx"
+    write_report(ReportState(load_draft(SEEDS / "sample-2024.json")), "docx", path)
+    return Docx(path)
+
+
+def test_body_text_is_justified_with_chinese_kinsoku_and_no_hanging_punctuation(demanding):
+    for name in ("正文", "一级标题", "二级标题"):
+        ppr = demanding.style(name).find(W + "pPr")
+        assert ppr.find(W + "jc").get(W + "val") == "both", name
+        assert flag_on(ppr, "kinsoku") and not flag_on(ppr, "overflowPunct"), name
+        assert flag_on(ppr, "snapToGrid"), name
+    body = demanding.xml("word/document.xml").find(W + "body")
+    paragraphs = [p for p in body.iter(W + "p") if p.find(f"{W}pPr/{W}pStyle") is not None
+                  and p.find(f"{W}pPr/{W}pStyle").get(W + "val") == demanding.style("正文").get(W + "styleId")]
+    assert len(paragraphs) > 20
+    assert all(p.find(f"{W}pPr/{W}jc") is None for p in paragraphs)  # no paragraph overrides the justification
+    settings = demanding.xml("word/settings.xml")
+    before = settings.find(W + "noLineBreaksBefore")
+    after = settings.find(W + "noLineBreaksAfter")
+    assert before.get(W + "lang") == after.get(W + "lang") == "zh-CN"
+    assert set("，。、；：？！”’）》」』…％") <= set(before.get(W + "val"))
+    assert set("“‘（《「『") <= set(after.get(W + "val"))
+    assert not set("“‘（《") & set(before.get(W + "val"))
+    # settings children in schema order: the lists right after characterSpacingControl
+    names = [c.tag.replace(W, "") for c in settings]
+    i = names.index("characterSpacingControl")
+    assert names[i + 1:i + 3] == ["noLineBreaksAfter", "noLineBreaksBefore"]
+
+
+def test_the_page_grid_holds_28_characters_by_22_lines(seed):
+    grid = seed.xml("word/document.xml").find(f"{W}body/{W}sectPr/{W}docGrid")
+    assert grid.get(W + "type") == "linesAndChars"
+    line_pitch = int(grid.get(W + "linePitch")) / 20
+    assert 22 * line_pitch <= TEXT_H_PT < 23 * line_pitch
+    normal = seed.style("Normal").find(f"{W}rPr/{W}sz")
+    normal_pt = int(normal.get(W + "val")) / 2
+    char_pitch = normal_pt + int(grid.get(W + "charSpace")) / 4096
+    assert 28 * char_pitch <= TEXT_W_PT < 29 * char_pitch
+    assert char_pitch == pytest.approx(15.75)
+    # body glyphs no larger than a grid cell, so each character takes one cell (LibreOffice and WPS give a larger
+    # one two cells)
+    for name in ("正文", "一级标题", "二级标题"):
+        assert int(seed.style(name).find(f"{W}rPr/{W}sz").get(W + "val")) / 2 <= char_pitch
+    # the title (22 pt) and table text stay off the character grid
+    for name in ("标题", "表格文字"):
+        assert not flag_on(seed.style(name).find(W + "pPr"), "snapToGrid")
+
+
+def test_headings_keep_with_what_follows_and_widow_control_is_on(demanding):
+    for name in ("一级标题", "二级标题", "标题"):
+        ppr = demanding.style(name).find(W + "pPr")
+        assert flag_on(ppr, "keepNext") and flag_on(ppr, "keepLines"), name
+    assert flag_on(demanding.style("正文").find(W + "pPr"), "widowControl")
+    ids = {demanding.style(n).get(W + "styleId") for n in ("一级标题", "二级标题")}
+    headings = [p for p in demanding.xml("word/document.xml").iter(W + "p")
+                if p.find(f"{W}pPr/{W}pStyle") is not None and p.find(f"{W}pPr/{W}pStyle").get(W + "val") in ids]
+    assert len(headings) >= 16  # six sections and ten sub-heads
+    for p in headings:  # nothing on the paragraph turns the style's keeping off
+        assert p.find(f"{W}pPr/{W}keepNext") is None or flag_on(p.find(W + "pPr"), "keepNext")
+
+
+def _text_width(text: str, size: float) -> float:
+    import unicodedata
+
+    return sum(size if unicodedata.east_asian_width(ch) in ("W", "F") else size / 2 for ch in text)
+
+
+def test_table_rows_never_split_header_rows_repeat_and_numbers_never_wrap(demanding):
+    doc = demanding.xml("word/document.xml")
+    tables = list(doc.iter(W + "tbl"))
+    assert len(tables) == 3
+    for table in tables:
+        rows = table.findall(W + "tr")
+        assert all(flag_on(r.find(W + "trPr"), "cantSplit") for r in rows)
+    s3 = tables[1].findall(W + "tr")
+    assert [r.find(f"{W}trPr/{W}tblHeader") is not None for r in s3[:4]] == [True, True, True, False]
+    numbers = 0
+    for table in tables:
+        grid = [int(g.get(W + "w")) / 20 for g in table.find(W + "tblGrid")]
+        for row in table.findall(W + "tr"):
+            col = 0
+            for tc in row.findall(W + "tc"):
+                span = tc.find(f"{W}tcPr/{W}gridSpan")
+                span = int(span.get(W + "val")) if span is not None else 1
+                text = "".join(t.text or "" for t in tc.iter(W + "t"))
+                if text.isdigit() or text.replace(".", "", 1).isdigit():
+                    numbers += 1
+                    assert flag_on(tc.find(W + "tcPr"), "noWrap"), text
+                    size = int(next(tc.iter(W + "sz")).get(W + "val")) / 2
+                    room = sum(grid[col:col + span]) - 2 * 2  # the cell's left and right margins
+                    assert _text_width(text, size) <= room, (text, size, room)
+                col += span
+    assert numbers >= 68
+    widest = max(len(t.text or "") for t in doc.iter(W + "t") if (t.text or "").isdigit())
+    assert widest >= 7  # the demanding draft's cells hold 7-digit numbers
+
+
+def test_pictures_keep_their_aspect_and_stay_within_the_text_block(demanding):
+    doc = demanding.xml("word/document.xml")
+    extents = {}
+    for drawing in doc.iter(WP + "inline"):
+        name = drawing.find(WP + "docPr").get("name")
+        extent = drawing.find(WP + "extent")
+        extents[name] = (int(extent.get("cx")), int(extent.get("cy")))
+    placed = list(extents.values())[-3:]  # the three pictures added last, in document order
+    for (w_px, h_px), (cx, cy) in zip(PICTURES.values(), placed):
+        assert cx <= 156 * EMU_PER_MM and cy <= 0.6 * 225 * EMU_PER_MM
+        assert cx <= w_px * EMU_PER_PX and cy <= h_px * EMU_PER_PX  # never enlarged beyond 96 dpi
+        assert cx / cy == pytest.approx(w_px / h_px, rel=0.01)
+    tall, wide, tiny = placed
+    assert tall[1] == pytest.approx(0.6 * 225 * EMU_PER_MM, rel=0.001)  # as tall as allowed
+    assert wide[0] == pytest.approx(156 * EMU_PER_MM, rel=0.001)  # as wide as the text block
+    assert tiny == (60 * EMU_PER_PX, 40 * EMU_PER_PX)  # at its natural size
+
+
+def test_gb_font_names_carry_the_stock_windows_faces_as_alternates(seed):
+    fonts = {f.get(W + "name"): f for f in seed.xml("word/fontTable.xml").iter(W + "font")}
+    expected = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "宋体",
+                "仿宋": "FangSong", "楷体": "KaiTi", "黑体": "SimHei", "宋体": "SimSun"}
+    for name, alt in expected.items():
+        assert fonts[name].find(W + "altName").get(W + "val") == alt, name
+        assert fonts[name].find(W + "charset").get(W + "val") == "86", name  # GB2312 character set
+        assert len(fonts[name].find(W + "panose1").get(W + "val")) == 20
+    # the GB/T face falls back by metrics to its stock face, too
+    assert fonts["仿宋_GB2312"].find(W + "panose1").get(W + "val") == fonts["仿宋"].find(W + "panose1").get(W + "val")
+    assert not any(ch in "".join(fonts) for ch in "ＭＳ明朝ゴシック")  # no Japanese faces from the template
+    # every face the report's text names is in the table (the template's unused styles aside)
+    elements = [seed.xml("word/styles.xml").find(W + "docDefaults"), seed.xml("word/document.xml"),
+                seed.xml("word/footer1.xml")]
+    elements += [seed.style(n) for n in ("Normal", "标题", "一级标题", "二级标题", "正文", "表格文字", "落款")]
+    used = {rf.get(W + a) for el in elements for rf in el.iter(W + "rFonts")
+            for a in ("ascii", "hAnsi", "eastAsia") if rf.get(W + a)}
+    assert {"仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体", "宋体"} <= used <= set(fonts)
+
+
+def test_language_is_simplified_chinese_in_styles_settings_and_theme(seed):
+    styles = seed.xml("word/styles.xml")
+    lang = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
+    assert lang.get(W + "eastAsia") == "zh-CN"
+    assert seed.xml("word/settings.xml").find(W + "themeFontLang").get(W + "eastAsia") == "zh-CN"
+    theme = seed.xml("word/theme/theme1.xml")
+    for collection in ("majorFont", "minorFont"):
+        fonts = next(theme.iter(A + collection))
+        hans = next(f.get("typeface") for f in fonts.iter(A + "font") if f.get("script") == "Hans")
+        assert fonts.find(A + "ea").get("typeface") == hans == "宋体"
+
+
+def test_document_properties_name_the_agency_and_the_app_not_the_library(seed):
+    core = seed.zip.read("docProps/core.xml").decode("utf-8")
+    app = seed.zip.read("docProps/app.xml").decode("utf-8")
+    assert "python-docx" not in core + app and "Macintosh" not in app
+    root = etree.fromstring(core.encode("utf-8"))
+    values = {el.tag.split("}")[1]: el.text for el in root}
+    assert values["creator"] == values["lastModifiedBy"] == "江南市临江区人民政府"
+    assert "政务公开年报助手" in values["description"]
+    assert values["title"] == "江南市临江区人民政府2024年政府信息公开工作年度报告"
+    assert not values["created"].startswith("2013")
+    assert "<Application>政务公开年报助手</Application>" in app
+    assert "docProps/thumbnail.jpeg" not in seed.zip.namelist()
