@@ -2,7 +2,12 @@
 and properties, checked in the DOCX XML of the seeds and of the demanding draft."""
 
 import base64
+import os
+import re
+import shutil
 import struct
+import subprocess
+import unicodedata
 import zipfile
 import zlib
 from pathlib import Path
@@ -132,8 +137,6 @@ def test_headings_keep_with_what_follows_and_widow_control_is_on(demanding):
 
 
 def _text_width(text: str, size: float) -> float:
-    import unicodedata
-
     return sum(size if unicodedata.east_asian_width(ch) in ("W", "F") else size / 2 for ch in text)
 
 
@@ -229,3 +232,41 @@ def test_document_properties_name_the_agency_and_the_app_not_the_library(seed):
     assert not values["created"].startswith("2013")
     assert "<Application>政务公开年报助手</Application>" in app
     assert "docProps/thumbnail.jpeg" not in seed.zip.namelist()
+
+
+# faces with which LibreOffice stands in for the Windows ones on Linux (tech notes §1)
+_STAND_INS = {"AR PL UMing CN": ("仿宋_GB2312", "仿宋", "FangSong", "宋体", "SimSun", "方正小标宋简体"),
+              "AR PL UKai CN": ("楷体_GB2312", "楷体", "KaiTi"), "WenQuanYi Zen Hei": ("黑体", "SimHei")}
+
+
+def _fontconfig_with_stand_ins(folder: Path) -> Path:
+    aliases = "".join(f'<alias binding="same"><family>{name}</family><prefer><family>{face}</family></prefer></alias>'
+                      for face, names in _STAND_INS.items() for name in names)
+    conf = folder / "fonts.conf"
+    conf.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+                    f'<include>/etc/fonts/fonts.conf</include>{aliases}</fontconfig>', encoding="utf-8")
+    return conf
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_sets_28_characters_a_line_and_22_lines_a_page(demanding, tmp_path):
+    """The grid read by another word processor than Word: every full line of Chinese text holds 28 characters and a
+    page of narrative 22 lines (a 16 pt glyph on the 15.75 pt grid would take two cells: 14 characters a line)."""
+    source = tmp_path / "demanding.docx"
+    source.write_bytes(Path(demanding.zip.filename).read_bytes())
+    env = dict(os.environ, FONTCONFIG_FILE=str(_fontconfig_with_stand_ins(tmp_path)))
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(source)], capture_output=True, env=env, timeout=180)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "demanding.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    pages = text.split("\f")
+    full_lines = []
+    for page in pages[1:4]:  # narrative pages
+        lines = [ln for ln in page.split("\n") if ln.strip() and not re.fullmatch(r"\s*—\s*\d+\s*—\s*", ln)]
+        assert len(lines) == 22
+        # lines of Chinese characters only, not a paragraph's first (indented) line
+        full_lines += [ln.strip() for ln in lines if not ln.startswith("  ") and
+                       all(unicodedata.east_asian_width(ch) in ("W", "F") for ch in ln.strip().replace(" ", ""))]
+    lengths = [len(ln.replace(" ", "")) for ln in full_lines]
+    assert len(lengths) >= 5 and max(lengths) == 28
+    assert sum(n == 28 for n in lengths) >= len(lengths) - 2  # only a paragraph's last line is shorter
