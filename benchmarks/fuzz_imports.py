@@ -33,6 +33,7 @@ TIME_LIMIT_S = 60
 SLOW_S = 20
 HEAVY_BYTES = 1 << 30
 ADDRESS_SPACE_CAP = 4 << 30
+_PRODUCT_NAMES = {"Word", "Excel", "Office", "Unicode", "JPEG", "gzip"}
 
 
 # ---------------------------------------------------------------- inputs
@@ -48,7 +49,7 @@ def originals(folder: Path) -> dict[str, bytes]:
     out = {name: (ROOT / "seeds" / name).read_bytes() for name in ("panyu-2020.txt", "yuexiu-2023.txt")}
     state = ReportState(load_draft(ROOT / "seeds" / "sample-2024.json"))
     for kind in ("pdf", "docx", "xlsx"):
-        path = write_report(state, kind, folder / f"sample.{kind}").path
+        path = write_report(state, kind, folder / f"sample.{kind}", allow_errors=True).path
         out[f"sample.{kind}"] = Path(path).read_bytes()
     return out
 
@@ -62,7 +63,7 @@ def _rezip(data: bytes, replace: dict[str, bytes], *, drop: str | None = None, e
                 continue
             dst.writestr(info.filename, replace.get(info.filename, src.read(info.filename)))
         for i in range(extra):
-            dst.writestr(f"customXml/item{i}.xml", b"")
+            dst.writestr(f"extra/item{i}.xml", b"")
     return buf.getvalue()
 
 
@@ -212,7 +213,9 @@ def _is_chinese_message(stderr: str) -> bool:
     if not lines:
         return False
     last = lines[-1]
-    english = re.findall(r"[A-Za-z]{4,}", re.sub(r"“[^”]*”", "", last))
+    # file and part names and the names of formats are not English text
+    stripped = re.sub(r"“[^”]*”|[\w./\[\]-]+\.(?:xml|rels)\b|\.[a-z]{3,4}\b", "", last)
+    english = [w for w in re.findall(r"[A-Za-z]{4,}", stripped) if w not in _PRODUCT_NAMES]
     return bool(re.search(r"[\u4e00-\u9fff]", last)) and not english
 
 
@@ -262,11 +265,26 @@ def run_cases(repo: Path, cases: list[dict], out_dir: Path) -> list[dict]:
     return results
 
 
+def build_cases(folder: Path, count: int, seed: int) -> list[dict]:
+    base = originals(folder)
+    rng = random.Random(seed)
+    cases = []
+    for i in range(count):
+        what, name, data = make_case(i, base, rng)
+        path = folder / "in" / str(i) / name
+        path.parent.mkdir(parents=True)
+        path.write_bytes(data)
+        cases.append({"i": i, "what": what, "path": str(path), "size": len(data)})
+    return cases
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("count", type=int, nargs="?", default=200, help="how many mutated inputs")
     parser.add_argument("--repo", type=Path, default=ROOT, help="the checkout whose import is run")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--inputs", type=Path, help="keep the inputs in this folder; reuse them if already there "
+                        "(so two checkouts are run on the same files)")
     parser.add_argument("--json", type=Path, help="write every case's result here")
     parser.add_argument("--runner", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -279,19 +297,17 @@ def main() -> None:
     import subprocess
 
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        base = originals(folder)
-        rng = random.Random(args.seed)
-        cases = []
-        for i in range(args.count):
-            what, name, data = make_case(i, base, rng)
-            path = folder / "in" / str(i) / name
-            path.parent.mkdir(parents=True)
-            path.write_bytes(data)
-            cases.append({"i": i, "what": what, "path": str(path), "size": len(data)})
-        (folder / "out").mkdir()
-        job = folder / "job.json"
-        job.write_text(json.dumps({"repo": str(args.repo.resolve()), "cases": cases, "out": str(folder / "out")}),
+        folder = args.inputs or Path(tmp)
+        manifest = folder / "cases.json"
+        if manifest.exists():
+            cases = json.loads(manifest.read_text(encoding="utf-8"))[: args.count]
+        else:
+            cases = build_cases(folder, args.count, args.seed)
+            manifest.write_text(json.dumps(cases, ensure_ascii=False), encoding="utf-8")
+        out = Path(tmp) / "out"
+        out.mkdir()
+        job = Path(tmp) / "job.json"
+        job.write_text(json.dumps({"repo": str(args.repo.resolve()), "cases": cases, "out": str(out)}),
                        encoding="utf-8")
         started = time.perf_counter()
         subprocess.run([sys.executable, str(Path(__file__).resolve()), "--runner", str(job)], check=True,

@@ -1,26 +1,69 @@
 """Reading a published PDF: its text is extracted with pypdf (pure Python, so it works on any office PC
 without extra programs, and it reads the ToUnicode maps that Word, WPS and reportlab write for Chinese), then
-read like any report text."""
+read like any report text.
+
+A PDF can ask for far more work than its size suggests (a page whose content stream inflates to hundreds of
+megabytes, thousands of pages), so pages, decompressed streams, extracted text and time are bounded here;
+whatever pypdf cannot read becomes one Chinese line naming the page.
+"""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
-from model.importers.report import ImportError_
+from model.importers.report import MAX_TEXT_CHARS, ImportError_
 from model.importers.text import import_text
+
+# An annual report has 5–40 pages.
+MAX_PAGES = 500
+# Decompressed size of one stream: a page of text is a few hundred kilobytes at most.
+MAX_STREAM_BYTES = 16 << 20
+# Content-stream operands and operators pypdf may parse on one page.
+MAX_PAGE_OPERATIONS = 500_000
+# Extraction stops once it has taken this long; the import promises an answer within 20 s.
+MAX_SECONDS = 15
 
 
 def pdf_text(path: Path) -> str:
+    import pypdf
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
-    try:
-        reader = PdfReader(str(path))
-        if reader.is_encrypted:
+    limits = dict(maximum_declared_stream_length=MAX_STREAM_BYTES,
+                  zlib_maximum_output_length=MAX_STREAM_BYTES, lzw_maximum_output_length=MAX_STREAM_BYTES,
+                  run_length_maximum_output_length=MAX_STREAM_BYTES,
+                  array_based_stream_maximum_output_length=MAX_STREAM_BYTES,
+                  brotli_maximum_output_length=MAX_STREAM_BYTES, jbig2_maximum_output_length=MAX_STREAM_BYTES,
+                  stream_parsing_work_maximum_count=MAX_PAGE_OPERATIONS)
+    started = time.monotonic()
+    with pypdf.apply_configuration(**limits):
+        try:
+            reader = PdfReader(str(path))
+            encrypted = reader.is_encrypted
+            page_count = 0 if encrypted else len(reader.pages)
+        except ImportError_:
+            raise
+        except Exception as exc:  # pypdf raises many kinds (PdfReadError, KeyError, ValueError, …) for broken files
+            raise ImportError_(f"“{path.name}”已损坏，不是可读取的 PDF 文件（无法读取文件结构）。") from exc
+        if encrypted:
             raise ImportError_(f"“{path.name}”有密码保护，无法读取。")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, OSError, ValueError, KeyError) as exc:
-        raise ImportError_(f"“{path.name}”不是可读取的 PDF 文件（{exc}）。") from None
+        if page_count > MAX_PAGES:
+            raise ImportError_(f"“{path.name}”有 {page_count} 页（上限 {MAX_PAGES} 页），不像一份年报，已拒绝导入。")
+        pages: list[str] = []
+        chars = 0
+        for number in range(page_count):
+            if time.monotonic() - started > MAX_SECONDS:
+                raise ImportError_(f"“{path.name}”读到第 {number + 1} 页时已超过 {MAX_SECONDS} 秒，文件内容异常，已停止导入。")
+            try:
+                text = reader.pages[number].extract_text() or ""
+            except RecursionError as exc:
+                raise ImportError_(f"“{path.name}”第 {number + 1} 页的结构嵌套过深，无法读取。") from exc
+            except Exception as exc:  # any pypdf failure on one page: name the page
+                raise ImportError_(f"“{path.name}”第 {number + 1} 页已损坏或内容过大，无法读取其中的文字。") from exc
+            chars += len(text)
+            if chars > MAX_TEXT_CHARS:
+                raise ImportError_(f"“{path.name}”到第 {number + 1} 页的文字已超过 {MAX_TEXT_CHARS} 个字符，不像一份年报，已拒绝导入。")
+            pages.append(text)
     text = "\n".join(pages)
     if len("".join(text.split())) < 50:
         raise ImportError_(f"“{path.name}”中几乎没有文字，可能是扫描件（图片），无法导入。")

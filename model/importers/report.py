@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+# Text read from any one file: about 1,000 pages of Chinese, ten times the longest annual report.
+MAX_TEXT_CHARS = 2_000_000
+
+
 class ImportError_(Exception):
     """Nothing usable could be read; str() says why in Chinese."""
 

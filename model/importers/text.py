@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from model.draft import Draft, Figure, Heading, Meta, Paragraph
-from model.importers.report import ImportError_, ImportReport
+from model.importers.report import MAX_TEXT_CHARS, ImportError_, ImportReport
 from model.spec import FormatSpec, format_for_year, get_format
 from model.state import ReportState
 from model.values import format_value, parse_value
@@ -36,7 +36,16 @@ _QUOTES = str.maketrans("", "", "“”\"'‘’「」")
 
 
 def read_text_file(path: Path) -> str:
-    raw = path.read_bytes()
+    # four bytes a character at most (GB 18030 and UTF-8), so this bounds the text before it is decoded
+    with path.open("rb") as f:
+        raw = f.read(MAX_TEXT_CHARS * 4 + 1)
+    if len(raw) > MAX_TEXT_CHARS * 4:
+        raise ImportError_(f"“{path.name}”超过 {MAX_TEXT_CHARS * 4 >> 20} MB，不像一份年报的文字，已拒绝导入。")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # “Unicode” as Windows Notepad saves it
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(encoding)
