@@ -510,6 +510,37 @@ def _table(doc, layout: d.TableLayout, styles: dict) -> None:
             tr_pr.append(hdr)
 
 
+def closing_indents(agency: str, date_text: str) -> tuple[float, float]:
+    """Right indents in points of the agency and the date, GB/T 9704-2012 7.3.5: the agency two characters in from
+    the right, the date under it starting two characters right of the agency's first character; a date longer than
+    that is set two characters in from the right and the agency moves left with it."""
+    em = GRID_CHAR_PITCH_PT
+    wa, wd = text_width(agency, em), text_width(date_text, em)
+    right_agency = 2 * em
+    right_date = right_agency + wa - 2 * em - wd
+    if date_text and right_date < 2 * em:
+        right_date = 2 * em
+        right_agency = right_date + wd + 2 * em - wa
+    return right_agency, right_date
+
+
+def _closing(doc, layout: d.Document, styles: dict) -> None:
+    """One blank line under the text, then agency and date; the text's last paragraph, the blank line and the
+    agency keep with what follows, so the closing never stands alone on a page."""
+    lines = [(text, indent) for text, indent in zip((layout.agency, layout.date_text),
+                                                    closing_indents(layout.agency, layout.date_text)) if text]
+    if not lines:
+        return
+    last = doc.paragraphs[-1] if doc.paragraphs else None
+    if last is not None and last.style is not None and last.style.name == styles["body"].name and last.text:
+        last.paragraph_format.keep_with_next = True
+    doc.add_paragraph("", style=styles["body"]).paragraph_format.keep_with_next = True
+    for i, (text, indent) in enumerate(lines):
+        p = doc.add_paragraph(text, style=styles["closing"])
+        p.paragraph_format.right_indent = Pt(indent)
+        p.paragraph_format.keep_with_next = i < len(lines) - 1
+
+
 def picture_size(blob: bytes) -> tuple[Emu, Emu]:
     """Printed size of a picture: its natural size at 96 dpi, scaled down (aspect kept) to the text block's width
     and to 60 % of its height, never enlarged. Raises on data python-docx cannot read as an image."""
@@ -554,11 +585,7 @@ def render_docx(doc_layout: d.Document) -> bytes:
         elif isinstance(el, d.TableLayout):
             _table(doc, el, styles)
             doc.add_paragraph("", style=styles["body"])
-    doc.add_paragraph("", style=styles["body"])
-    for line in (doc_layout.agency, doc_layout.date_text):
-        if line:
-            p = doc.add_paragraph(line, style=styles["closing"])
-            p.paragraph_format.right_indent = Pt(2 * BODY_PT)
+    _closing(doc, doc_layout, styles)
     _properties(doc, doc_layout)
     buf = io.BytesIO()
     doc.save(buf)

@@ -270,3 +270,27 @@ def test_libreoffice_sets_28_characters_a_line_and_22_lines_a_page(demanding, tm
     lengths = [len(ln.replace(" ", "")) for ln in full_lines]
     assert len(lengths) >= 5 and max(lengths) == 28
     assert sum(n == 28 for n in lengths) >= len(lengths) - 2  # only a paragraph's last line is shorter
+
+
+def test_the_closing_follows_gb_9704_and_never_stands_alone_on_a_page(demanding):
+    """GB/T 9704-2012 7.3.5: agency two characters in from the right, the date under it starting two characters
+    right of the agency's first character (a longer date two in from the right, the agency moving left); the
+    last paragraph, the blank line and the agency keep with what follows."""
+    body = demanding.xml("word/document.xml").find(W + "body")
+    paragraphs = [p for p in body if p.tag == W + "p"]
+    texts = ["".join(t.text or "" for t in p.iter(W + "t")) for p in paragraphs]
+    state = demanding_state()
+    date_text = texts[-1]
+    agency = texts[-2]
+    assert agency == state.meta.agency and texts[-3] == "" and texts[-4]
+    for p in paragraphs[-4:-1]:
+        assert flag_on(p.find(W + "pPr"), "keepNext")
+    em = 15.75
+    right = [int(p.find(f"{W}pPr/{W}ind").get(W + "right")) / 20 for p in paragraphs[-2:]]
+    start_agency = TEXT_W_PT - right[0] - _text_width(agency, em)
+    start_date = TEXT_W_PT - right[1] - _text_width(date_text, em)
+    if _text_width(date_text, em) + 2 * em <= _text_width(agency, em):
+        assert right[0] == pytest.approx(2 * em, abs=0.1)
+    else:
+        assert right[1] == pytest.approx(2 * em, abs=0.1)
+    assert start_date - start_agency == pytest.approx(2 * em, abs=0.1)
