@@ -353,7 +353,7 @@ def _kind_of(value) -> str:
     if isinstance(value, dict):
         return "对象"
     if isinstance(value, _JsonConstant):
-        return "NaN 或 Infinity（不是 JSON 数值）"
+        return " NaN 或 Infinity"
     return "无效的值"
 
 

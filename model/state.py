@@ -286,7 +286,7 @@ def _cell_values(spec: FormatSpec, cells, where: str, computed_allowed: bool, pa
                 path = f"{table_id}.{row_id}.{col_id}"
                 info = spec.cells.get(path)
                 if info is None:
-                    raise EditError(f"{place}中的单元格 {path[:80]} 不属于{spec.name}")
+                    raise EditError(f"{place}中的单元格“{path[:80]}”不属于{spec.name}")
                 if (path in spec.computed_paths) != computed_allowed:
                     if computed_allowed:
                         raise EditError(f"{place}中的单元格 {path}（{info.label}）不是合计单元格")

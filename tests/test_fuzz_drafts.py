@@ -69,7 +69,10 @@ def _set(root, path, value):
 def _cell_paths(draft):
     out = []
     for key in ("tables", "stated_totals"):
-        for t, rows in (draft.get(key) or {}).items():
+        tables = draft.get(key) if isinstance(draft, dict) else None
+        if not isinstance(tables, dict):
+            continue
+        for t, rows in tables.items():
             if isinstance(rows, dict):
                 for r, cols in rows.items():
                     if isinstance(cols, dict):
@@ -89,7 +92,9 @@ def _readable_change(rng: random.Random, draft) -> str:
     from model.spec import get_format
 
     op = rng.choice(["good_cell", "good_cell", "text", "drop", "meta_text", "ack"])
-    fmt = draft.get("format") if isinstance(draft, dict) else None
+    if not isinstance(draft, dict):
+        return "none"
+    fmt = draft.get("format")
     if op == "good_cell" and fmt in ("2019", "2021") and isinstance(draft.get("tables"), dict):
         spec = get_format(fmt)
         for _ in range(rng.randint(1, 40)):
@@ -270,7 +275,8 @@ def contract_violations(outcome: Outcome, file_name: str) -> list[str]:
         lines = [ln for ln in outcome.stderr.splitlines() if ln.strip()]
         if len(lines) != 1:
             problems.append(f"{len(lines)} lines on stderr")
-        message = " ".join(lines).replace(file_name, "")
+        # quoted text (“…”) is the user's own: a key or value from the file, a file name
+        message = re.sub(r"“[^”]*”", "“”", " ".join(lines).replace(file_name, ""))
         if not _CJK.search(message):
             problems.append(f"no Chinese: {message[:200]}")
         if _ENGLISH.search(message):
