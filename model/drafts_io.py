@@ -79,7 +79,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         mode = _mode_for(target)
     except OSError as exc:
         raise WriteError(exc.errno, os_error_text(exc), str(path)) from exc
-    _remove_stale_temps(folder, target.name)
+    remove_stale_temporary_files(folder, target.name)
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX, dir=folder)
@@ -117,10 +117,13 @@ def _mode_for(target: Path) -> int:
     return stat.S_IMODE(st.st_mode)
 
 
-def _remove_stale_temps(folder: Path, name: str) -> None:
-    """Temporary files left in this folder by an interrupted save, ours only and old enough that no save
-    can still be writing them. The older naming (".<name>.<8 characters>.tmp") is recognised too."""
-    older = re.compile(re.escape(f".{name}.") + r"[a-z0-9_]{8}\.tmp")
+def remove_stale_temporary_files(folder: str | Path, name: str | None = None) -> None:
+    """Remove temporary files left in a folder by an interrupted save: ours only, and old enough that no save
+    can still be writing them. Called on every save (for that folder and target name) and usable at start.
+    The older naming (".<name>.<8 characters>.tmp") is recognised for the target's name, or for any file
+    this program writes when no name is given."""
+    target = re.escape(name) if name else r".+\.(?:json|pdf|docx|xlsx|txt)"
+    older = re.compile(rf"\.{target}\.[a-z0-9_]{{8}}\.tmp")
     cutoff = time.time() - STALE_TEMP_SECONDS
     try:
         entries = list(os.scandir(folder))

@@ -92,6 +92,17 @@ def test_stale_temporary_files_of_ours_are_removed_on_the_next_save(tmp_path):
     assert left == {"d.json", fresh.name} | {p.name for p in others}
 
 
+def test_stale_temporary_files_can_be_cleaned_up_at_start(tmp_path):
+    old = time.time() - 3600
+    ours = [tmp_path / ".nb-q1w2e3r4.tmp", tmp_path / ".报告.pdf.a1b2c3d4.tmp", tmp_path / ".2024.json.zz99yy88.tmp"]
+    others = [tmp_path / ".cache.a1b2c3d4.tmp", tmp_path / "数据.tmp"]
+    for path in ours + others:
+        path.write_bytes(b"x")
+        os.utime(path, (old, old))
+    drafts_io.remove_stale_temporary_files(tmp_path)
+    assert {p.name for p in tmp_path.iterdir()} == {p.name for p in others}
+
+
 @posix_only
 def test_the_file_is_flushed_before_the_rename_and_the_folder_after(tmp_path, monkeypatch):
     events = []
