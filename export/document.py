@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from model.rules_builtin import format_date
 from model.spec import Table
 from model.state import ReportState
+from model.text_clean import clean_text
 from model.values import format_value
 
 DRAFT_MARK = "草稿（未通过校验）"
+# Longest value of a document property (title, author) that every format accepts.
+PROPERTY_MAX_CHARS = 255
 APP_NAME = "政务公开年报助手"  # named in the documents' properties as the program that made them
 
 
@@ -75,6 +78,7 @@ class Document:
     date_text: str
     body: list = field(default_factory=list)  # Heading | Paragraph | Figure | TableLayout
     draft_mark: bool = False
+    notes: list[str] = field(default_factory=list)  # what the layout changed in the text, for the export notes
 
     def all_text(self) -> str:
         """Every character the document prints, for font coverage checks."""
@@ -100,7 +104,58 @@ def build_document(state: ReportState, *, draft_mark: bool = False) -> Document:
             doc.body.extend(_blocks(state, section.id))
         else:
             doc.body.append(build_table(state, state.spec.tables[section.table]))
+    _clean_all_text(doc)
     return doc
+
+
+def property_text(text: str) -> str:
+    """A document property's value within what the formats allow: Word (and python-docx) refuse core
+    properties over 255 characters, so a longer title or agency is cut there, ending in “…”."""
+    return text if len(text) <= PROPERTY_MAX_CHARS else text[: PROPERTY_MAX_CHARS - 1] + "…"
+
+
+def _clean_all_text(doc: Document) -> None:
+    """The one sanitising step before any writer: every text the document prints goes through clean_text, so
+    no writer meets a control character or non-character (which DOCX and XLSX cannot store and a TXT should
+    not carry); every change is named, with its place, in doc.notes."""
+    changes: dict[str, list[str]] = {}  # Chinese description of a change → places it was made
+
+    def clean(text: str, where: str) -> str:
+        cleaned, notes = clean_text(text)
+        for note in notes:
+            changes.setdefault(note, []).append(where)
+        return cleaned
+
+    doc.title = clean(doc.title, "标题")
+    doc.agency = clean(doc.agency, "机关名称")
+    doc.date_text = clean(doc.date_text, "落款日期")
+    section, paragraph = "正文开头", 0
+    body = []
+    for el in doc.body:
+        if isinstance(el, Heading):
+            el.text = clean(el.text, "章节标题" if el.level == 1 else f"{section}的小标题").strip()
+            if el.level == 1:
+                section, paragraph = el.text, 0
+            if not el.text:
+                continue
+        elif isinstance(el, Paragraph):
+            paragraph += 1
+            el.text = clean(el.text, f"{section}第 {paragraph} 段").strip()
+            if not el.text:
+                continue
+        elif isinstance(el, Figure):
+            el.caption = clean(el.caption, f"{section}的图片说明").strip()
+        elif isinstance(el, TableLayout):
+            for _, _, cell in el.cells():
+                cell.text = clean(cell.text, f"{section}的表格")
+        body.append(el)
+    doc.body = body
+    for note, places in changes.items():
+        doc.notes.append(f"{'、'.join(dict.fromkeys(places))}：{note}。")
+    for what, text in (("标题", doc.title), ("机关名称", doc.agency)):
+        if len(text) > PROPERTY_MAX_CHARS:
+            doc.notes.append(f"{what}有 {len(text)} 个字符，Word 和 Excel 文件属性中只保留前 {PROPERTY_MAX_CHARS - 1} 个字符"
+                             "（正文中完整）。")
 
 
 def _blocks(state: ReportState, section_id: str) -> list:
