@@ -362,10 +362,10 @@ def _properties(doc, layout: d.Document) -> None:
     """Core and app properties name the agency and this app; the template's author, description, dates and
     thumbnail (a picture unrelated to the report) go."""
     props = doc.core_properties
-    props.title = layout.title
+    props.title = d.property_text(layout.title)
     props.subject = "政府信息公开工作年度报告"
-    props.author = layout.agency or d.APP_NAME
-    props.last_modified_by = layout.agency or d.APP_NAME
+    props.author = d.property_text(layout.agency) or d.APP_NAME
+    props.last_modified_by = d.property_text(layout.agency) or d.APP_NAME
     props.comments = f"由{d.APP_NAME}生成"
     props.keywords = "政府信息公开"
     props.category = ""
@@ -378,7 +378,7 @@ def _properties(doc, layout: d.Document) -> None:
     if app is not None:
         root = etree.fromstring(app.blob)
         ns = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
-        for tag, value in (("Application", d.APP_NAME), ("Company", layout.agency), ("Template", "")):
+        for tag, value in (("Application", d.APP_NAME), ("Company", d.property_text(layout.agency)), ("Template", "")):
             el = root.find(ns + tag)
             if el is not None:
                 el.text = value

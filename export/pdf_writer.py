@@ -20,6 +20,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import ttfonts
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, Image, KeepTogether, PageTemplate,
                                 Spacer, Table, TableStyle)
@@ -40,6 +41,19 @@ TABLE_MIN_SIZE = 6.5  # a table's font steps down to this at most, so that every
 CELL_PAD = 2
 PICTURE_DPI = 96  # a picture is never printed larger than its natural size at this resolution
 ORPHANS = WIDOWS = 2  # lines a paragraph keeps together at a page's foot and head
+
+_reportlab_to_unicode = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_utf16(fontname, subset):
+    """reportlab's ToUnicode map writes every code point as hex digits, so a character beyond U+FFFF (emoji,
+    CJK Extension B) is copied and searched as another character; PDF wants it as UTF-16BE (a surrogate pair)."""
+    return re.sub(r"<([0-9A-F]{2})> <([0-9A-F]{5,6})>",
+                  lambda m: f"<{m[1]}> <{chr(int(m[2], 16)).encode('utf-16-be').hex().upper()}>",
+                  _reportlab_to_unicode(fontname, subset))
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_utf16
 
 
 class _Face:

@@ -62,6 +62,7 @@ def write_report(state: ReportState, kind: str, path: str | Path, *, allow_error
         raise ExportRefused(errors)
     doc = d.build_document(state, draft_mark=bool(errors))
     data, fonts_used, notes = _render(state, kind, doc)
+    notes = doc.notes + notes
     path = Path(path)
     atomic_write_bytes(path, data)
     if errors:

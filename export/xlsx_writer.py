@@ -22,6 +22,7 @@ from openpyxl.worksheet.page import PageMargins
 from export import document as d
 from model.checks import SEVERITY_WORDS
 from model.state import ReportState
+from model.text_clean import clean_text
 
 SHEET_NAMES = {"s2": "二、主动公开", "s3": "三、依申请公开", "s4": "四、复议诉讼"}
 RESULTS_SHEET = "校验结果"
@@ -170,7 +171,7 @@ def _results_sheet(wb: Workbook, state: ReportState, draft: bool = False) -> Non
         labels = "；".join(state.spec.cells[p].label for p in issue.cells[:8] if p in state.spec.cells)
         if len(issue.cells) > 8:
             labels += f" 等 {len(issue.cells)} 个"
-        values = [issue.rule, SEVERITY_WORDS[issue.severity], state.spec.place_name(issue.section), issue.message, labels,
+        values = [issue.rule, SEVERITY_WORDS[issue.severity], state.spec.place_name(issue.section), clean_text(issue.message)[0], labels,
                   issue.acknowledged or ""]
         for c, v in enumerate(values, 1):
             cell = _text(ws, r, c, v)
@@ -230,12 +231,12 @@ def render_xlsx(state: ReportState, doc: d.Document) -> bytes:
         for ws in wb.worksheets[marked:]:
             ws.insert_rows(1)
             _draft_banner(ws, 1, max(1, ws.max_column))
-    wb.properties.title = doc.title
-    wb.properties.creator = doc.agency or d.APP_NAME
-    wb.properties.lastModifiedBy = doc.agency or d.APP_NAME
+    wb.properties.title = d.property_text(doc.title)
+    wb.properties.creator = d.property_text(doc.agency) or d.APP_NAME
+    wb.properties.lastModifiedBy = d.property_text(doc.agency) or d.APP_NAME
     wb.properties.description = f"由{d.APP_NAME}生成"
     if doc.draft_mark:
-        wb.properties.title = f"{doc.title}（{d.DRAFT_MARK}）"
+        wb.properties.title = d.property_text(f"{doc.title}（{d.DRAFT_MARK}）")
         wb.properties.keywords = d.DRAFT_MARK
     buf = io.BytesIO()
     wb.save(buf)
