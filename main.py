@@ -116,6 +116,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("错误：操作已中断，未完成的文件没有写入。", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # whoever read our output stopped early (`check … | head`): nothing went wrong here, and Python must
+        # not complain in English when it flushes the closed pipe at exit
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        return 0
     except Exception as exc:  # noqa: BLE001 — the last line of defence: the user sees one line, we get a log
         if debug:
             raise
