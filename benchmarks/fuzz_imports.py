@@ -74,7 +74,9 @@ def _bomb_member(data: bytes, member: str, size: int) -> bytes:
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dst:
         for info in src.infolist():
             if info.filename == member:
-                with dst.open(zipfile.ZipInfo(member), "w", force_zip64=True) as out:
+                bomb = zipfile.ZipInfo(member)
+                bomb.compress_type = zipfile.ZIP_DEFLATED
+                with dst.open(bomb, "w", force_zip64=True) as out:
                     head = src.read(member)[:2000]
                     out.write(head)
                     chunk = b" " * (1 << 20)
@@ -158,7 +160,7 @@ def make_case(i: int, base: dict[str, bytes], rng: random.Random) -> tuple[str, 
         if heavy == 0:
             return "zip bomb docx 1 GB", "bomb.docx", _bomb_member(base["sample.docx"], "word/document.xml", 1 << 30)
         if heavy == 1:
-            return "zip bomb xlsx 600 MB", "bomb.xlsx", _bomb_member(base["sample.xlsx"], "xl/sharedStrings.xml", 600 << 20)
+            return "zip bomb xlsx 600 MB", "bomb.xlsx", _bomb_member(base["sample.xlsx"], "xl/worksheets/sheet1.xml", 600 << 20)
         if heavy == 2:
             return "huge declared sheet", "huge.xlsx", _huge_sheet(base["sample.xlsx"])
         if heavy == 3:

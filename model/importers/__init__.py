@@ -114,8 +114,10 @@ def import_file(path: str | Path):
             raise ImportError_(f"“{path.name}”的扩展名是 .{suffix}，内容却是{_KIND_NAMES[kind]}："
                                f"请把扩展名改为 .{kind} 后再导入。")
         return _read(path, kind)
-    except ImportError_:
-        raise
+    except ImportError_ as exc:
+        if path.name in str(exc):
+            raise
+        raise ImportError_(f"“{path.name}”：{exc}") from exc  # the text reader does not know the file's name
     except RecursionError as exc:
         raise ImportError_(f"“{path.name}”的结构嵌套过深，无法读取。") from exc
     except MemoryError as exc:

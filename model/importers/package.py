@@ -60,7 +60,7 @@ class Package:
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
             raise ImportError_(f"“{path.name}”已损坏，不是完整的{kind}（无法打开其中的压缩包目录）。") from exc
         if len(infos) > MAX_MEMBERS:
-            raise ImportError_(f"“{path.name}”中有 {len(infos)} 个部件（上限 {MAX_MEMBERS}），不像一份年报{kind}，已拒绝导入。")
+            raise ImportError_(f"“{path.name}”中有 {len(infos)} 个部件（上限 {MAX_MEMBERS}），不像年报的{kind}，已拒绝导入。")
         self._infos = {info.filename: info for info in infos}
 
     def close(self) -> None:
@@ -105,6 +105,8 @@ class Package:
                                        huge_tree=False, remove_comments=True, remove_pis=True)
         except etree.XMLSyntaxError as exc:
             line = f"第 {exc.lineno} 行" if getattr(exc, "lineno", None) else ""
+            if "depth" in str(exc).lower():  # libxml2 stops at 256 levels; no real document comes close
+                raise ImportError_(f"{self.where(member)}{line}的 XML 嵌套超过 256 层，不像一份年报，已拒绝导入。") from exc
             raise ImportError_(f"{self.where(member)}{line}的 XML 已损坏，无法读取。") from exc
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
             raise ImportError_(f"{self.where(member)}已损坏（解压失败），无法读取。") from exc

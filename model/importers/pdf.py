@@ -9,6 +9,7 @@ whatever pypdf cannot read becomes one Chinese line naming the page.
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 
@@ -26,6 +27,17 @@ MAX_SECONDS = 15
 
 
 def pdf_text(path: Path) -> str:
+    # pypdf reports what it repairs through logging, in English, on stderr; the user gets our one line instead
+    pypdf_log = logging.getLogger("pypdf")
+    level = pypdf_log.level
+    pypdf_log.setLevel(logging.CRITICAL)
+    try:
+        return _extract(path)
+    finally:
+        pypdf_log.setLevel(level)
+
+
+def _extract(path: Path) -> str:
     import pypdf
     from pypdf import PdfReader
 
@@ -66,7 +78,7 @@ def pdf_text(path: Path) -> str:
             pages.append(text)
     text = "\n".join(pages)
     if len("".join(text.split())) < 50:
-        raise ImportError_(f"“{path.name}”中几乎没有文字，可能是扫描件（图片），无法导入。")
+        raise ImportError_(f"“{path.name}”中几乎没有可读取的文字（可能是扫描件，或文字内容已损坏），无法导入。")
     return text
 
 
