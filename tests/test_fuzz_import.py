@@ -5,11 +5,13 @@ The inputs come from the generator of benchmarks/fuzz_imports.py (the long run w
 fixed sample of it runs on every `pytest`.
 """
 
+import io
 import json
 import os
 import random
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -142,3 +144,53 @@ def test_a_zip_member_that_inflates_past_its_declared_size_is_stopped(tmp_path, 
     with pytest.raises(ImportError_, match="word/document.xml"):
         import_file(path)
 
+
+
+def _with_shared_strings(data: bytes) -> bytes:
+    """The workbook as Excel and WPS save it: every text in xl/sharedStrings.xml, cells pointing at it."""
+    import re
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    strings: list[str] = []
+    replace = {}
+
+    def shared(m):
+        strings.append(m.group(2))
+        return f'{m.group(1)} t="s"><v>{len(strings) - 1}</v></c>'
+
+    for name in src.namelist():
+        if name.startswith("xl/worksheets/sheet"):
+            xml = src.read(name).decode("utf-8")
+            replace[name] = re.sub(r'(<c r="[A-Z]+\d+"(?: s="\d+")?) t="inlineStr"><is><t(?: [^>]*)?>([^<]*)</t></is></c>',
+                                   shared, xml).encode("utf-8")
+    sst = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           + "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>")
+    rels = src.read("xl/_rels/workbook.xml.rels").decode("utf-8").replace(
+        "</Relationships>", '<Relationship Id="rIdS" Target="sharedStrings.xml" Type="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships/sharedStrings"/></Relationships>')
+    replace["xl/_rels/workbook.xml.rels"] = rels.encode("utf-8")
+    out = _rezip(data, replace)
+    buf = io.BytesIO(out)
+    with zipfile.ZipFile(buf, "a") as z:
+        z.writestr("xl/sharedStrings.xml", sst)
+    assert strings
+    return buf.getvalue()
+
+
+def test_a_workbook_saved_with_shared_strings_reads_the_same(tmp_path, base):
+    plain, shared = tmp_path / "plain.xlsx", tmp_path / "shared.xlsx"
+    plain.write_bytes(base["sample.xlsx"])
+    shared.write_bytes(_with_shared_strings(base["sample.xlsx"]))
+    (d1, r1), (d2, r2) = import_file(plain), import_file(shared)
+    assert r2.complete and r2.cells_read == r1.cells_read and d2.tables == d1.tables and d2.meta == d1.meta
+
+
+def test_control_characters_in_an_imported_text_are_removed_and_reported(tmp_path):
+    text = (ROOT / "seeds" / "panyu-2020.txt").read_text(encoding="utf-8")
+    at = text.index("二、主动公开")
+    path = tmp_path / "controls.txt"
+    path.write_text(text[:at - 20] + "\x07\x1b\ufffe" + text[at - 20:], encoding="utf-8")
+    draft, report = import_file(path)
+    assert "导入的文字中删除了 2 个控制字符（U+0007、U+001B）。" in report.notes
+    assert "导入的文字中删除了 1 个 Unicode 非字符（U+FFFE）。" in report.notes
+    assert not any(ch in "\x07\x1b\ufffe" for block in draft.narrative["s1"] for ch in getattr(block, "text", ""))

@@ -15,6 +15,7 @@ from model.draft import Draft, Figure, Heading, Meta, Paragraph
 from model.importers.report import MAX_TEXT_CHARS, ImportError_, ImportReport
 from model.spec import FormatSpec, format_for_year, get_format
 from model.state import ReportState
+from model.text_clean import clean_text
 from model.values import format_value, parse_value
 
 HEADINGS = [("s1", "一、总体情况"), ("s2", "二、主动公开政府信息情况"), ("s3", "三、收到和处理政府信息公开申请情况"),
@@ -246,7 +247,9 @@ def import_text(text: str, name: str = "文本", *, paragraph_per_line: bool = F
     """A draft from report text. With paragraph_per_line (Word documents) every line is one paragraph;
     otherwise line breaks are repaired."""
     report = ImportReport(name)
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
+    text, changes = clean_text(text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n"))
+    report.notes += [f"导入的文字中{change}。" for change in changes]
+    lines = text.split("\n")
     lines = [ln.replace("\u3000", " ").rstrip() for ln in lines if not _DASHED_PAGE_NUMBER.match(ln.strip())]
     head, sections = split_sections(lines)
     agency, year, date, preamble_lines, s6_lines = _meta(head, sections.get("s6", []), report)
