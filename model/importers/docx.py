@@ -12,14 +12,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from model.importers.package import Package
-from model.importers.report import MAX_TEXT_CHARS, ImportError_
+from model.importers.report import MAX_LINES, MAX_TEXT_CHARS, ImportError_
 from model.importers.text import import_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _BODY, _P, _TBL, _TR, _TC, _R, _HYPERLINK = (f"{W}{t}" for t in ("body", "p", "tbl", "tr", "tc", "r", "hyperlink"))
 _RUN_TEXT = {f"{W}cr": "\n", f"{W}noBreakHyphen": "-", f"{W}ptab": "\t", f"{W}tab": "\t"}
-# Elements one paragraph or one table row may hold: far above any real report, far below what hurts.
-MAX_ELEMENTS_PER_BLOCK = 500_000
+# Elements one paragraph or one table row may hold, and the whole document: far above any real report (a
+# 100-page one has about 200,000), far below what takes the import past its time and memory.
+MAX_ELEMENTS_PER_BLOCK = 100_000
+MAX_ELEMENTS = 2_000_000
 
 
 def _run_text(run) -> str:
@@ -78,12 +80,15 @@ def docx_lines(path: Path) -> list[str]:
     lines: list[str] = []
     chars = 0
     above: dict[int, str] = {}
-    elements = 0
+    elements = total = 0
     with Package(path, "Word 文档") as package:
         part = package.main_part()
         for event, el in package.iterparse(part, events=("start", "end")):
             if event == "start":
                 elements += 1
+                total += 1
+                if total > MAX_ELEMENTS:
+                    raise ImportError_(f"{package.where(part)}中有超过 {MAX_ELEMENTS} 个元素，不像一份年报，已拒绝导入。")
                 if elements > MAX_ELEMENTS_PER_BLOCK:
                     raise ImportError_(f"{package.where(part)}中有一个段落或表格行含有超过 {MAX_ELEMENTS_PER_BLOCK} 个元素，"
                                        "不像一份年报，已拒绝导入。")
@@ -109,6 +114,8 @@ def docx_lines(path: Path) -> list[str]:
                 chars += len(line)
                 parent.remove(el)
                 elements = 0
+            if len(lines) > MAX_LINES:
+                raise ImportError_(f"“{path.name}”有超过 {MAX_LINES} 个段落和表格行，不像一份年报，已拒绝导入。")
             if chars > MAX_TEXT_CHARS:
                 raise ImportError_(f"“{path.name}”的文字超过 {MAX_TEXT_CHARS} 个字符，不像一份年报，已拒绝导入。")
     return lines

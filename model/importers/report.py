@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 # Text read from any one file: about 1,000 pages of Chinese, ten times the longest annual report.
 MAX_TEXT_CHARS = 2_000_000
+# Lines of text from any one file: a 1,000-page report has about 30,000.
+MAX_LINES = 100_000
 
 
 class ImportError_(Exception):

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from model.draft import Draft, Figure, Heading, Meta, Paragraph
-from model.importers.report import MAX_TEXT_CHARS, ImportError_, ImportReport
+from model.importers.report import MAX_LINES, MAX_TEXT_CHARS, ImportError_, ImportReport
 from model.spec import FormatSpec, format_for_year, get_format
 from model.state import ReportState
 from model.text_clean import clean_text
@@ -249,7 +249,11 @@ def import_text(text: str, name: str = "文本", *, paragraph_per_line: bool = F
     report = ImportReport(name)
     text, changes = clean_text(text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n"))
     report.notes += [f"导入的文字中{change}。" for change in changes]
+    if len(text) > MAX_TEXT_CHARS:
+        raise ImportError_(f"“{name}”的文字超过 {MAX_TEXT_CHARS} 个字符，不像一份年报，已拒绝导入。")
     lines = text.split("\n")
+    if len(lines) > MAX_LINES:
+        raise ImportError_(f"“{name}”有 {len(lines)} 行（上限 {MAX_LINES} 行），不像一份年报，已拒绝导入。")
     lines = [ln.replace("\u3000", " ").rstrip() for ln in lines if not _DASHED_PAGE_NUMBER.match(ln.strip())]
     head, sections = split_sections(lines)
     agency, year, date, preamble_lines, s6_lines = _meta(head, sections.get("s6", []), report)

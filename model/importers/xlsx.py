@@ -99,7 +99,10 @@ def _read_sheet(package: Package, part: str, name: str, shared: list[str], budge
             if len(found) == 2:
                 (c1, r1), (c2, r2) = found
                 sheet.merges.append((int(r1), _column(c1), int(r2), _column(c2)))
+            budget[0] -= 1
+            el.clear()
             continue
+        budget[0] -= 1  # a row counts like a cell: a million empty rows are work too
         row_no = int(el.get("r")) if (el.get("r") or "").isdigit() else row_no + 1
         col_no = 0
         for c in el.iterchildren(f"{S}c"):
