@@ -1,15 +1,14 @@
-"""Starting the desktop app: Chinese Qt translations, settings, crash recovery, the first report."""
+"""Starting the desktop app: Chinese Qt translations, settings, crash recovery, the first windows."""
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from gui import dialogs
-from gui.autosave import discard_recovery, pending_recovery
+from gui import dialogs, instances, recovery_dialog
+from gui.autosave import Recovery, orphaned_recoveries
 from gui.controller import ReportController
 from gui.main_window import APP_NAME, SEEDS, MainWindow
 from model.drafts_io import DraftError, load_draft
@@ -33,39 +32,74 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def initial_state(path: str | None, parent=None) -> tuple[ReportState, str | None, bool, bool]:
-    """(state, path, is_sample, recovered) for the first window."""
-    recovered = pending_recovery()
-    if recovered is not None:
-        draft, original = recovered
-        if dialogs.ask_recover(parent, f"{draft.meta.agency}{draft.meta.year}年度报告"
-                                       + (f"（{Path(original).name}）" if original else "（未保存的新报告）")):
-            return ReportState(draft), original, False, True
-        discard_recovery()
-    if path:
-        try:
-            return ReportState(load_draft(path)), path, False, False
-        except DraftError as exc:
-            dialogs.show_error(parent, "无法打开", str(exc))
-    try:
-        return ReportState(load_draft(SAMPLE)), None, True, False
-    except DraftError:
-        return ReportState.new("", 2024), None, False, False
-
-
-def build_window(path: str | None = None) -> MainWindow:
-    state, file_path, is_sample, recovered = initial_state(path)
-    controller = ReportController(state, file_path)
+def _restored_window(recovery: Recovery) -> MainWindow:
+    """A window showing a recovered report, unsaved; its work is secured under the new owner before the old
+    file goes, so that a crash in between loses nothing."""
+    original = recovery.original_path
+    if original and instances.open_elsewhere(original) is not None:
+        original = None  # saving must not overwrite the copy another window is editing: 另存为 asks where
+    controller = ReportController(ReportState(recovery.draft), original)
     window = MainWindow(controller)
+    window._is_sample = False
+    controller.mark_unsaved()
+    window._update_title()
+    window.autosaver.save_now()
+    window.autosaver.flush()
+    if window.autosaver.path.exists():
+        recovery.discard()
+    else:
+        recovery.release()  # the new copy could not be written (full disk): keep the old one for next time
+    return window
+
+
+def _opened_window(path: str | None) -> MainWindow:
+    """A window on the draft named on the command line, or on the sample report."""
+    state, file_path, is_sample = None, None, False
+    if path and recovery_dialog.confirm_open_elsewhere(None, path, None):
+        try:
+            state, file_path = ReportState(load_draft(path)), path
+        except DraftError as exc:
+            dialogs.show_error(None, "无法打开", str(exc))
+    if state is None:
+        try:
+            state, is_sample = ReportState(load_draft(SAMPLE)), True
+        except DraftError:
+            state = ReportState.new("", 2024)
+    window = MainWindow(ReportController(state, file_path))
     window._is_sample = is_sample
-    if recovered:
-        controller.mark_unsaved()
     window._update_title()
     return window
 
 
+def build_windows(path: str | None = None) -> list[MainWindow]:
+    """The first windows: one per recovered report the user chose, and the draft asked for (or the sample)."""
+    recoveries = orphaned_recoveries()
+    restore: list[Recovery] = []
+    if recoveries:
+        restore, discard = recovery_dialog.choose_recoveries(None, recoveries)
+        for rec in discard:
+            rec.discard()
+        for rec in recoveries:
+            if rec not in restore and rec not in discard:
+                rec.release()  # kept for a later start
+    windows = [_restored_window(rec) for rec in restore]
+    if path or not windows:
+        windows.append(_opened_window(path))
+    return windows
+
+
+def build_window(path: str | None = None) -> MainWindow:
+    """The first window; any other restored window stays open beside it."""
+    windows = build_windows(path)
+    for other in windows[1:]:
+        other.show()
+    windows[0]._companions = windows[1:]  # top-level windows live as long as something refers to them
+    return windows[0]
+
+
 def run_app(path: str | None = None) -> int:
     app = make_app()
-    window = build_window(path)
-    window.show()
+    windows = build_windows(path)
+    for window in windows:
+        window.show()
     return app.exec()

@@ -1,16 +1,23 @@
-"""Autosave to a recovery file beside the user's draft — never over it — and recovery after a crash.
+"""Autosave of each window to its own recovery file — never over the user's draft — and recovery after a crash.
 
-The recovery file lives in the app's data folder; a clean save or a normal close removes it, so a file that is
-still there at the next start means the app did not end normally.
+Every window writes to recovery/<process id>-<start time>-<window>.json and holds that file's lock (gui.instances)
+for as long as it runs. A clean save or a normal close removes the window's own file and nothing else. At the next
+start, only files whose owner is gone (its lock is stale) are offered back; a copy of the app that is still
+running is never asked about, and its file is never touched.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, QTimer
+from PySide6.QtCore import QLockFile, QObject, QTimer
 
+from gui import instances
 from gui.controller import ReportController
 from model.draft import Draft
 from model.drafts_io import DraftError, atomic_write_text, draft_from_data, draft_to_json
@@ -18,61 +25,154 @@ from model.drafts_io import DraftError, atomic_write_text, draft_from_data, draf
 INTERVAL_MS = 30_000
 
 
-def recovery_dir() -> Path:
-    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    path = Path(base or Path.home() / ".nianbao") / "recovery"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def recovery_file() -> Path:
-    return recovery_dir() / "autosave.json"
-
-
 class Autosaver(QObject):
+    """Secures one window's unsaved work every 30 s and at every page change.
+
+    The draft is serialised on the UI thread, where the report is consistent; the write with its fsync runs on
+    one worker thread, so a slow disk never freezes typing, and writes and removals keep their order."""
+
     def __init__(self, controller: ReportController, parent=None):
         super().__init__(parent)
         self.controller = controller
+        self.owner_id = instances.new_owner_id()
+        self.path = instances.recovery_dir() / f"{self.owner_id}.json"
+        self._owner_lock = instances.hold(instances.owner_lock_path(self.path))
+        self.draft_lock = instances.DraftLock(controller, self)
+        self.last_error: OSError | None = None
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="autosave")
+        self._pending: Future | None = None
+        self._finished = False
+        # what has been secured: a counter of edits, so that an idle window does not rewrite the same file
+        self._edits = 0
+        self._secured_edits = -1
         self.timer = QTimer(self)
         self.timer.setInterval(INTERVAL_MS)
         self.timer.timeout.connect(self.save_now)
         self.timer.start()
+        controller.changed.connect(self._edited)
+        controller.documentChanged.connect(self._edited)
         controller.fileStateChanged.connect(self._file_state_changed)
 
+    def _edited(self, *_args) -> None:
+        self._edits += 1
+
     def save_now(self) -> bool:
-        """Write the recovery file when there are unsaved changes; returns whether it wrote."""
-        if not self.controller.dirty:
+        """Secure what is on screen when there are unsaved changes; returns whether a write was started."""
+        if self._finished:
+            return False
+        self.controller.commit_pending_edits()  # a cell or text still being typed in is part of the work
+        if not self.controller.dirty or self._edits == self._secured_edits:
             return False
         envelope = {"original_path": str(self.controller.path) if self.controller.path else None,
+                    "saved_at": dt.datetime.now().isoformat(timespec="seconds"),
+                    "pid": os.getpid(),
                     "draft": json.loads(draft_to_json(self.controller.to_draft()))}
-        try:
-            atomic_write_text(recovery_file(), json.dumps(envelope, ensure_ascii=False))
-        except OSError:
-            return False  # a full disk must not interrupt the user's typing; the next tick tries again
+        text = json.dumps(envelope, ensure_ascii=False)
+        self._secured_edits = self._edits
+        self._pending = self._writer.submit(self._write, text)
         return True
 
+    def _write(self, text: str) -> None:  # on the worker thread
+        try:
+            atomic_write_text(self.path, text)
+            self.last_error = None
+        except OSError as exc:
+            # a full disk must not interrupt the user's typing; the next tick tries again
+            self.last_error = exc
+            self._secured_edits = -1
+
+    def _remove_own_file(self) -> None:  # on the worker thread
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            self.last_error = exc
+
+    def flush(self) -> None:
+        """Wait until every write started so far is on disk."""
+        self._writer.submit(lambda: None).result()
+
     def _file_state_changed(self) -> None:
-        if not self.controller.dirty:
-            discard_recovery()
+        if not self.controller.dirty and not self._finished:
+            self._secured_edits = -1
+            self._writer.submit(self._remove_own_file)
 
     def stop(self) -> None:
         self.timer.stop()
 
+    def finish(self) -> None:
+        """A normal close: remove this window's recovery file (only its own) and give up its locks."""
+        if self._finished:
+            return
+        self._finished = True
+        self.timer.stop()
+        self._writer.submit(self._remove_own_file)
+        self._writer.shutdown(wait=True)
+        self.draft_lock.release()
+        if self._owner_lock is not None:
+            self._owner_lock.unlock()
+            self._owner_lock = None
 
-def discard_recovery() -> None:
-    try:
-        recovery_file().unlink()
-    except OSError:
-        pass
+
+@dataclass
+class Recovery:
+    """A recovery file whose owner is gone, locked by this process while the user decides about it."""
+
+    path: Path
+    lock: QLockFile
+    draft: Draft | None  # None when the file cannot be read
+    original_path: str | None
+    saved_at: dt.datetime
+
+    @property
+    def agency(self) -> str:
+        if self.draft is None:
+            return "（文件已损坏，无法恢复）"
+        return self.draft.meta.agency or "（未填写机关名称）"
+
+    @property
+    def year(self) -> str:
+        return f"{self.draft.meta.year} 年度" if self.draft is not None else ""
+
+    @property
+    def place(self) -> str:
+        return self.original_path or "（未保存的新报告）"
+
+    def release(self) -> None:
+        """Leave the file for a later start."""
+        self.lock.unlock()
+
+    def discard(self) -> None:
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            pass
+        finally:
+            self.lock.unlock()
 
 
-def pending_recovery() -> tuple[Draft, str | None] | None:
-    """The draft left by a session that did not end normally, with the path it belonged to."""
-    path = recovery_file()
-    if not path.exists():
-        return None
-    try:
-        envelope = json.loads(path.read_text(encoding="utf-8"))
-        return draft_from_data(envelope["draft"], "自动保存的内容"), envelope.get("original_path")
-    except (OSError, ValueError, KeyError, TypeError, DraftError):
-        return None
+def orphaned_recoveries() -> list[Recovery]:
+    """Every recovery file left by a window that did not close normally and whose process is gone, oldest first.
+
+    Each one comes locked, so that two copies started at the same moment never offer the same file twice."""
+    found = []
+    for path in sorted(instances.recovery_dir().glob("*.json")):
+        lock = instances.hold(instances.owner_lock_path(path))
+        if lock is None:
+            continue  # its owner is running: not a crash, and not ours to touch
+        try:
+            saved_at = dt.datetime.fromtimestamp(path.stat().st_mtime)
+            envelope = json.loads(path.read_text(encoding="utf-8"))
+            draft = draft_from_data(envelope["draft"], "自动保存的内容")
+            original = envelope.get("original_path")
+            if envelope.get("saved_at"):
+                saved_at = dt.datetime.fromisoformat(envelope["saved_at"])
+        except FileNotFoundError:
+            lock.unlock()  # its owner removed it between the listing and now
+            continue
+        except (OSError, ValueError, KeyError, TypeError, DraftError):
+            draft, original = None, None
+        found.append(Recovery(path, lock, draft, original, saved_at))
+    found.sort(key=lambda r: r.saved_at)
+    return found

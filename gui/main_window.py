@@ -12,11 +12,12 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, 
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from gui import dialogs
-from gui.autosave import Autosaver, discard_recovery
+from gui.autosave import Autosaver
 from gui.controller import ReportController
 from gui.export_page import ExportPage
 from gui.meta_page import KINDS, MetaPage
 from gui.narrative_page import NarrativePage
+from gui.recovery_dialog import confirm_open_elsewhere
 from gui.review_page import ReviewPage
 from gui.table_page import TablePage
 from model.draft import Draft, Meta
@@ -380,6 +381,9 @@ class MainWindow(QMainWindow):
             self.open_path(path, ask=False)
 
     def open_path(self, path: str, *, as_sample: bool = False, ask: bool = True) -> bool:
+        # a sample opens as an unnamed copy, so only a real draft can be open twice
+        if not as_sample and not confirm_open_elsewhere(self, path, self.autosaver.draft_lock):
+            return False
         if ask and not self.maybe_save():
             return False
         try:
@@ -481,6 +485,5 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         QSettings().setValue("window/geometry", self.saveGeometry())
-        self.autosaver.stop()
-        discard_recovery()
+        self.autosaver.finish()  # removes this window's recovery file only
         event.accept()

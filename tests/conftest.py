@@ -18,3 +18,15 @@ SEEDS = ROOT / "seeds"
 @pytest.fixture
 def seeds_dir() -> Path:
     return SEEDS
+
+
+@pytest.fixture(autouse=True)
+def recovery_dir(tmp_path, monkeypatch) -> Path:
+    """Recovery files and locks of every test go to its own folder, never to the user's."""
+    folder = tmp_path / "recovery"
+    monkeypatch.setenv("NIANBAO_RECOVERY_DIR", str(folder))
+    return folder
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "soak: a long run of the real app in a subprocess (tests/test_soak.py)")

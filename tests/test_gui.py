@@ -1,6 +1,5 @@
 """The desktop app driven through its real widgets, offscreen."""
 
-import json
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication
 
 from gui import app as app_module
-from gui import autosave, dialogs
+from gui import dialogs
 from gui.controller import ReportController
 from gui.main_window import MainWindow
 from model.draft import Paragraph
@@ -24,12 +23,9 @@ QStandardPaths.setTestModeEnabled(True)  # settings and recovery files go to a t
 
 
 @pytest.fixture(autouse=True)
-def clean_recovery(monkeypatch):
-    autosave.discard_recovery()
+def quiet_close(monkeypatch):
     # a modal dialog would hang an offscreen test: windows left dirty by a failed test close without asking
     monkeypatch.setattr(dialogs, "ask_save_changes", lambda parent, name: "discard")
-    yield
-    autosave.discard_recovery()
 
 
 def open_window(qtbot, name="sample-2024", path=None) -> MainWindow:
@@ -168,32 +164,7 @@ def test_closing_with_unsaved_changes_asks_and_cancel_keeps_the_window(qtbot, mo
     assert window.close()
 
 
-def test_a_crash_leaves_a_recovery_file_offered_at_next_start(qtbot, monkeypatch):
-    window = open_window(qtbot)
-    window.controller.set_cell("s3.new.research", "9")
-    assert window.autosaver.save_now()
-    # the process dies: no closeEvent, the recovery file stays
-    window.autosaver.stop()
-    assert autosave.recovery_file().exists()
-    offered = []
-    monkeypatch.setattr(dialogs, "ask_recover", lambda parent, text: offered.append(text) or True)
-    state, path, is_sample, recovered = app_module.initial_state(None)
-    assert offered and recovered
-    assert state.value("s3.new.research") == 9
-    window.controller.undo_stack.setClean()
-
-
-def test_autosave_never_touches_the_users_draft(qtbot, tmp_path):
-    target = tmp_path / "draft.json"
-    target.write_text((SEEDS / "sample-2024.json").read_text(encoding="utf-8"), encoding="utf-8")
-    before = target.read_bytes()
-    window = open_window(qtbot, path=str(target))
-    window.controller.set_cell("s3.new.research", "9")
-    window.autosaver.save_now()
-    assert target.read_bytes() == before
-    envelope = json.loads(autosave.recovery_file().read_text(encoding="utf-8"))
-    assert envelope["original_path"] == str(target)
-    close_quietly(window)
+# Recovery and autosave across windows and processes: tests/test_recovery.py
 
 
 def test_review_page_jumps_to_the_cell_of_an_issue(qtbot):
