@@ -32,18 +32,25 @@ class _Edit(QUndoCommand):
         self._do = do
         self._undo = undo
         self.merge_key = merge_key
+        self._done_once = False
 
     def redo(self) -> None:
-        self._controller._emit(self._do())
+        changes = self._do()
+        self._controller._emit(changes)
+        if self._done_once:
+            self._controller.historyShown.emit(changes)
+        self._done_once = True
 
     def undo(self) -> None:
-        self._controller._emit(self._undo())
+        changes = self._undo()
+        self._controller._emit(changes)
+        self._controller.historyShown.emit(changes)
 
     def id(self) -> int:  # noqa: A003 — Qt's name
         return _TEXT_MERGE_ID if self.merge_key else -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 — Qt's name
-        # Typing in one text section becomes one undo step until the user moves elsewhere.
+        # A burst of typing in one text section is one undo step (the key names the section and the burst).
         if not isinstance(other, _Edit) or other.merge_key != self.merge_key or self.merge_key is None:
             return False
         self._do = other._do
@@ -58,6 +65,8 @@ class ReportController(QObject):
     # editor) so that what is saved, exported or printed is what the user sees. Pages connect a slot that
     # commits synchronously; commit_pending_edits() emits it.
     commitRequested = Signal()
+    # An undo or redo changed these places (model.state.Changes): the window shows the page and the place.
+    historyShown = Signal(object)
 
     def __init__(self, state: ReportState, path: str | Path | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -65,6 +74,7 @@ class ReportController(QObject):
         self.path: Path | None = Path(path) if path else None
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
+        self._typing_run = 0  # text edits merge into one undo step only within one burst of typing
 
     def _clean_changed(self, _clean: bool) -> None:
         self.fileStateChanged.emit()
@@ -163,8 +173,14 @@ class ReportController(QObject):
         new = copy.deepcopy(blocks)
         if [b.model_dump() for b in old] == [b.model_dump() for b in new]:
             return
+        key = f"text:{section_id}:{self._typing_run}" if merge else None
         self._push(description, lambda: self.state.set_blocks(section_id, new),
-                   lambda: self.state.set_blocks(section_id, old), merge_key=f"text:{section_id}" if merge else None)
+                   lambda: self.state.set_blocks(section_id, old), merge_key=key)
+
+    def end_typing_run(self) -> None:
+        """The next text edit starts a new undo step (after a pause, a cursor move, another kind of edit, a
+        page switch)."""
+        self._typing_run += 1
 
     def acknowledge(self, issue_key: str, explanation: str | None) -> None:
         old = self.state.acknowledgements.get(issue_key)

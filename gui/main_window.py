@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
         controller.changed.connect(self._on_changed)
         controller.documentChanged.connect(self._rebuild_pages)
         controller.fileStateChanged.connect(self._update_title)
+        controller.historyShown.connect(self.show_change)
         self._rebuild_pages()
         self._restore_geometry()
 
@@ -189,6 +190,31 @@ class MainWindow(QMainWindow):
         page = self.pages.get(step)
         if page is not None and hasattr(page, "focus_target"):
             page.focus_target(target)
+
+    def show_change(self, changes) -> None:
+        """After an undo or redo: show the page and the place that changed (text cursor, table cell)."""
+        state = self.controller.state
+        step, target = None, None
+        if changes.sections:
+            sid = next((s for s in ["preamble", *self.step_ids] if s in changes.sections), None)
+            step = "meta" if sid == "preamble" else sid
+        elif changes.cells:
+            inputs = [p for p in state.spec.cells if p in changes.cells and not state.is_computed(p)]
+            target = (inputs or sorted(changes.cells))[0]
+            table = target.split(".")[0]
+            step = next((s.id for s in state.spec.sections if getattr(s, "table", None) == table), None)
+        elif changes.meta:
+            step = "meta"
+        if step not in self.pages:
+            return
+        self.go_to(step)
+        page = self.pages[step]
+        if target is not None:
+            page.focus_target(target)
+        elif step == "meta" and changes.sections:
+            page.preamble.show_cursor()
+        elif hasattr(page, "show_cursor"):
+            page.show_cursor()
 
     def _step_changed(self, row: int) -> None:
         if row < 0 or row >= len(self.step_ids):

@@ -2,16 +2,17 @@
 
 The editor is one rich-text field, because that is what a Word user expects: each line (QTextBlock) is one
 block of the report — a paragraph, a sub-head （一）… (shown bold, set with 设为小标题), or a picture with its
-caption. The block kind travels with the text block itself, so editing never loses it.
+caption. The block kind travels with the text block itself, and after every edit the editor makes each line's
+kind follow what the line shows, so that what is on screen is always what is saved.
 """
 
 from __future__ import annotations
 
 import base64
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QTimer, Qt, QUrl
-from PySide6.QtGui import (QColor, QFont, QImage, QKeySequence, QTextBlockUserData, QTextCharFormat, QTextCursor, QTextDocument,
-                           QTextImageFormat)
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QTimer, Qt, QUrl, Signal
+from PySide6.QtGui import (QColor, QFont, QImage, QInputMethodEvent, QKeySequence, QTextBlockUserData,
+                           QTextCharFormat, QTextCursor, QTextDocument, QTextImageFormat)
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMenu, QPushButton, QSplitter,
                                QTextEdit, QToolTip, QVBoxLayout, QWidget)
 
@@ -19,11 +20,15 @@ from gui import dialogs
 from gui.controller import ReportController
 from model.checks import SEVERITY_WORDS
 from model.draft import Figure, Heading, Paragraph
+from model.placeholders import placeholder
+from model.text_clean import clean_text
 
 PARAGRAPH, HEADING, FIGURE = 0, 1, 2
 OBJECT = "\ufffc"
+NO_IMAGE_MARK = "（图）"  # shown before the caption of a picture whose image file is missing
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_IMAGE_WIDTH = 1600
+CAPTION_COLOUR = QColor("#555555")
 
 
 class FigureData(QTextBlockUserData):
@@ -51,8 +56,47 @@ def encode_image(path: str) -> tuple[str, str]:
     return base64.b64encode(raw).decode("ascii"), mime
 
 
+def image_names(block) -> list[tuple[int, str]]:
+    """(document position, resource name) of each picture shown in a text block."""
+    out = []
+    it = block.begin()
+    while not it.atEnd():
+        fragment = it.fragment()
+        fmt = fragment.charFormat()
+        if fmt.isImageFormat():
+            name = fmt.toImageFormat().name()
+            out += [(fragment.position() + i, name) for i in range(fragment.length())]
+        it += 1
+    return out
+
+
+def kind_format(kind: int) -> QTextCharFormat:
+    """How the text of a block of this kind looks: sub-heads bold, captions grey italic, paragraphs plain."""
+    fmt = QTextCharFormat()
+    fmt.setFontWeight(QFont.Weight.Bold if kind == HEADING else QFont.Weight.Normal)
+    fmt.setFontItalic(kind == FIGURE)
+    if kind == FIGURE:
+        fmt.setForeground(CAPTION_COLOUR)
+    return fmt
+
+
+def _looks_like(fmt: QTextCharFormat, kind: int) -> bool:
+    return ((fmt.fontWeight() >= QFont.Weight.Bold) == (kind == HEADING) and fmt.fontItalic() == (kind == FIGURE))
+
+
 class BlockEditor(QTextEdit):
-    """The rich-text editor; shows narrative issues as wavy underlines with a tooltip."""
+    """The rich-text editor; shows narrative issues as wavy underlines with a tooltip.
+
+    What it shows is always what blocks() saves: a picture line is atomic (Backspace/Delete next to it selects
+    it instead of merging text into it), deleting a picture is an edit of its own, and after every edit
+    repair() makes each line's kind follow its content (a line that holds a picture is a picture, a line whose
+    picture was deleted with a selection is text). Pasted and input-method text is cleaned (model.text_clean).
+    """
+
+    separateEditStarting = Signal()  # an edit that must be an undo step of its own is about to change the text
+    separateEditDone = Signal(str)  # … and has changed it: the description of the undo step
+    pictureRemovalRequested = Signal()  # Delete/Backspace on a selected picture line
+    noted = Signal(str)  # something the user should know about what just happened (Chinese)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -63,7 +107,99 @@ class BlockEditor(QTextEdit):
         font.setPointSize(12)
         self.setFont(font)
         self.issue_ranges: list[tuple[int, int, str]] = []  # document positions and tooltip
+        self.pictures: dict[str, tuple[str, str | None]] = {}  # image resource name → (base64, mime)
+        self.loading = False
+        self._repairing = False
+        self._needs_repair = False
+        self.document().contentsChange.connect(self._contents_change)
 
+    # -- what is shown ---------------------------------------------------------------------------------
+    def shown_pictures(self) -> list[str]:
+        """The base64 image of every picture the editor shows, in order."""
+        out = []
+        block = self.document().firstBlock()
+        while block.isValid():
+            out += [self.pictures.get(name, (None, None))[0] for _pos, name in image_names(block)]
+            block = block.next()
+        return out
+
+    @property
+    def repairing(self) -> bool:
+        return self._repairing
+
+    def _contents_change(self, _pos: int, _removed: int, _added: int) -> None:
+        if not self.loading and not self._repairing:
+            self._needs_repair = True
+            QTimer.singleShot(0, self.repair)  # edits that bypass the key and paste handlers (context menu, drop)
+
+    def repair(self) -> None:
+        """Make every line's kind follow what it shows; runs after each edit."""
+        if not self._needs_repair or self._repairing or self.loading:
+            return
+        self._repairing = True
+        try:
+            self._split_before_pictures()
+            block = self.document().firstBlock()
+            while block.isValid():
+                self._settle_kind(block)
+                block = block.next()
+            if not self.textCursor().hasSelection():  # (with a selection Qt would restyle the selected text)
+                self.setCurrentCharFormat(kind_format(self.textCursor().block().userState()))
+        finally:
+            self._needs_repair = False
+            self._repairing = False
+
+    def _split_before_pictures(self) -> None:
+        """A picture always begins its own line: text typed or merged in front of it becomes a line above."""
+        block = self.document().firstBlock()
+        while block.isValid():
+            for pos, _name in image_names(block):
+                if pos > block.position():
+                    typing_here = self.textCursor().position() == pos and not self.textCursor().hasSelection()
+                    cursor = QTextCursor(block)
+                    cursor.setPosition(pos)
+                    cursor.insertBlock()
+                    if typing_here:  # go on typing on the new line, not in front of the picture again
+                        cursor.setPosition(pos)
+                        self.setTextCursor(cursor)
+                    break
+            block = block.next()
+
+    def _settle_kind(self, block) -> None:
+        pictures = image_names(block)
+        state = block.userState()
+        if pictures:
+            image, mime = self.pictures.get(pictures[0][1], (None, None))
+            data = block.userData()
+            if state != FIGURE or getattr(data, "image", None) != image:
+                block.setUserState(FIGURE)
+                block.setUserData(FigureData(image, mime))
+            return
+        if state == FIGURE:
+            data = block.userData()
+            if data is not None and data.image is None and block.text().startswith(NO_IMAGE_MARK):
+                return  # a caption whose image file is missing (an import): still a picture
+            state = PARAGRAPH  # its picture was deleted with a selection: what is left is text
+            block.setUserData(None)
+        elif state not in (PARAGRAPH, HEADING):
+            state = PARAGRAPH  # a new line (Enter, paste)
+        block.setUserState(state)
+        self._restyle(block, state)
+
+    def _restyle(self, block, kind: int) -> None:
+        """Text merged from a line of another kind takes the look of the line it now belongs to."""
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            if not _looks_like(fragment.charFormat(), kind):
+                cursor = QTextCursor(block)
+                cursor.setPosition(block.position())
+                cursor.setPosition(block.position() + block.length() - 1, QTextCursor.MoveMode.KeepAnchor)
+                cursor.setCharFormat(kind_format(kind))
+                return
+            it += 1
+
+    # -- keys ----------------------------------------------------------------------------------------
     def event(self, event):
         if event.type() == event.Type.ShortcutOverride and (
                 event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)
@@ -80,21 +216,252 @@ class BlockEditor(QTextEdit):
             return True
         return super().event(event)
 
+    def keyPressEvent(self, event):  # noqa: N802
+        if self.isReadOnly():
+            return super().keyPressEvent(event)
+        key = event.key()
+        cursor = self.textCursor()
+        if key in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete):
+            if cursor.hasSelection():
+                if self.selected_figure_line() is not None:
+                    self.pictureRemovalRequested.emit()
+                    return
+                if self._selection_holds_picture(cursor):
+                    return self._separately(lambda: super(BlockEditor, self).keyPressEvent(event), "删除图片")
+            elif self._picture_boundary(cursor, backwards=key == Qt.Key.Key_Backspace):
+                return
+            elif self._text_boundary(cursor, backwards=key == Qt.Key.Key_Backspace):
+                return self._merge_keeping_first_kind(event)
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if cursor.block().userState() == FIGURE and not cursor.atBlockStart():
+                # Enter on a picture line opens a new paragraph below; the caption is never split
+                cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+                cursor.insertBlock()
+                self.setTextCursor(cursor)
+                self._after_edit()
+                return
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                # a soft line break (Shift+Enter) is a line break here, as in pasted text: each line is a block
+                self.textCursor().insertBlock()
+                self._after_edit()
+                return
+        elif event.text() and event.text().isprintable() and self._selection_holds_picture(cursor):
+            return self._separately(lambda: super(BlockEditor, self).keyPressEvent(event), "删除图片")
+        super().keyPressEvent(event)
+        self._after_edit()
+
+    def _after_edit(self) -> None:
+        self._needs_repair = True
+        self.repair()
+
+    def _separately(self, edit, description: str) -> None:
+        self.separateEditStarting.emit()
+        edit()
+        self._after_edit()
+        self.separateEditDone.emit(description)
+
+    def _selection_holds_picture(self, cursor: QTextCursor) -> bool:
+        """Whether replacing the selection deletes a picture or joins a picture line with another line."""
+        if not cursor.hasSelection():
+            return False
+        start, end = cursor.selectionStart(), cursor.selectionEnd()
+        doc = self.document()
+        first, last = doc.findBlock(start).blockNumber(), doc.findBlock(end).blockNumber()
+        block = doc.findBlock(start)
+        while block.isValid() and block.blockNumber() <= last:
+            if any(start <= pos < end for pos, _name in image_names(block)):
+                return True
+            if first != last and block.userState() == FIGURE:
+                return True
+            block = block.next()
+        return False
+
+    def selected_figure_line(self):
+        """The picture line the selection covers exactly (as Backspace/Delete next to a picture selects it)."""
+        cursor = self.textCursor()
+        block = self.document().findBlock(cursor.selectionStart())
+        if (cursor.hasSelection() and block.userState() == FIGURE and cursor.selectionStart() == block.position()
+                and cursor.selectionEnd() == block.position() + block.length() - 1):
+            return block
+        return None
+
+    def select_line(self, block) -> None:
+        cursor = QTextCursor(block)
+        cursor.setPosition(block.position())
+        cursor.setPosition(block.position() + block.length() - 1, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def _picture_boundary(self, cursor: QTextCursor, *, backwards: bool) -> bool:
+        """Backspace/Delete where it would merge a picture line with its neighbour: an empty neighbour line is
+        removed, anything else selects the picture (a second press deletes it). True when handled."""
+        block = cursor.block()
+        if backwards and cursor.atBlockStart():
+            before = block.previous()
+            if block.userState() == FIGURE:
+                if before.isValid() and before.userState() != FIGURE and not before.text():
+                    self._remove_line(before)
+                else:
+                    self._offer_picture(block)
+                return True
+            if before.isValid() and before.userState() == FIGURE:
+                if not block.text():
+                    self._remove_line(block, cursor_to=before)
+                else:
+                    self._offer_picture(before)
+                return True
+        if not backwards and cursor.atBlockEnd():
+            after = block.next()
+            if block.userState() == FIGURE and after.isValid():
+                if after.userState() != FIGURE and not after.text():
+                    self._remove_line(after, cursor_to=block)
+                else:
+                    self.noted.emit("图片说明不会与下一行合并；要删除图片，请选中图片后按 Delete，或点“删除图片”。")
+                return True
+            if after.isValid() and after.userState() == FIGURE:
+                if not block.text():
+                    self._remove_line(block)
+                else:
+                    self._offer_picture(after)
+                return True
+        return False
+
+    def _offer_picture(self, block) -> None:
+        self.select_line(block)
+        self.noted.emit("已选中图片；再按 Delete 或 Backspace 删除这张图片（可用 Ctrl+Z 撤销）。")
+
+    def _remove_line(self, block, cursor_to=None) -> None:
+        """Remove an empty line, leaving every other line and its kind as it was."""
+        after = block.next()
+        cursor = QTextCursor(block)
+        if after.isValid():
+            cursor.setPosition(block.position())
+            cursor.setPosition(after.position(), QTextCursor.MoveMode.KeepAnchor)
+            cursor.removeSelectedText()  # the line's own end: the next line keeps its kind
+        else:
+            before = block.previous()
+            state, data = before.userState(), before.userData()
+            kept = (data.image, data.mime) if isinstance(data, FigureData) else None
+            cursor.setPosition(before.position() + before.length() - 1)
+            cursor.setPosition(block.position() + block.length() - 1, QTextCursor.MoveMode.KeepAnchor)
+            cursor.removeSelectedText()
+            merged = cursor.block()
+            merged.setUserState(state)
+            merged.setUserData(FigureData(*kept) if kept else None)
+        if cursor_to is not None and cursor_to.isValid():
+            cursor.setPosition(cursor_to.position() + cursor_to.length() - 1)
+        self.setTextCursor(cursor)
+        self._after_edit()
+
+    def _text_boundary(self, cursor: QTextCursor, *, backwards: bool) -> bool:
+        block = cursor.block()
+        if backwards:
+            return cursor.atBlockStart() and block.previous().isValid()
+        return cursor.atBlockEnd() and block.next().isValid()
+
+    def _merge_keeping_first_kind(self, event) -> None:
+        """Joining two text lines keeps the first line's kind (Qt would keep the second's), unless the first is
+        empty."""
+        block = self.textCursor().block()
+        first = block.previous() if event.key() == Qt.Key.Key_Backspace else block
+        second = first.next()
+        source = first if first.text() else second  # deleting an empty line keeps the other line as it was
+        kind = source.userState() if source.userState() in (PARAGRAPH, HEADING) else PARAGRAPH
+        super().keyPressEvent(event)
+        merged = self.textCursor().block()
+        merged.setUserState(kind)
+        self._restyle(merged, kind)
+        self._after_edit()
+
+    # -- paste and input methods ----------------------------------------------------------------------
+    def canInsertFromMimeData(self, source) -> bool:  # noqa: N802
+        return source.hasText()
+
+    def insertFromMimeData(self, source) -> None:  # noqa: N802
+        if not source.hasText():
+            return
+        text, notes = clean_pasted_text(source.text())
+        self._separately(lambda: self.textCursor().insertText(text), "粘贴")
+        if notes:
+            self.noted.emit("粘贴的文字已整理：" + "；".join(notes) + "。")
+
+    def inputMethodEvent(self, event):  # noqa: N802
+        commit = event.commitString()
+        if commit:
+            text, notes = clean_pasted_text(commit)
+            if text != commit:
+                cleaned = QInputMethodEvent(event.preeditString(), event.attributes())
+                cleaned.setCommitString(text, event.replacementStart(), event.replacementLength())
+                event = cleaned
+                self.noted.emit("输入的文字已整理：" + "；".join(notes) + "。")
+        super().inputMethodEvent(event)
+        if commit:
+            self._after_edit()
+
+    def contextMenuEvent(self, event):  # noqa: N802
+        # cut, paste and delete from the menu are each an undo step of their own
+        self.separateEditStarting.emit()
+        before = self.toPlainText()
+        super().contextMenuEvent(event)
+        self._after_edit()
+        if self.toPlainText() != before:
+            self.separateEditDone.emit("编辑文字")
+
+    def dropEvent(self, event):  # noqa: N802
+        self._separately(lambda: super(BlockEditor, self).dropEvent(event), "拖放文字")
+
+
+def clean_pasted_text(text: str) -> tuple[str, list[str]]:
+    """Text from outside made safe (model.text_clean), without the object mark that stands for a picture."""
+    text, notes = clean_text(text)
+    objects = text.count(OBJECT)
+    if objects:
+        text = text.replace(OBJECT, "")
+        notes.append(f"删除了 {objects} 个对象占位符（U+FFFC）")
+    return text, notes
+
+
 
 class NarrativePage(QWidget):
+    """One text section. Typing reaches the report 0.4 s after the last key; one burst of typing is one undo
+    step: a pause of PAUSE_MS, a move of the cursor elsewhere, any other kind of edit and leaving the page end
+    it."""
+
+    COMMIT_MS = 400
+    PAUSE_MS = 1000
+
     def __init__(self, controller: ReportController, section_id: str, parent=None, *, compact: bool = False):
         super().__init__(parent)
         self.controller = controller
         self.section_id = section_id
         self._loading = False
+        self._committing = False
         self._figure_counter = 0
+        self._typed_to: int | None = None  # where the cursor stands after the last edit typed
         self.editor = BlockEditor(self)
         self.editor.document().contentsChanged.connect(self._schedule_commit)
+        self.editor.document().contentsChange.connect(self._contents_change)
         self.editor.cursorPositionChanged.connect(self._update_buttons)
+        self.editor.cursorPositionChanged.connect(self._cursor_moved)
+        self.editor.separateEditStarting.connect(self.end_typing_run)
+        self.editor.separateEditDone.connect(self._commit_separate_edit)
+        self.editor.pictureRemovalRequested.connect(self.remove_picture)
+        self.editor.noted.connect(self.show_note)
         self._commit_timer = QTimer(self)
         self._commit_timer.setSingleShot(True)
-        self._commit_timer.setInterval(400)
+        self._commit_timer.setInterval(self.COMMIT_MS)
         self._commit_timer.timeout.connect(self.commit)
+        self._pause_timer = QTimer(self)
+        self._pause_timer.setSingleShot(True)
+        self._pause_timer.setInterval(self.PAUSE_MS)
+        self._pause_timer.timeout.connect(self.end_typing_run)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #8a5a00;")
+        self.note.hide()
+        self._note_timer = QTimer(self)
+        self._note_timer.setSingleShot(True)
+        self._note_timer.setInterval(12000)
+        self._note_timer.timeout.connect(self.note.hide)
 
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 16pt; font-weight: bold;")
@@ -147,6 +514,7 @@ class NarrativePage(QWidget):
         center_layout = QVBoxLayout(center)
         center_layout.setContentsMargins(0, 0, 0, 0)
         center_layout.addLayout(tools)
+        center_layout.addWidget(self.note)
         center_layout.addWidget(self.editor, 1)
         center_layout.addWidget(QLabel("本部分的问题："))
         center_layout.addWidget(self.issue_list)
@@ -165,6 +533,7 @@ class NarrativePage(QWidget):
         layout.addWidget(splitter, 1)
         controller.changed.connect(self._on_changed)
         controller.documentChanged.connect(self.reload)
+        controller.commitRequested.connect(self.end_typing_run)
         self.reload()
 
     # -- loading and saving --------------------------------------------------------------------------
@@ -188,55 +557,61 @@ class NarrativePage(QWidget):
         self._refresh_issues()
         self._update_buttons()
 
-    def _load_blocks(self, blocks) -> None:
-        self._loading = True
+    def _load_blocks(self, blocks, *, show_change: bool = False) -> None:
+        """Show the section's blocks; with show_change (undo, redo) the cursor goes to the place that changed."""
+        self._loading = self.editor.loading = True
         try:
             doc = self.editor.document()
             cursor_pos = self.editor.textCursor().position()
+            before = doc.toPlainText()
             doc.clear()
+            self.editor.pictures.clear()
             cursor = QTextCursor(doc)
             for i, block in enumerate(blocks):
                 if i > 0:
                     cursor.insertBlock()
                 self._write_block(cursor, block)
+            if show_change:
+                cursor_pos = _changed_place(before, doc.toPlainText())
             cursor.setPosition(min(cursor_pos, max(0, doc.characterCount() - 1)))
             self.editor.setTextCursor(cursor)
+            self.editor.setCurrentCharFormat(kind_format(cursor.block().userState()))
+            self._typed_to = None
             self._update_count()
         finally:
-            self._loading = False
+            self._loading = self.editor.loading = False
 
     def _write_block(self, cursor: QTextCursor, block) -> None:
-        fmt = QTextCharFormat()
-        if block.type == "heading":
-            fmt.setFontWeight(QFont.Weight.Bold)
-            cursor.block().setUserState(HEADING)
-            cursor.setCharFormat(fmt)
+        kind = {"heading": HEADING, "figure": FIGURE}.get(block.type, PARAGRAPH)
+        fmt = kind_format(kind)
+        cursor.block().setUserState(kind)
+        cursor.setCharFormat(fmt)
+        if kind != FIGURE:
             cursor.insertText(block.text, fmt)
-        elif block.type == "figure":
-            cursor.block().setUserState(FIGURE)
-            cursor.block().setUserData(FigureData(block.image, block.mime))
-            if block.image:
-                self._figure_counter += 1
-                name = f"figure-{self._figure_counter}"
-                image = QImage()
-                image.loadFromData(base64.b64decode(block.image))
-                if not image.isNull():
-                    self.editor.document().addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
-                    img = QTextImageFormat()
-                    img.setName(name)
-                    img.setWidth(min(360, image.width()))
-                    img.setHeight(image.height() * min(360, image.width()) / max(1, image.width()))
-                    cursor.insertImage(img)
-            fmt.setForeground(QColor("#555555"))
-            fmt.setFontItalic(True)
-            cursor.insertText(("（图）" if not block.image else " ") + block.caption, fmt)
-        else:
-            cursor.block().setUserState(PARAGRAPH)
-            cursor.setCharFormat(fmt)
-            cursor.insertText(block.text, fmt)
+            return
+        cursor.block().setUserData(FigureData(block.image, block.mime))
+        shown = False
+        if block.image:
+            self._figure_counter += 1
+            name = f"figure-{self._figure_counter}"
+            image = QImage()
+            image.loadFromData(base64.b64decode(block.image))
+            if image.isNull():  # kept in the draft as it is; shown by its size, never dropped
+                image = QImage(160, 90, QImage.Format.Format_RGB32)
+                image.fill(QColor("#dddddd"))
+            self.editor.document().addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
+            self.editor.pictures[name] = (block.image, block.mime)
+            img = QTextImageFormat()
+            img.setName(name)
+            img.setWidth(min(360, image.width()))
+            img.setHeight(image.height() * min(360, image.width()) / max(1, image.width()))
+            cursor.insertImage(img)
+            shown = True
+        cursor.insertText((" " if shown else NO_IMAGE_MARK) + block.caption, fmt)
 
     def blocks(self) -> list:
         """The editor's content as report blocks; empty lines are not blocks."""
+        self.editor.repair()
         out = []
         block = self.editor.document().firstBlock()
         while block.isValid():
@@ -245,8 +620,8 @@ class NarrativePage(QWidget):
             if kind == FIGURE:
                 data = block.userData()
                 caption = text.replace(OBJECT, "").strip()
-                if caption.startswith("（图）"):
-                    caption = caption[3:].strip()
+                if caption.startswith(NO_IMAGE_MARK):
+                    caption = caption[len(NO_IMAGE_MARK):].strip()
                 out.append(Figure(caption=caption, image=getattr(data, "image", None), mime=getattr(data, "mime", None)))
             elif text.strip():
                 out.append(Heading(text=text.strip()) if kind == HEADING else Paragraph(text=text.strip()))
@@ -257,27 +632,62 @@ class NarrativePage(QWidget):
         if not self._loading:
             self._update_count()
             self._commit_timer.start()
+            self._pause_timer.start()
 
-    def commit(self) -> None:
-        """Hand the text to the controller (one undo step per stretch of typing)."""
+    def _contents_change(self, pos: int, _removed: int, added: int) -> None:
+        if not self._loading and not self.editor.repairing:
+            self._typed_to = pos + added
+
+    def _cursor_moved(self) -> None:
+        """A cursor moved elsewhere than where the typing left it ends the burst of typing."""
+        if self._loading or self._typed_to is None:
+            return
+        if self.editor.repairing:  # the editor tidied the lines: the typing goes on where the cursor now is
+            self._typed_to = self.editor.textCursor().position()
+            return
+        if self.editor.textCursor().position() != self._typed_to:
+            self.end_typing_run()
+
+    def commit(self, description: str = "编辑文字", merge: bool = True) -> None:
+        """Hand the text to the controller; typing merges into one undo step until the burst ends."""
         self._commit_timer.stop()
         if self._loading:
             return
         self._committing = True
         try:
-            self.controller.set_blocks(self.section_id, self.blocks())
+            self.controller.set_blocks(self.section_id, self.blocks(), description=description, merge=merge)
         finally:
             self._committing = False
 
+    def end_typing_run(self) -> None:
+        """Commit pending typing now; the next typing starts a new undo step."""
+        self._pause_timer.stop()
+        if self._commit_timer.isActive():
+            self.commit()
+        self._typed_to = None
+        self.controller.end_typing_run()
+
+    def _commit_separate_edit(self, description: str) -> None:
+        self.commit(description, merge=False)
+        self.end_typing_run()
+
+    def show_note(self, text: str) -> None:
+        """Tell the user what the editor did (a cleaned paste, a selected picture)."""
+        self.note.setText(text)
+        self.note.show()
+        self._note_timer.start()
+        window = self.window()
+        if hasattr(window, "statusBar"):
+            window.statusBar().showMessage(text, 12000)
+
     def _on_changed(self, changes) -> None:
-        if self.section_id in changes.sections and not getattr(self, "_committing", False):
-            self._load_blocks(self.controller.state.blocks(self.section_id))  # undo / redo / import
+        if self.section_id in changes.sections and not self._committing:
+            self._load_blocks(self.controller.state.blocks(self.section_id), show_change=True)  # undo, redo, import
         if changes.issues or self.section_id in changes.sections:
             self._refresh_issues()
 
     def hideEvent(self, event):  # noqa: N802
-        if self._commit_timer.isActive():
-            self.commit()
+        self.end_typing_run()
         super().hideEvent(event)
 
     # -- issues --------------------------------------------------------------------------------------
@@ -297,13 +707,18 @@ class NarrativePage(QWidget):
         self._underline(issues)
 
     def _text_block_positions(self) -> list[int]:
-        """Document start position of each report block (in the order blocks() returns them)."""
+        """Document position where the text of each report block starts (in the order blocks() returns them):
+        for a picture, where its caption starts."""
         out = []
         block = self.editor.document().firstBlock()
         while block.isValid():
-            if block.userState() == FIGURE or block.text().strip():
-                lead = len(block.text()) - len(block.text().lstrip())
-                out.append(block.position() + lead)
+            text = block.text()
+            if block.userState() == FIGURE or text.strip():
+                mark = 0
+                if block.userState() == FIGURE:
+                    mark = 1 if text.startswith(OBJECT) else len(NO_IMAGE_MARK) if text.startswith(NO_IMAGE_MARK) else 0
+                lead = len(text[mark:]) - len(text[mark:].lstrip())
+                out.append(block.position() + mark + lead)
             block = block.next()
         return out
 
@@ -344,6 +759,11 @@ class NarrativePage(QWidget):
         self.editor.setExtraSelections(selections)
         self.editor.issue_ranges = ranges
 
+    def show_cursor(self) -> None:
+        """Put the keyboard in the editor and scroll to the cursor (undo and redo have placed it)."""
+        self.editor.setFocus()
+        self.editor.ensureCursorVisible()
+
     def _issue_activated(self, item) -> None:
         self.focus_target(item.data(Qt.ItemDataRole.UserRole))
 
@@ -370,24 +790,28 @@ class NarrativePage(QWidget):
         self.heading_button.setEnabled(not on_figure)
 
     def toggle_heading(self) -> None:
+        self.end_typing_run()
         cursor = self.editor.textCursor()
         block = cursor.block()
+        if block.userState() == FIGURE:
+            return
         new = PARAGRAPH if block.userState() == HEADING else HEADING
-        self._loading = True
+        self._loading = self.editor.loading = True
         block.setUserState(new)
         cursor.movePosition(QTextCursor.MoveOperation.StartOfBlock)
         cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
-        fmt = QTextCharFormat()
-        fmt.setFontWeight(QFont.Weight.Bold if new == HEADING else QFont.Weight.Normal)
-        cursor.mergeCharFormat(fmt)
-        self._loading = False
-        self.commit()
+        cursor.setCharFormat(kind_format(new))
+        self._loading = self.editor.loading = False
+        self.commit("设为小标题" if new == HEADING else "恢复为正文", merge=False)
+        self.end_typing_run()
 
     def _insert_blocks_after_cursor(self, blocks) -> None:
+        self.end_typing_run()
         current = self.blocks()
         index = self._current_block_index()
         merged = current[: index + 1] + list(blocks) + current[index + 1:]
         self.controller.set_blocks(self.section_id, merged, description="插入内容", merge=False)
+        self.editor.setFocus()  # the user goes on typing where the button was pressed
 
     def _current_block_index(self) -> int:
         target = self.editor.textCursor().block().blockNumber()
@@ -415,10 +839,10 @@ class NarrativePage(QWidget):
         if picked is None:
             return
         data, mime = picked
-        self.commit()
-        self._insert_blocks_after_cursor([Figure(caption="（请填写图片说明）", image=data, mime=mime)])
+        self._insert_blocks_after_cursor([Figure(caption=placeholder("figure_caption"), image=data, mime=mime)])
 
     def replace_picture(self) -> None:
+        self.end_typing_run()
         index = self._current_block_index()
         blocks = self.blocks()
         if not (0 <= index < len(blocks)) or blocks[index].type != "figure":
@@ -431,19 +855,22 @@ class NarrativePage(QWidget):
         self.controller.set_blocks(self.section_id, blocks, description="更换图片", merge=False)
 
     def remove_picture(self) -> None:
+        """Delete the picture line the cursor is on: an undo step of its own (Ctrl+Z brings it back)."""
+        self.end_typing_run()
         index = self._current_block_index()
         blocks = self.blocks()
         if 0 <= index < len(blocks) and blocks[index].type == "figure":
             del blocks[index]
             self.controller.set_blocks(self.section_id, blocks, description="删除图片", merge=False)
+            self.show_note("已删除图片（可用 Ctrl+Z 撤销）。")
+            self.editor.setFocus()
 
     def _insert_outline_item(self, item) -> None:
-        self.commit()
         self._insert_blocks_after_cursor([Heading(text=item.text())])
 
     def insert_outline(self) -> None:
         """Insert the format's sub-heads that the section does not have yet, in order, at the end."""
-        self.commit()
+        self.end_typing_run()
         present = {b.text for b in self.blocks() if b.type == "heading"}
         missing = [self.outline.item(i).text() for i in range(self.outline.count())
                    if self.outline.item(i).text() not in present]
@@ -464,7 +891,6 @@ class NarrativePage(QWidget):
         menu.exec(self.suggest_button.mapToGlobal(self.suggest_button.rect().bottomLeft()))
 
     def insert_suggestion(self, text: str) -> None:
-        self.commit()
         self._insert_blocks_after_cursor([Paragraph(text=text)])
 
 
@@ -475,3 +901,15 @@ def _suggestions_module():
         return None
     return suggest
 
+
+
+def _changed_place(before: str, after: str) -> int:
+    """Where `after` differs from `before`: the end of what was put in, or where text was taken out."""
+    limit = min(len(before), len(after))
+    start = 0
+    while start < limit and before[start] == after[start]:
+        start += 1
+    end = 0
+    while end < limit - start and before[-1 - end] == after[-1 - end]:
+        end += 1
+    return len(after) - end

@@ -76,9 +76,11 @@ def placeholder_issues(state: "ReportState") -> list[Issue]:
                 issues.append(make_issue(check, msg, section=sid, item=f"{sid}:{bi}:image", anchor=f"{sid}:{bi}:0",
                                          state=state))
             text = block.caption if block.type == "figure" else block.text
+            where = f"{place}的图片说明" if block.type == "figure" else place
             for start, end, prompt in find_placeholders(text):
-                msg = words["text_message"].format(place=place, placeholder=prompt,
-                                                   excerpt=_excerpt(text, start, end))
+                excerpt = _excerpt(text, start, end)
+                context = words["context"].format(excerpt=excerpt) if excerpt.strip() != prompt else ""
+                msg = words["text_message"].format(place=where, placeholder=prompt, context=context)
                 issues.append(make_issue(check, msg, section=sid, item=f"{sid}:{bi}:{start}",
                                          anchor=f"{sid}:{bi}:{start}:{end}", state=state))
     return issues
