@@ -95,6 +95,11 @@ def _refuse_output(target: str, gathered: GatheredFiles, force: bool, is_draft: 
     not an earlier summary, unless --force."""
     refuse_overwriting_inputs(target, gathered.read_paths())
     resolved = Path(target).resolve()
+    # checked before anything is written, so that a bad --xlsx does not leave the draft written alone
+    if resolved.is_dir():
+        raise OutputRefused(f"“{target}”是一个文件夹；请给出要写入的文件名。")
+    if not resolved.parent.is_dir():
+        raise OutputRefused(f"“{target}”所在的文件夹“{resolved.parent}”不存在。")
     for folder in gathered.folders:
         if resolved.is_relative_to(folder) and not force:
             raise OutputRefused(f"“{target}”位于所汇总的文件夹“{folder}”内；汇总结果默认不写入所读的文件夹，"

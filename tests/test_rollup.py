@@ -366,3 +366,11 @@ def test_the_workbook_holds_units_with_any_characters_in_their_names(tmp_path, c
     sheet = load_workbook(xlsx)["三、各单位明细"]
     assert [sheet.cell(row=r, column=1).value[:3] for r in (2, 3, 4)] == ["甲\n局", "乙局很", "汇总"]
     assert sheet.cell(row=3, column=2).value.endswith("b.json")
+
+
+def test_a_workbook_that_cannot_be_written_is_refused_before_the_draft_is_written(tmp_path, capsys):
+    folder = tmp_path / "units"
+    write_unit(folder / "a.json", "甲局")
+    out = tmp_path / "s.json"
+    code, _, err = run(capsys, "aggregate", folder, "--out", out, "--xlsx", tmp_path / "missing" / "s.xlsx")
+    assert code == 2 and "missing" in err and "不存在" in err and not out.exists()
