@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from export.filenames import export_file_name
 from export.writers import KIND_NAMES, KINDS, ExportRefused, write_report
 from model.drafts_io import DraftError, load_draft, os_error_text
 from model.paths import OutputRefused, refuse_overwriting_inputs
@@ -28,10 +29,9 @@ def run_export(args) -> int:
     except OSError as exc:
         print(f"错误：无法创建输出文件夹“{out}”：{os_error_text(exc)}。", file=sys.stderr)
         return 2
-    stem = Path(args.file).stem
     fonts_reported = False
     for kind in kinds:
-        target = out / f"{stem}.{kind}"
+        target = out / export_file_name(state.title(), kind)  # {机关}{年度}年…报告.pdf, never a path
         try:
             refuse_overwriting_inputs(target, [args.file])
         except OutputRefused as exc:

@@ -98,6 +98,22 @@ class ReportController(QObject):
         quitting. Connected slots run synchronously, so the state is complete when this returns."""
         self.commitRequested.emit()
 
+    def listen(self, owner: QObject, **slots) -> None:
+        """Connect a view's slots to this controller's signals by name (changed=…, documentChanged=…,
+        commitRequested=…); detach(owner) removes them all at once."""
+        connections = owner.property("_controller_connections") or []
+        for name, slot in slots.items():
+            connections.append((name, getattr(self, name).connect(slot)))
+        owner.setProperty("_controller_connections", connections)
+
+    def detach(self, owner: QObject) -> None:
+        """Disconnect a view and everything inside it that listened through listen(). A page being replaced
+        is deleted later, and until then it must neither hear edits of the new report nor keep it alive."""
+        for obj in [owner, *owner.findChildren(QObject)]:
+            for _name, connection in obj.property("_controller_connections") or []:
+                QObject.disconnect(connection)
+            obj.setProperty("_controller_connections", [])
+
     def mark_unsaved(self) -> None:
         """A recovered or imported report has never been saved where the user expects it."""
         self.undo_stack.resetClean()

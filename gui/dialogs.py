@@ -38,6 +38,15 @@ def ask_save_changes(parent: QWidget | None, name: str) -> str:
     return "save" if clicked is save else "discard" if clicked is discard else "cancel"
 
 
+def ask_change_format(parent: QWidget | None, year: int, old_name: str, new_name: str) -> bool:
+    """The year the user set needs another format: confirm before every table is rebuilt."""
+    return QMessageBox.question(
+        parent, "更改报告年度",
+        f"{year} 年度的报告应使用{new_name}，当前使用{old_name}。\n\n"
+        f"改为 {year} 年度将改用{new_name}，表格将按新格式重新排列（可撤销）。是否继续？",
+    ) == QMessageBox.StandardButton.Yes
+
+
 def ask_recover(parent: QWidget | None, description: str) -> bool:
     return QMessageBox.question(
         parent, "恢复未保存的报告",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QSettings, QUrl
@@ -10,6 +13,7 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrintPreviewDialog
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
+from export.filenames import export_file_name
 from gui import dialogs
 from gui.controller import ReportController
 from gui.printing import load_pdf, make_printer, paint_pages
@@ -76,8 +80,7 @@ class ExportPage(QWidget):
         layout.addWidget(self.status)
         layout.addLayout(nav)
         layout.addWidget(self.view, 1)
-        controller.changed.connect(self._mark_stale)
-        controller.documentChanged.connect(self._mark_stale)
+        controller.listen(self, changed=self._mark_stale, documentChanged=self._mark_stale)
 
     # -- preview -------------------------------------------------------------------------------------
     def _mark_stale(self, *_args) -> None:
@@ -135,6 +138,7 @@ class ExportPage(QWidget):
     def export(self, kinds: list[str], folder: str | None = None) -> list[Path]:
         from export.writers import KIND_NAMES, ExportRefused, write_report
 
+        self.controller.commit_pending_edits()  # export what is on screen, including a cell still being typed
         folder = folder or dialogs.ask_folder(self, "选择导出文件夹", self._default_folder())
         if not folder:
             return []
@@ -146,20 +150,37 @@ class ExportPage(QWidget):
                 self.status.setText("未导出：报告还有错误。")
                 return []
             allow = True
-        stem = self.controller.path.stem if self.controller.path else state.title()
         written: list[Path] = []
         notes: list[str] = []
-        for kind in kinds:
-            try:
-                result = write_report(state, kind, Path(folder) / f"{stem}.{kind}", allow_errors=allow)
-            except ExportRefused as exc:
-                dialogs.show_error(self, "未导出", str(exc))
-                return written
-            except OSError as exc:
-                dialogs.show_error(self, "导出失败", f"无法写入文件夹“{folder}”：{exc.strerror or exc}")
-                return written
-            written.append(result.path)
-            notes += [n for n in result.notes if n not in notes]
+        # Every format is written into a staging folder beside the targets first and moved in only when all
+        # succeeded: a failure in one format leaves no partial set of files behind.
+        staging: Path | None = None
+        kind = kinds[0]
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=".nianbao-export-", dir=folder))
+            staged = []
+            for kind in kinds:
+                # named after the report's title, made a safe plain file name: always inside the chosen folder
+                name = export_file_name(state.title(), kind)
+                result = write_report(state, kind, staging / name, allow_errors=allow)
+                staged.append(result.path)
+                notes += [n for n in result.notes if n not in notes]
+            for path in staged:
+                os.replace(path, Path(folder) / path.name)
+                written.append(Path(folder) / path.name)
+        except ExportRefused as exc:
+            dialogs.show_error(self, "未导出", str(exc))
+            return []
+        except OSError as exc:
+            dialogs.show_error(self, "导出失败", f"无法写入文件夹“{folder}”：{exc.strerror or exc}。没有写出任何文件。")
+            return written
+        except Exception as exc:  # noqa: BLE001 — any writer failure is reported, never a traceback
+            dialogs.show_error(self, "导出失败", f"生成{KIND_NAMES.get(kind, kind)}时出错，没有写出任何文件。"
+                                               f"请检查报告中是否有特殊字符，或把以下信息告知维护人员：{type(exc).__name__}：{exc}")
+            return []
+        finally:
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
         self.last_folder = Path(folder)
         self.open_folder_button.setEnabled(True)
         names = "、".join(f"{KIND_NAMES[p.suffix[1:]]}（{p.name}）" for p in written)
@@ -172,6 +193,7 @@ class ExportPage(QWidget):
 
     # -- printing ------------------------------------------------------------------------------------
     def print_dialog(self) -> None:
+        self.controller.commit_pending_edits()
         if self._stale or self.document is None:
             self.refresh_preview()
         printer = make_printer()
@@ -182,6 +204,7 @@ class ExportPage(QWidget):
             self.status.setText(f"已发送 {pages} 页到打印机。")
 
     def print_preview(self) -> None:
+        self.controller.commit_pending_edits()
         if self._stale or self.document is None:
             self.refresh_preview()
         printer = make_printer()

@@ -15,8 +15,9 @@ from gui import dialogs
 from gui.autosave import Autosaver
 from gui.controller import ReportController
 from gui.export_page import ExportPage
-from gui.meta_page import KINDS, MetaPage
+from gui.meta_page import KINDS, MetaPage, guard_wheel
 from gui.narrative_page import NarrativePage
+from gui.recent_files import MAX_RECENT, recent_paths, store_recent_paths
 from gui.recovery_dialog import confirm_open_elsewhere
 from gui.review_page import ReviewPage
 from gui.table_page import TablePage
@@ -27,7 +28,6 @@ from model.state import ReportState
 
 APP_NAME = "政务公开年报助手"
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-MAX_RECENT = 8
 
 HELP_TEXT = """<h3>政务公开年报助手</h3>
 <p>左侧是报告的各个步骤，可随时点击切换；每一步旁边显示填写状态和问题数。</p>
@@ -58,6 +58,7 @@ class NewReportDialog(QDialog):
         self.agency = QLineEdit()
         self.year = QSpinBox()
         self.year.setRange(2019, 2100)
+        self.year.setKeyboardTracking(False)
         self.year.setValue(dt.date.today().year - (1 if dt.date.today().month < 7 else 0))
         self.format = QComboBox()
         self.format.addItem("按年度自动选择", None)
@@ -70,6 +71,7 @@ class NewReportDialog(QDialog):
         self.date = QDateEdit()
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy年M月d日")
+        guard_wheel(self.year, self.format, self.kind, self.date)
         form = QFormLayout(self)
         form.addRow("机关名称", self.agency)
         form.addRow("报告年度", self.year)
@@ -142,6 +144,9 @@ class MainWindow(QMainWindow):
     def _rebuild_pages(self) -> None:
         current = self.current_step() if self.pages else "meta"
         for page in self.pages.values():
+            # the old page may be the one whose slot is running (a format change from 基本信息), so it is
+            # deleted later; cut it off now so that it neither hears the new report nor keeps the old alive
+            self.controller.detach(page)
             self.stack.removeWidget(page)
             page.deleteLater()
         self.pages = {}
@@ -219,6 +224,10 @@ class MainWindow(QMainWindow):
     def _step_changed(self, row: int) -> None:
         if row < 0 or row >= len(self.step_ids):
             return
+        self._commit_editors()  # what was typed on the page being left is kept
+        row = self.step_list.currentRow()
+        if row < 0 or row >= len(self.step_ids):
+            return
         self.stack.setCurrentWidget(self.pages[self.step_ids[row]])
         self.prev_button.setEnabled(row > 0)
         self.next_button.setEnabled(row < len(self.step_ids) - 1)
@@ -271,7 +280,9 @@ class MainWindow(QMainWindow):
     # -- title, actions ------------------------------------------------------------------------------
     def _update_title(self) -> None:
         name = self.controller.path.name if self.controller.path else "未命名报告"
-        self.setWindowTitle(f"{name}{'*' if self.controller.dirty else ''} — {APP_NAME}")
+        # [*] is Qt's modified mark: shown as * (or the platform's own sign) while there are unsaved changes
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
+        self.setWindowModified(self.controller.dirty)
 
     def _action(self, text: str, slot, shortcut=None) -> QAction:
         action = QAction(text, self)
@@ -304,7 +315,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.print_action)
         file_menu.addSeparator()
-        file_menu.addAction(self._action("退出", self.close, QKeySequence.StandardKey.Quit))
+        # Ctrl+Q everywhere: Windows has no standard quit key; closing asks about unsaved changes
+        file_menu.addAction(self._action("退出", self.close, QKeySequence("Ctrl+Q")))
         edit_menu = bar.addMenu("编辑(&E)")
         # text still being typed is handed over first, so that undo takes back exactly the last edit
         self.undo_action = self._action("撤销", lambda: (self._commit_editors(), self.controller.undo_stack.undo()),
@@ -350,6 +362,8 @@ class MainWindow(QMainWindow):
 
     # -- files ---------------------------------------------------------------------------------------
     def _commit_editors(self) -> None:
+        """Commit every open editor (a cell being typed in, a line edit, the text editor) into the report."""
+        self.controller.commit_pending_edits()
         for page in self.pages.values():
             commits = [page] + ([page.preamble] if isinstance(page, MetaPage) else [])
             for p in commits:
@@ -478,22 +492,18 @@ class MainWindow(QMainWindow):
             self._adopt(result[0])
 
     def print_report(self) -> None:
+        self._commit_editors()
         self.go_to("export")
         self.pages["export"].print_dialog()
 
     def _remember(self, path: Path) -> None:
-        settings = QSettings()
-        recent = [p for p in (settings.value("recent", []) or []) if p != str(path)]
-        if isinstance(recent, str):
-            recent = [recent]
-        settings.setValue("recent", [str(path)] + recent[: MAX_RECENT - 1])
+        recent = [p for p in recent_paths() if p != str(path)]
+        store_recent_paths([str(path)] + recent[: MAX_RECENT - 1])
         self._refresh_recent()
 
     def _refresh_recent(self) -> None:
         self.recent_menu.clear()
-        recent = QSettings().value("recent", []) or []
-        if isinstance(recent, str):
-            recent = [recent]
+        recent = recent_paths()
         for p in recent:
             self.recent_menu.addAction(p, lambda p=p: self.open_path(p))
         self.recent_menu.setEnabled(bool(recent))

@@ -4,16 +4,36 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QSpinBox, QVBoxLayout, QWidget)
 
+from gui import dialogs
 from gui.controller import ReportController
 from gui.narrative_page import NarrativePage
 from model.spec import format_for_year, format_ids, get_format
 from model.state import EditError
 
 KINDS = [("department", "县级以上人民政府部门（1月31日前公布）"), ("government", "本级人民政府（3月31日前公布）")]
+
+
+class _WheelGuard(QObject):
+    """Swallows wheel events over a value widget the user has not clicked into: scrolling past the 报告年度
+    box or a combo box must not switch the year, the format or the date."""
+
+    def eventFilter(self, watched, event):  # noqa: N802
+        if event.type() == QEvent.Type.Wheel and not watched.hasFocus():
+            event.ignore()
+            return True
+        return False
+
+
+def guard_wheel(*widgets: QWidget) -> None:
+    """Let the wheel change these widgets only once they have keyboard focus (clicked or tabbed into)."""
+    for widget in widgets:
+        widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        guard = _WheelGuard(widget)
+        widget.installEventFilter(guard)
 
 
 class MetaPage(QWidget):
@@ -27,6 +47,7 @@ class MetaPage(QWidget):
         self.agency.setPlaceholderText("如：某某区人民政府办公室")
         self.year = QSpinBox()
         self.year.setRange(2019, 2100)
+        self.year.setKeyboardTracking(False)  # 2 → 20 → 202 → 2025 is one change of year, not four
         self.format = QComboBox()
         for fid in format_ids():
             spec = get_format(fid)
@@ -44,6 +65,7 @@ class MetaPage(QWidget):
             self.kind.addItem(label, key)
         self.message = QLabel()
         self.message.setStyleSheet("color: #a0302a;")
+        guard_wheel(self.year, self.format, self.kind, self.date)
 
         date_row = QHBoxLayout()
         date_row.addWidget(self.has_date)
@@ -72,8 +94,8 @@ class MetaPage(QWidget):
         self.kind.activated.connect(lambda _i: self._set(agency_kind=self.kind.currentData()))
         self.has_date.toggled.connect(self._date_changed)
         self.date.dateChanged.connect(self._date_changed)
-        controller.changed.connect(self._on_changed)
-        controller.documentChanged.connect(self.refresh)
+        controller.listen(self, changed=self._on_changed, documentChanged=self.refresh,
+                          commitRequested=self.commit_open_editors)
         self.refresh()
 
     def refresh(self) -> None:
@@ -118,14 +140,38 @@ class MetaPage(QWidget):
         except EditError as exc:
             self.message.setText(str(exc))
 
+    def commit_open_editors(self) -> None:
+        """Hand over what is typed but not yet confirmed with Enter or by leaving the field (save, export…)."""
+        meta = self.controller.state.meta
+        if self.agency.text().strip() != meta.agency:
+            self._set(agency=self.agency.text().strip())
+        if self.contact.text().strip() != meta.contact:
+            self._set(contact=self.contact.text().strip())
+        self.year.interpretText()  # a year typed but not confirmed; valueChanged follows when it differs
+
     def _year_changed(self, year: int) -> None:
         if self._loading:
             return
-        old_expected = format_for_year(self.controller.state.meta.year).id
-        self._set(year=year)
-        # the format follows the year unless the user chose another one on purpose
+        state = self.controller.state
+        old_year = state.meta.year
+        if year == old_year:
+            return
+        old_expected = format_for_year(old_year).id
         new_expected = format_for_year(year).id
-        if self.controller.state.format_id == old_expected and new_expected != old_expected:
+        # the format follows the year unless the user chose another one on purpose; since another format
+        # rebuilds every table, the user confirms it first
+        follows = state.format_id == old_expected and new_expected != old_expected
+        if follows and not dialogs.ask_change_format(self, year, get_format(old_expected).name,
+                                                     get_format(new_expected).name):
+            self._loading = True
+            try:
+                self.year.setValue(old_year)
+            finally:
+                self._loading = False
+            self.message.setText(f"报告年度仍为 {old_year} 年：未改为 {year} 年，格式版本不变。")
+            return
+        self._set(year=year)
+        if follows and self.controller.state.meta.year == year:
             self.controller.change_format(new_expected)
         self._update_hint()
 

@@ -9,8 +9,17 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTreeWidget, QTr
 from gui import dialogs
 from gui.controller import ReportController
 from model.checks import SEVERITY_WORDS
+from model.values import format_value
 
 IssueRole = Qt.ItemDataRole.UserRole + 10
+
+
+NOT_FILLED = "未填写"
+
+
+def shown_value(value) -> str:
+    """A figure as the review shows it; a figure that is not filled in says so instead of printing None."""
+    return NOT_FILLED if value is None else format_value(value)
 
 
 def step_for(issue) -> str:
@@ -69,9 +78,12 @@ class ReviewPage(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.comparison)
-        controller.changed.connect(lambda ch: self.refresh() if ch.issues or ch.format else None)
-        controller.documentChanged.connect(self.refresh)
+        controller.listen(self, changed=self._on_changed, documentChanged=self.refresh)
         self.refresh()
+
+    def _on_changed(self, changes) -> None:
+        if changes.issues or changes.format:
+            self.refresh()
 
     def refresh(self) -> None:
         state = self.controller.state
@@ -116,7 +128,7 @@ class ReviewPage(QWidget):
             self.comparison.setText("已关联上年报告：跨年度规则已启用。")
             return
         rows = year_over_year(state)
-        lines = ["<b>与上年对比</b>"] + [f"{r.label}：今年 {r.this_year}，上年 {r.last_year}" for r in rows[:8]]
+        lines = ["<b>与上年对比</b>"] + [f"{r.label}：今年 {shown_value(r.this_year)}，上年 {shown_value(r.last_year)}" for r in rows[:8]]
         self.comparison.setText("<br>".join(lines))
 
     def current_issue(self):

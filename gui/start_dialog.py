@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QDialog, QGridLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
                                QVBoxLayout)
+
+from gui.recent_files import recent_paths
 
 ACTIONS = [
     ("new", "新建报告", "填写机关名称和年度，自动选用正确的格式版本"),
@@ -53,8 +55,7 @@ class StartDialog(QDialog):
         layout.addWidget(self.samples)
         layout.addWidget(QLabel("<b>最近打开的文件</b>"))
         self.recent = QListWidget()
-        recent = QSettings().value("recent", []) or []
-        for p in [recent] if isinstance(recent, str) else recent:
+        for p in recent_paths():
             item = QListWidgetItem(p)
             item.setData(Qt.ItemDataRole.UserRole, p)
             self.recent.addItem(item)

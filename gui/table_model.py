@@ -29,7 +29,7 @@ KindRole = Qt.ItemDataRole.UserRole + 2
 
 
 class ReportTableModel(QAbstractTableModel):
-    inputRefused = Signal(str)  # a Chinese message when typed input was not accepted
+    inputRefused = Signal(str, QModelIndex)  # a Chinese message when typed input was not accepted, and where
 
     def __init__(self, controller: ReportController, table_id: str, parent=None):
         super().__init__(parent)
@@ -40,8 +40,7 @@ class ReportTableModel(QAbstractTableModel):
         self.index_of: dict[str, tuple[int, int]] = {}
         self.cell_issues: dict[str, list] = {}
         self._rebuild()
-        controller.changed.connect(self._on_changed)
-        controller.documentChanged.connect(self.reset)
+        controller.listen(self, changed=self._on_changed, documentChanged=self.reset)
 
     # -- structure -----------------------------------------------------------------------------------
     def _rebuild(self) -> None:
@@ -183,12 +182,15 @@ class ReportTableModel(QAbstractTableModel):
         return "\n".join(lines)
 
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole):  # noqa: N802
+        """Typed text goes to the controller as typed; the model's parser (model.values.parse_value, the same
+        one paste, import and draft loading use) accepts it or refuses it with a reason, and then nothing
+        changes."""
         if role != Qt.ItemDataRole.EditRole or not self.is_input(index):
             return False
         try:
             self.controller.set_cell(self.path_at(index), "" if value is None else str(value))
         except EditError as exc:
-            self.inputRefused.emit(str(exc))
+            self.inputRefused.emit(str(exc), index)
             return False
         return True
 

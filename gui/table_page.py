@@ -2,54 +2,105 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRegularExpression, Qt
-from PySide6.QtGui import QGuiApplication, QKeySequence, QRegularExpressionValidator
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QMenu, QPushButton, QStyledItemDelegate, QTableView, QVBoxLayout,
-                               QWidget)
+                               QListWidgetItem, QMainWindow, QMenu, QPushButton, QStyledItemDelegate, QTableView,
+                               QToolTip, QVBoxLayout, QWidget)
 
 from gui.controller import ReportController
 from model.checks import SEVERITY_WORDS
-from gui.table_model import KindRole, ReportTableModel
+from gui.table_model import ReportTableModel
 from model.state import EditError
 
-# What each kind of cell lets the user type at all; the model still parses and may refuse with a reason.
-_PATTERNS = {
-    "count": r"[0-9０-９]{0,10}",
-    "signed_count": r"[-+－]?[0-9０-９]{0,10}",
-    "amount": r"[0-9０-９]{0,12}([.．][0-9０-９]{0,6})?",
-}
+REFUSAL_SHOWN_MS = 12_000
 
 
 class CellDelegate(QStyledItemDelegate):
-    """A line editor that accepts only what fits the cell's kind; Enter commits and moves down."""
+    """A plain line editor: what the user types stays exactly as typed until it is judged as a whole by the
+    model's parser. Enter or Tab commits and moves on; a refused value keeps the editor open with the typed
+    text, so the user sees what was refused and can correct it."""
 
     def __init__(self, view: "ReportTableView"):
         super().__init__(view)
         self.view = view
+        self.accepted = True
+        self.editor: QLineEdit | None = None
+        self.editing = QPersistentModelIndex()
 
     def createEditor(self, parent, option, index):  # noqa: N802
         editor = QLineEdit(parent)
-        kind = index.data(KindRole) or "count"
-        editor.setValidator(QRegularExpressionValidator(QRegularExpression(_PATTERNS[kind]), editor))
         editor.setAlignment(Qt.AlignmentFlag.AlignCenter)
         editor.installEventFilter(self)
+        self.editor, self.editing = editor, QPersistentModelIndex(index)
         return editor
+
+    def destroyEditor(self, editor, index):  # noqa: N802
+        if editor is self.editor:
+            self.editor, self.editing = None, QPersistentModelIndex()
+        super().destroyEditor(editor, index)
 
     def setEditorData(self, editor, index):  # noqa: N802
         editor.setText(index.data(Qt.ItemDataRole.EditRole) or "")
         editor.selectAll()
 
     def setModelData(self, editor, model, index):  # noqa: N802
-        model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+        self.accepted = model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+
+    def commit_open_editor(self) -> bool:
+        """Hand the text of the open editor to the model (save, export, page switch); True when nothing was
+        refused. An accepted value closes the editor; a refused one leaves it open with the typed text."""
+        editor = self.editor
+        if editor is None:
+            return True
+        self.commitData.emit(editor)
+        if self.accepted:
+            self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
+        return self.accepted
 
     def eventFilter(self, editor, event):  # noqa: N802
-        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter,
+                                                                      Qt.Key.Key_Tab):
             self.commitData.emit(editor)
+            if not self.accepted:
+                return True
             self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
-            self.view.move_to_next_input(down=True)
+            self.view.move_to_next_input(down=event.key() != Qt.Key.Key_Tab)
             return True
         return super().eventFilter(editor, event)
+
+
+class RefusalNote(QLabel):
+    """A message shown right at the cell whose input was refused, over the table, until the next edit."""
+
+    def __init__(self, view: QTableView):
+        super().__init__(view.viewport())
+        self.view = view
+        self.setWordWrap(True)
+        self.setStyleSheet("background: #fff4f2; color: #a0302a; border: 1px solid #c0302a; border-radius: 3px;"
+                           " padding: 4px 6px;")
+        self.hide()
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(REFUSAL_SHOWN_MS)
+        self.timer.timeout.connect(self.hide)
+
+    def show_at(self, index: QModelIndex, text: str) -> None:
+        rect = self.view.visualRect(index)
+        viewport = self.view.viewport()
+        self.setText(text)
+        self.setFixedWidth(min(420, max(220, viewport.width() - 8)))
+        self.adjustSize()
+        x = max(2, min(rect.left(), viewport.width() - self.width() - 2))
+        y = rect.bottom() + 2
+        if y + self.height() > viewport.height():
+            y = max(0, rect.top() - self.height() - 2)
+        self.move(x, y)
+        self.show()
+        self.raise_()
+        self.timer.start()
+        if self.view.isVisible():
+            QToolTip.showText(viewport.mapToGlobal(QPoint(x, y)), text, viewport, rect, REFUSAL_SHOWN_MS)
 
 
 class ReportTableView(QTableView):
@@ -57,7 +108,8 @@ class ReportTableView(QTableView):
         super().__init__(parent)
         self.setModel(model)
         self.table_model = model
-        self.setItemDelegate(CellDelegate(self))
+        self.delegate = CellDelegate(self)
+        self.setItemDelegate(self.delegate)
         self.horizontalHeader().hide()
         self.verticalHeader().hide()
         self.setWordWrap(True)
@@ -159,7 +211,8 @@ class TablePage(QWidget):
         self.issue_list.setMaximumHeight(130)
         self.issue_list.itemActivated.connect(self._issue_activated)
         self.issue_list.itemClicked.connect(self._issue_activated)
-        self.model.inputRefused.connect(self.show_message)
+        self.model.inputRefused.connect(self.show_refusal)
+        self.refusal = RefusalNote(self.view)
 
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
@@ -171,8 +224,8 @@ class TablePage(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(QLabel("本表的问题："))
         layout.addWidget(self.issue_list)
-        controller.changed.connect(self._on_changed)
-        controller.documentChanged.connect(self.refresh)
+        controller.listen(self, changed=self._on_changed, documentChanged=self.refresh,
+                          commitRequested=self.commit_open_editor)
         self.refresh()
 
     # -- refresh -------------------------------------------------------------------------------------
@@ -183,6 +236,8 @@ class TablePage(QWidget):
         self._refresh_issues()
 
     def _on_changed(self, changes) -> None:
+        if changes.cells:
+            self.refusal.hide()  # the next accepted value ends the refusal's story
         if changes.issues or changes.format:
             self._refresh_issues()
 
@@ -201,6 +256,19 @@ class TablePage(QWidget):
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
+
+    def show_refusal(self, text: str, index: QModelIndex) -> None:
+        """A refused value is named at the cell itself, under the table and in the status bar."""
+        text = f"未填入：{text}。原来的值保持不变。"
+        self.show_message(text)
+        if index.isValid():
+            self.refusal.show_at(index, text)
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(text, REFUSAL_SHOWN_MS)
+
+    def commit_open_editor(self) -> None:
+        self.view.delegate.commit_open_editor()
 
     def _issue_activated(self, item: QListWidgetItem) -> None:
         path = item.data(Qt.ItemDataRole.UserRole)

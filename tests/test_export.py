@@ -212,7 +212,8 @@ def test_export_command_writes_four_files_and_exit_codes(tmp_path):
     run = lambda *a: subprocess.run(["uv", "run", "main.py", *a], cwd=root, capture_output=True, text=True)
     ok = run("export", "seeds/yuexiu-2023.json", "--to", "pdf,docx,xlsx,txt", "--out", str(tmp_path / "o"))
     assert ok.returncode == 0, ok.stderr
-    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == [f"yuexiu-2023.{k}" for k in ("docx", "pdf", "txt", "xlsx")]
+    title = ReportState(load_draft(root / "seeds/yuexiu-2023.json")).title()  # files are named after the report
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == [f"{title}.{k}" for k in ("docx", "pdf", "txt", "xlsx")]
     assert "使用字体" in ok.stdout
     refused = run("export", "seeds/broken-2024.json", "--out", str(tmp_path / "b"))
     assert refused.returncode == 1 and "S3-1" in refused.stderr

@@ -144,9 +144,9 @@ def test_save_then_reopen_gives_the_same_report(qtbot, tmp_path, monkeypatch):
     target = tmp_path / "我的报告.json"
     monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: str(target))
     window.controller.set_cell("s3.new.research", "4")
-    assert window.windowTitle().startswith("未命名报告*")
+    assert window.windowTitle().startswith("未命名报告[*]") and window.isWindowModified()
     assert window.save_as()
-    assert window.windowTitle().startswith("我的报告.json —")
+    assert window.windowTitle().startswith("我的报告.json[*] —") and not window.isWindowModified()
     reopened = ReportState(load_draft(target))
     assert reopened.to_draft() == window.controller.state.to_draft()
     assert reopened.value("s3.new.research") == 4
@@ -285,10 +285,13 @@ def test_a_bad_file_gives_a_chinese_message_not_a_crash(qtbot, tmp_path, monkeyp
     close_quietly(window)
 
 
-def test_format_follows_the_year_on_the_meta_page(qtbot):
+def test_format_follows_the_year_on_the_meta_page(qtbot, monkeypatch):
     window = open_window(qtbot)
     meta = window.pages["meta"]
+    asked = []
+    monkeypatch.setattr(dialogs, "ask_change_format", lambda parent, year, old, new: asked.append(year) or True)
     meta.year.setValue(2020)
+    assert asked == [2020]  # another format rebuilds every table: the user confirms first
     QApplication.processEvents()
     assert window.controller.state.format_id == "2019"
     assert "规范性文件" in [r.label for r in window.controller.state.spec.tables["s2"].blocks[0].rows]
