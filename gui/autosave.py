@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QObject, QTimer
+from PySide6.QtWidgets import QAbstractSpinBox, QLineEdit, QWidget
 
 from gui import instances
 from gui.controller import ReportController
@@ -23,6 +24,11 @@ from model.draft import Draft
 from model.drafts_io import DraftError, atomic_write_text, draft_from_data, draft_to_json
 
 INTERVAL_MS = 30_000
+# While the keyboard is in a one-line field (a table cell being typed in, the agency), handing the field over
+# would close the cell editor or reset the cursor under the user's fingers: the timed save waits for the field
+# to be left, checking every RETRY_MS, and after MAX_RETRIES saves the report without that field.
+RETRY_MS = 2_000
+MAX_RETRIES = 15
 
 
 class Autosaver(QObject):
@@ -47,8 +53,13 @@ class Autosaver(QObject):
         self._secured_edits = -1
         self.timer = QTimer(self)
         self.timer.setInterval(INTERVAL_MS)
-        self.timer.timeout.connect(self.save_now)
+        self.timer.timeout.connect(self._timed_save)
         self.timer.start()
+        self._retries = 0
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(RETRY_MS)
+        self._retry.timeout.connect(self._timed_save)
         controller.changed.connect(self._edited)
         controller.documentChanged.connect(self._edited)
         controller.fileStateChanged.connect(self._file_state_changed)
@@ -56,11 +67,27 @@ class Autosaver(QObject):
     def _edited(self, *_args) -> None:
         self._edits += 1
 
-    def save_now(self) -> bool:
+    def _typing_in_a_field(self) -> bool:
+        # the window's own focus child: the user may be in another program and come back to the same cell
+        window = self.parent()
+        focus = window.focusWidget() if isinstance(window, QWidget) else None
+        return isinstance(focus, (QLineEdit, QAbstractSpinBox)) and focus.isVisible()
+
+    def _timed_save(self) -> None:
+        if self._typing_in_a_field() and self._retries < MAX_RETRIES:
+            self._retries += 1
+            self._retry.start()
+            return
+        commit = self._retries < MAX_RETRIES
+        self._retries = 0
+        self.save_now(commit=commit)
+
+    def save_now(self, commit: bool = True) -> bool:
         """Secure what is on screen when there are unsaved changes; returns whether a write was started."""
         if self._finished:
             return False
-        self.controller.commit_pending_edits()  # a cell or text still being typed in is part of the work
+        if commit:
+            self.controller.commit_pending_edits()  # a cell or text still being typed in is part of the work
         if not self.controller.dirty or self._edits == self._secured_edits:
             return False
         envelope = {"original_path": str(self.controller.path) if self.controller.path else None,
@@ -100,6 +127,7 @@ class Autosaver(QObject):
 
     def stop(self) -> None:
         self.timer.stop()
+        self._retry.stop()
 
     def finish(self) -> None:
         """A normal close: remove this window's recovery file (only its own) and give up its locks."""
@@ -107,6 +135,7 @@ class Autosaver(QObject):
             return
         self._finished = True
         self.timer.stop()
+        self._retry.stop()
         self._writer.submit(self._remove_own_file)
         self._writer.shutdown(wait=True)
         self.draft_lock.release()

@@ -288,3 +288,58 @@ def test_autosave_never_touches_the_users_draft(qtbot, tmp_path):
     envelope = json.loads(window.autosaver.path.read_text(encoding="utf-8"))
     assert envelope["original_path"] == str(target)
 
+
+
+def recovered_value(window: MainWindow, path: str):
+    window.autosaver.flush()
+    return ReportState(load_draft_envelope(window.autosaver.path)).value(path)
+
+
+def test_the_timed_autosave_secures_the_text_still_being_typed(qtbot):
+    window = open_window(qtbot)
+    window.go_to("s1")
+    page = window.pages["s1"]
+    page.editor.setFocus()
+    page.editor.moveCursor(page.editor.textCursor().MoveOperation.End)
+    QTest.keyClicks(page.editor, " autosave-marker")
+    window.autosaver.timer.timeout.emit()  # the 30-second tick
+    window.autosaver.flush()
+    assert "autosave-marker" in window.autosaver.path.read_text(encoding="utf-8")
+
+
+def test_the_timed_autosave_never_closes_a_cell_being_typed_in(qtbot):
+    window = open_window(qtbot)
+    window.go_to("s3")
+    page = window.pages["s3"]
+    index = page.model.index_for_path("s3.new.research")
+    page.view.setFocus()
+    page.view.setCurrentIndex(index)
+    QTest.keyClick(page.view, Qt.Key.Key_F2)
+    editor = page.view.indexWidget(index)
+    editor.selectAll()
+    QTest.keyClicks(editor, "12")
+    window.autosaver.timer.timeout.emit()  # the tick falls in the middle of typing 123
+    assert page.view.indexWidget(index) is editor and editor.text() == "12"
+    QTest.keyClicks(editor, "3")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    assert window.controller.state.value("s3.new.research") == 123
+    window.autosaver._retry.timeout.emit()  # the postponed save, once the cell is left
+    assert recovered_value(window, "s3.new.research") == 123
+
+
+def test_a_cell_left_open_does_not_hold_back_the_rest_of_the_work(qtbot):
+    window = open_window(qtbot)
+    window.controller.set_cell("s3.new.research", "45")
+    window.go_to("s3")
+    page = window.pages["s3"]
+    index = page.model.index_for_path("s3.new.other")
+    page.view.setFocus()
+    page.view.setCurrentIndex(index)
+    QTest.keyClick(page.view, Qt.Key.Key_F2)
+    editor = page.view.indexWidget(index)
+    QTest.keyClicks(editor, "7")
+    window.autosaver.timer.timeout.emit()
+    for _ in range(autosave.MAX_RETRIES):
+        window.autosaver._retry.timeout.emit()
+    assert page.view.indexWidget(index) is editor
+    assert recovered_value(window, "s3.new.research") == 45
