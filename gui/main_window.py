@@ -18,7 +18,7 @@ from gui.export_page import ExportPage
 from gui.meta_page import KINDS, MetaPage, guard_wheel
 from gui.narrative_page import NarrativePage
 from gui.recent_files import MAX_RECENT, recent_paths, store_recent_paths
-from gui.recovery_dialog import confirm_open_elsewhere
+from gui.recovery_dialog import confirm_open_elsewhere, confirm_save_over_open
 from gui.review_page import ReviewPage
 from gui.table_page import TablePage
 from model.draft import Draft, Meta
@@ -401,7 +401,7 @@ class MainWindow(QMainWindow):
         suggested = str(self.controller.path) if self.controller.path and not getattr(self, "_is_sample", False) \
             else str(Path.home() / f"{self.controller.state.title()}.json")
         path = dialogs.ask_save_path(self, suggested)
-        if not path:
+        if not path or not confirm_save_over_open(self, path, self.autosaver.draft_lock):
             return False
         try:
             self.controller.save(path)

@@ -118,3 +118,15 @@ def confirm_open_elsewhere(parent: QWidget | None, draft: str | Path, own: insta
         f"“{Path(draft).name}”已在{where}中打开。\n\n两处同时修改并保存，后保存的会覆盖先保存的内容。"
         f"\n建议切换到那个窗口继续编辑。仍要在这里打开吗？")
 
+
+
+def confirm_save_over_open(parent: QWidget | None, draft: str | Path, own: instances.DraftLock | None) -> bool:
+    """True when no other window has this draft open, or when the user chooses to save over it anyway."""
+    pid = instances.open_elsewhere(draft, own)
+    if pid is None:
+        return True
+    where = "本程序的另一个窗口" if pid == os.getpid() else f"另一个正在运行的年报助手（进程号 {pid}）"
+    return dialogs.confirm(
+        parent, "草稿正在别处编辑",
+        f"“{Path(draft).name}”正在{where}中打开。\n\n保存到这个文件会覆盖它；那边再保存时，又会覆盖这里的内容。"
+        f"\n建议换一个文件名。仍要保存到这个文件吗？")

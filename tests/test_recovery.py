@@ -343,3 +343,21 @@ def test_a_cell_left_open_does_not_hold_back_the_rest_of_the_work(qtbot):
         window.autosaver._retry.timeout.emit()
     assert page.view.indexWidget(index) is editor
     assert recovered_value(window, "s3.new.research") == 45
+
+
+def test_saving_as_a_draft_open_in_another_window_warns(qtbot, monkeypatch, tmp_path):
+    draft = tmp_path / "本单位.json"
+    save_draft(load_draft(SAMPLE), draft)
+    before = draft.read_bytes()
+    first = open_window(qtbot, draft)
+    second = open_window(qtbot)
+    second.controller.set_cell("s3.new.research", "88")
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda parent, suggested: str(draft))
+    warned = []
+    monkeypatch.setattr(dialogs, "confirm", lambda parent, title, text: warned.append(text) or False)
+    assert not second.save_as()
+    assert "本单位.json" in warned[0] and "覆盖" in warned[0]
+    assert draft.read_bytes() == before and second.controller.dirty
+    assert first.close()
+    assert second.save_as() and len(warned) == 1
+    assert ReportState(load_draft(draft)).value("s3.new.research") == 88
