@@ -86,6 +86,7 @@ class Autosaver(QObject):
         """Secure what is on screen when there are unsaved changes; returns whether a write was started."""
         if self._finished:
             return False
+        self._report_failure()
         if commit:
             self.controller.commit_pending_edits()  # a cell or text still being typed in is part of the work
         if not self.controller.dirty or self._edits == self._secured_edits:
@@ -98,6 +99,13 @@ class Autosaver(QObject):
         self._secured_edits = self._edits
         self._pending = self._writer.submit(self._write, text)
         return True
+
+    def _report_failure(self) -> None:
+        """Tell the user, in the window's status bar, when the last autosave could not be written."""
+        error, window = self.last_error, self.parent()
+        if error is not None and hasattr(window, "statusBar"):
+            window.statusBar().showMessage(
+                f"自动保存失败：无法写入恢复文件“{self.path}”（{error.strerror or error}）。请尽快手动保存。", 20_000)
 
     def _write(self, text: str) -> None:  # on the worker thread
         try:
@@ -119,6 +127,7 @@ class Autosaver(QObject):
     def flush(self) -> None:
         """Wait until every write started so far is on disk."""
         self._writer.submit(lambda: None).result()
+        self._report_failure()
 
     def _file_state_changed(self) -> None:
         if not self.controller.dirty and not self._finished:

@@ -31,13 +31,20 @@ def recovery_dir() -> Path:
     else:
         base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
         path = Path(base or Path.home() / ".nianbao") / "recovery"
-    path.mkdir(parents=True, exist_ok=True)
+    _make(path)
     return path
+
+
+def _make(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # a folder that cannot be made fails each write, which the autosaver reports and retries
 
 
 def lock_dir() -> Path:
     path = recovery_dir() / "lock"
-    path.mkdir(parents=True, exist_ok=True)
+    _make(path)
     return path
 
 
@@ -72,7 +79,8 @@ def holder_pid(path: Path) -> int | None:
         return None
     info = QLockFile(str(path)).getLockInfo()
     pid = info[0] if isinstance(info, tuple) and info else 0
-    return int(pid or 0)
+    # a lock that could not be taken but names no process: the folder is not writable, not a second owner
+    return int(pid) if pid else None
 
 
 class DraftLock(QObject):

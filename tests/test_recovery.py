@@ -361,3 +361,29 @@ def test_saving_as_a_draft_open_in_another_window_warns(qtbot, monkeypatch, tmp_
     assert first.close()
     assert second.save_as() and len(warned) == 1
     assert ReportState(load_draft(draft)).value("s3.new.research") == 88
+
+
+def test_an_autosave_that_cannot_be_written_is_reported_in_the_status_bar(qtbot, monkeypatch, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")  # a file where the recovery folder should be
+    monkeypatch.setenv("NIANBAO_RECOVERY_DIR", str(blocked / "recovery"))
+    window = open_window(qtbot)
+    window.controller.set_cell("s3.new.research", "5")
+    assert window.autosaver.save_now()
+    window.autosaver.flush()
+    message = window.statusBar().currentMessage()
+    assert message.startswith("自动保存失败") and "请尽快手动保存" in message
+    assert window.close()
+
+
+def test_a_draft_named_at_start_that_is_open_elsewhere_asks_first(qtbot, monkeypatch, tmp_path):
+    draft = tmp_path / "本单位.json"
+    save_draft(load_draft(SAMPLE), draft)
+    first = open_window(qtbot, draft)
+    warned = []
+    monkeypatch.setattr(dialogs, "confirm", lambda parent, title, text: warned.append(text) or False)
+    windows = app_module.build_windows(str(draft))
+    assert len(windows) == 1 and len(warned) == 1 and "本单位.json" in warned[0]
+    qtbot.addWidget(windows[0])
+    assert windows[0].controller.path is None and windows[0]._is_sample  # the sample instead, nothing shared
+    assert first.controller.path == draft
