@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import signal
 import sys
 import tempfile
 import time
@@ -24,7 +25,16 @@ from tests.test_fuzz_drafts import contract_violations, make_case, run_in_proces
 SLOW_SECONDS = 20
 
 
-def run(command: str, count: int, seed: int, offset: int, tmp: Path) -> dict:
+class CaseStopped(BaseException):
+    """A case that ran past the time limit; a BaseException so that no `except Exception` in the program
+    under test swallows it."""
+
+
+def _stop(signum, frame):
+    raise CaseStopped()
+
+
+def run(command: str, count: int, seed: int, offset: int, tmp: Path, limit: float) -> dict:
     codes: collections.Counter = collections.Counter()
     crashes: collections.Counter = collections.Counter()
     internal, english, other, slow = 0, 0, 0, []
@@ -37,17 +47,25 @@ def run(command: str, count: int, seed: int, offset: int, tmp: Path) -> dict:
         argv = ["check", str(path)] if command == "check" else \
             ["export", str(path), "--allow-errors", "--out", str(tmp / "out")]
         start = time.perf_counter()
-        outcome = run_in_process(argv)
+        if limit and hasattr(signal, "setitimer"):
+            signal.setitimer(signal.ITIMER_REAL, limit)
+        try:
+            outcome = run_in_process(argv)
+        finally:
+            if limit and hasattr(signal, "setitimer"):
+                signal.setitimer(signal.ITIMER_REAL, 0)
         seconds = time.perf_counter() - start
+        if outcome.crash and outcome.crash.startswith("CaseStopped"):
+            outcome.crash, outcome.code = None, "stopped"
         codes[outcome.code] += 1
         if seconds > SLOW_SECONDS:
-            slow.append(f"{case.name} {seconds:.1f} s")
+            slow.append(f"{case.name} {seconds:.1f} s" + ("（已停止）" if outcome.code == "stopped" else ""))
         if seconds > longest[0]:
             longest = (seconds, case.name)
         if outcome.crash:
             crashes[outcome.crash] += 1
             examples.setdefault(outcome.crash, case.name)
-        for problem in contract_violations(outcome, path.name):
+        for problem in (contract_violations(outcome, path.name) if outcome.code != "stopped" else []):
             if problem.startswith("internal"):
                 internal += 1
             elif problem.startswith("English"):
@@ -80,14 +98,18 @@ def main() -> None:
     parser.add_argument("--check", type=int, default=10_000, help="drafts through check")
     parser.add_argument("--export", type=int, default=499, help="drafts through export --allow-errors")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--limit", type=float, default=120,
+                        help="seconds after which a case is stopped and counted as slow (0: no limit)")
     args = parser.parse_args()
+    if hasattr(signal, "SIGALRM"):
+        signal.signal(signal.SIGALRM, _stop)
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         if args.check:
-            report("check", args.check, run("check", args.check, args.seed, 0, Path(tmp)))
+            report("check", args.check, run("check", args.check, args.seed, 0, Path(tmp), args.limit))
         if args.export:
             report("export --allow-errors", args.export,
-                   run("export", args.export, args.seed, 100_000, Path(tmp)))
+                   run("export", args.export, args.seed, 100_000, Path(tmp), args.limit))
         print(f"\n共用时 {time.perf_counter() - started:.0f} s")
 
 

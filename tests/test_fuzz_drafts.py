@@ -225,7 +225,9 @@ def make_case(i: int, seed: int = 0) -> Case:
 # -- running one case and judging the answer ------------------------------------------------------------------
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_ENGLISH = re.compile(r"[A-Za-z]{2,}[ ,:'][ ]?[A-Za-z]{2,}|\b\w*(?:Error|Exception)\b|Traceback")
+# anchored at word starts and possessive, so that a message quoting 300,000 letters is scanned in linear time
+_ENGLISH = re.compile(r"\b[A-Za-z]{2,}+[ ,:'] ?[A-Za-z]{2,}|\b\w*(?:Error|Exception)\b|Traceback")
+MAX_MESSAGE = 1000  # characters: one readable line, whatever the file held
 
 
 @dataclass
@@ -275,6 +277,8 @@ def contract_violations(outcome: Outcome, file_name: str) -> list[str]:
         lines = [ln for ln in outcome.stderr.splitlines() if ln.strip()]
         if len(lines) != 1:
             problems.append(f"{len(lines)} lines on stderr")
+        if len(outcome.stderr) > MAX_MESSAGE:
+            problems.append(f"message of {len(outcome.stderr):,} characters")
         # quoted text (“…”) is the user's own: a key or value from the file, a file name
         message = re.sub(r"“[^”]*”", "“”", " ".join(lines).replace(file_name, ""))
         if not _CJK.search(message):
