@@ -130,7 +130,8 @@ class BlockEditor(QTextEdit):
     def _contents_change(self, _pos: int, _removed: int, _added: int) -> None:
         if not self.loading and not self._repairing:
             self._needs_repair = True
-            QTimer.singleShot(0, self.repair)  # edits that bypass the key and paste handlers (context menu, drop)
+            # edits that bypass the key and paste handlers (context menu, drop) are tidied right after
+            QTimer.singleShot(0, self, self.repair)
 
     def repair(self) -> None:
         """Make every line's kind follow what it shows; runs after each edit."""
@@ -531,9 +532,8 @@ class NarrativePage(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         layout.addWidget(splitter, 1)
-        controller.changed.connect(self._on_changed)
-        controller.documentChanged.connect(self.reload)
-        controller.commitRequested.connect(self.end_typing_run)
+        controller.listen(self, changed=self._on_changed, documentChanged=self.reload,
+                          commitRequested=self.end_typing_run)
         self.reload()
 
     # -- loading and saving --------------------------------------------------------------------------
@@ -715,8 +715,10 @@ class NarrativePage(QWidget):
             text = block.text()
             if block.userState() == FIGURE or text.strip():
                 mark = 0
-                if block.userState() == FIGURE:
-                    mark = 1 if text.startswith(OBJECT) else len(NO_IMAGE_MARK) if text.startswith(NO_IMAGE_MARK) else 0
+                if block.userState() == FIGURE and text.startswith(OBJECT):
+                    mark = 1
+                elif block.userState() == FIGURE and text.startswith(NO_IMAGE_MARK):
+                    mark = len(NO_IMAGE_MARK)
                 lead = len(text[mark:]) - len(text[mark:].lstrip())
                 out.append(block.position() + mark + lead)
             block = block.next()

@@ -340,3 +340,82 @@ def test_screenshot_of_the_narrative_page(qtbot):
     assert shot.width() == 1280 and shot.save(str(SHOTS / "narrative-page.png"))
     close_quietly(window)
 
+
+def test_a_failing_export_says_so_in_chinese_and_leaves_no_partial_files(qtbot, tmp_path, monkeypatch):
+    import export.docx_writer
+
+    def broken(_doc):
+        raise ValueError("All strings must be XML compatible")
+
+    monkeypatch.setattr(export.docx_writer, "render_docx", broken)
+    shown = []
+    monkeypatch.setattr(dialogs, "show_error", lambda parent, title, text: shown.append((title, text)))
+    window = open_window(qtbot, "sample-2024")
+    page = window.pages["export"]
+    folder = tmp_path / "out"
+    folder.mkdir()
+    assert page.export(["pdf", "docx", "txt"], folder=str(folder)) == []
+    assert list(folder.iterdir()) == []  # the PDF written before the failure is not left behind
+    assert shown and shown[0][0] == "导出失败" and "Word" in shown[0][1] and "没有写出任何文件" in shown[0][1]
+    monkeypatch.undo()
+    written = page.export(["pdf", "txt"], folder=str(folder))
+    assert sorted(p.suffix for p in written) == [".pdf", ".txt"]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in written)
+    close_quietly(window)
+
+
+def test_random_editing_around_pictures_never_parts_screen_and_draft(qtbot):
+    """Keys a user presses around pictures, in a fixed pseudo-random order; after each one the editor shows
+    exactly the pictures the draft saves, and the draft's text lines are the editor's."""
+    import random
+
+    window, page = with_picture(qtbot, "sample-2024", "s1")
+    ed = page.editor
+    rng = random.Random(3)
+    keys = [Qt.Key.Key_Backspace, Qt.Key.Key_Delete, Qt.Key.Key_Return, Qt.Key.Key_Left, Qt.Key.Key_Right,
+            Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Home, Qt.Key.Key_End]
+    with_pictures = 0
+    for step in range(160):
+        roll = rng.random()
+        if roll < 0.15:
+            line = picture_line(ed)
+            if line is not None and line.previous().isValid() and line.next().isValid():  # mostly near the picture
+                after = line.next()
+                put_cursor(ed, rng.randint(line.previous().position(), after.position() + after.length() - 1))
+            else:
+                put_cursor(ed, rng.randrange(ed.document().characterCount()))
+        elif roll < 0.3:
+            for _ in range(rng.randint(1, 3)):
+                qtbot.keyClick(ed, rng.choice([Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_Up]),
+                               Qt.KeyboardModifier.ShiftModifier)
+        elif roll < 0.4:
+            qtbot.keyClicks(ed, rng.choice(["x", "ab", "9"]))
+        elif roll < 0.45:
+            window.undo_action.trigger()
+        else:
+            qtbot.keyClick(ed, rng.choice(keys))
+        shown, saved = shown_and_saved(window, page)
+        assert shown == saved, f"step {step}"
+        assert screen(ed) == [(b.type, b.caption if b.type == "figure" else b.text)
+                              for b in window.controller.to_draft().narrative["s1"]], f"step {step}"
+        with_pictures += bool(shown)
+    assert 0 < with_pictures < 160  # the picture was deleted (and brought back by undo) along the way
+    close_quietly(window)
+
+
+def screen(editor) -> list[tuple[str, str]]:
+    """What the editor shows, read from the display alone: a line with a picture (or the （图） mark of a missing
+    one) is a figure, a bold line a sub-head, any other non-empty line a paragraph."""
+    out = []
+    block = editor.document().firstBlock()
+    while block.isValid():
+        text = block.text()
+        bold = block.begin() != block.end() and block.begin().fragment().charFormat().fontWeight() >= 700
+        if image_names(block):
+            out.append(("figure", text.replace("\ufffc", "").strip()))
+        elif text.startswith("（图）") and block.userState() == FIGURE:
+            out.append(("figure", text[3:].strip()))
+        elif text.strip():
+            out.append(("heading" if bold else "paragraph", text.strip()))
+        block = block.next()
+    return out
