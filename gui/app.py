@@ -36,10 +36,14 @@ def _restored_window(recovery: Recovery) -> MainWindow:
     """A window showing a recovered report, unsaved; its work is secured under the new owner before the old
     file goes, so that a crash in between loses nothing."""
     original = recovery.original_path
+    note = "已恢复自动保存的内容，请核对后保存。"
     if original and instances.open_elsewhere(original) is not None:
-        original = None  # saving must not overwrite the copy another window is editing: 另存为 asks where
+        # saving must not overwrite the copy another window is editing: 保存 asks where instead
+        note = f"已恢复自动保存的内容。原文件“{original}”正在另一个窗口中打开，保存时请另选文件名。"
+        original = None
     controller = ReportController(ReportState(recovery.draft), original)
     window = MainWindow(controller)
+    window.statusBar().showMessage(note)
     window._is_sample = False
     controller.mark_unsaved()
     window._update_title()

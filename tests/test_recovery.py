@@ -387,3 +387,31 @@ def test_a_draft_named_at_start_that_is_open_elsewhere_asks_first(qtbot, monkeyp
     qtbot.addWidget(windows[0])
     assert windows[0].controller.path is None and windows[0]._is_sample  # the sample instead, nothing shared
     assert first.controller.path == draft
+
+
+def test_the_single_recovery_file_of_earlier_versions_is_offered_too(recovery_dir):
+    from model.drafts_io import draft_to_json
+
+    recovery_dir.mkdir(parents=True, exist_ok=True)
+    envelope = {"original_path": None, "draft": json.loads(draft_to_json(load_draft(SAMPLE)))}
+    (recovery_dir / "autosave.json").write_text(json.dumps(envelope, ensure_ascii=False), encoding="utf-8")
+    [found] = autosave.orphaned_recoveries()
+    assert found.path.name == "autosave.json" and found.draft is not None and found.place == "（未保存的新报告）"
+    found.release()
+
+
+def test_a_restored_report_never_saves_over_a_draft_another_window_has_open(qtbot, monkeypatch, tmp_path):
+    draft = tmp_path / "本单位.json"
+    save_draft(load_draft(SAMPLE), draft)
+    crashed = open_window(qtbot, draft)
+    crashed.controller.set_cell("s3.new.research", "61")
+    crashed.autosaver.save_now()
+    crash(crashed)
+    live = open_window(qtbot, draft)  # opened again after the crash, and still open
+    monkeypatch.setattr(recovery_dialog, "choose_recoveries", lambda parent, recs: (list(recs), []))
+    [window] = app_module.build_windows(None)
+    qtbot.addWidget(window)
+    assert window.controller.state.value("s3.new.research") == 61
+    assert window.controller.path is None  # 保存 asks where, instead of overwriting the live window's draft
+    assert "正在另一个窗口中打开" in window.statusBar().currentMessage()
+    assert live.controller.path == draft
