@@ -391,8 +391,9 @@ def _story(doc: d.Document, setter: _Setter) -> list:
                     story.append(KeepTogether(parts))
                     story.append(Spacer(1, LEADING * 0.25))
         pending = []
-    if pending:
-        story.append(TextBlock(pending))
+    if pending:  # a last heading with nothing under it
+        last_text = TextBlock(pending)
+        story.append(last_text)
     if doc.agency or doc.date_text:
         closing = setter.closing(doc)
         if last_text is not None and last_text.rows:
