@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,7 +46,6 @@ class Autosaver(QObject):
         self.draft_lock = instances.DraftLock(controller, self)
         self.last_error: OSError | None = None
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="autosave")
-        self._pending: Future | None = None
         self._finished = False
         # what has been secured: a counter of edits, so that an idle window does not rewrite the same file
         self._edits = 0
@@ -97,7 +96,7 @@ class Autosaver(QObject):
                     "draft": json.loads(draft_to_json(self.controller.to_draft()))}
         text = json.dumps(envelope, ensure_ascii=False)
         self._secured_edits = self._edits
-        self._pending = self._writer.submit(self._write, text)
+        self._writer.submit(self._write, text)
         return True
 
     def _report_failure(self) -> None:
@@ -119,10 +118,8 @@ class Autosaver(QObject):
     def _remove_own_file(self) -> None:  # on the worker thread
         try:
             self.path.unlink()
-        except FileNotFoundError:
-            pass
-        except OSError as exc:
-            self.last_error = exc
+        except OSError:
+            pass  # a file left behind is offered once this window is gone, never lost
 
     def flush(self) -> None:
         """Wait until every write started so far is on disk."""
@@ -184,8 +181,8 @@ class Recovery:
     def discard(self) -> None:
         try:
             self.path.unlink()
-        except FileNotFoundError:
-            pass
+        except OSError:
+            pass  # a file that cannot be removed is offered again next time, never lost
         finally:
             self.lock.unlock()
 
@@ -204,13 +201,16 @@ def orphaned_recoveries() -> list[Recovery]:
             envelope = json.loads(path.read_text(encoding="utf-8"))
             draft = draft_from_data(envelope["draft"], "自动保存的内容")
             original = envelope.get("original_path")
-            if envelope.get("saved_at"):
-                saved_at = dt.datetime.fromisoformat(envelope["saved_at"])
         except FileNotFoundError:
             lock.unlock()  # its owner removed it between the listing and now
             continue
         except (OSError, ValueError, KeyError, TypeError, DraftError):
             draft, original = None, None
+        else:
+            try:
+                saved_at = dt.datetime.fromisoformat(envelope.get("saved_at") or "")
+            except (TypeError, ValueError):
+                pass  # an earlier version's file: the file's own time
         found.append(Recovery(path, lock, draft, original, saved_at))
     found.sort(key=lambda r: r.saved_at)
     return found
