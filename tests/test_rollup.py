@@ -114,9 +114,12 @@ def test_the_same_file_named_twice_or_copied_is_counted_once(tmp_path, capsys):
     os.symlink(a, link)
     out = tmp_path / "out" / "s.json"
     out.parent.mkdir()
-    code, _, err = run(capsys, "aggregate", a, a, b, copy, link, tmp_path / "." / "a.json", "--out", out)
+    code, _, err = run(capsys, "aggregate", a, a, b, copy, link, tmp_path / "." / "a.json", "--out", out,
+                       "--xlsx", out.with_suffix(".xlsx"))
     assert code == 0, err
     assert value(out, "s3.new.total") == 2 * ONE
+    sheet = load_workbook(out.with_suffix(".xlsx"))["三、各单位明细"]
+    assert [sheet.cell(row=r, column=1).value for r in (2, 3, 4)] == ["甲局", "乙局", "汇总"]
     assert err.count("只计一次") == 4
     assert "copy-of-a.json" in err and "内容完全相同" in err and "link.json" in err
     assert [u.file for u in load_draft(out).rollup.units] == ["a.json", "b.json"]
@@ -132,9 +135,12 @@ def test_an_earlier_summary_in_the_folder_is_not_summed_again(tmp_path, capsys):
     code, _, err = run(capsys, "aggregate", folder, "--out", out, "--agency", "江南市")
     assert code == 2 and "--force" in err and not out.exists()  # not into the folder being read, unless told
     for _ in range(2):
-        code, _, err = run(capsys, "aggregate", folder, "--out", out, "--agency", "江南市", "--force")
+        code, _, err = run(capsys, "aggregate", folder, "--out", out, "--agency", "江南市", "--force",
+                           "--xlsx", folder / "汇总.xlsx")
         assert code == 0, err
         assert value(out, "s3.new.total") == 2 * ONE
+        sheet = load_workbook(folder / "汇总.xlsx")["三、各单位明细"]
+        assert sheet.max_row == 4 and sheet.cell(row=4, column=1).value == "汇总"  # two units and the total
     assert "汇总.json" in err and "此前生成的汇总报告" in err
     assert table_errors(check_summary(capsys, out)) == []
 
