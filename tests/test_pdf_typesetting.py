@@ -256,6 +256,18 @@ def test_the_demanding_narrative_takes_no_more_pages_than_it_needs_plus_one(rend
     assert used <= needed + 1, (used, needed)
 
 
+def test_pictures_keep_their_shape_inside_the_block_and_are_never_enlarged(rendered):
+    _, _, _, path, _ = rendered["demanding"]
+    images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    found = [f.split() for f in images.splitlines()[2:]]
+    assert len(found) == 2  # the tall screenshot and the tiny icon
+    for f in found:
+        width, height, xppi, yppi = int(f[3]), int(f[4]), int(f[12]), int(f[13])
+        assert abs(xppi - yppi) <= 1  # aspect ratio kept
+        assert xppi >= 95  # never larger than its natural size at 96 dpi
+        assert width * 72 / xppi <= 156 * MM + 0.5 and height * 72 / yppi <= 0.6 * 225 * MM + 1
+
+
 def test_characters_no_font_has_are_named_with_their_place(rendered):
     _, _, _, _, result = rendered["demanding"]
     notes = "\n".join(result.notes)
