@@ -30,3 +30,13 @@ def recovery_dir(tmp_path, monkeypatch) -> Path:
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "soak: a long run of the real app in a subprocess (tests/test_soak.py)")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # Clipboard contents set by a test are still owned by Qt when Python tears PySide6 down, and the process
+    # then ends with a segmentation fault after every test passed. Empty the clipboard while Qt is alive.
+    if "PySide6.QtGui" in sys.modules:
+        from PySide6.QtGui import QGuiApplication
+
+        if QGuiApplication.instance() is not None:
+            QGuiApplication.clipboard().clear()
