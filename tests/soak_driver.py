@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import random
 import shutil
@@ -38,6 +39,7 @@ QStandardPaths.setTestModeEnabled(True)  # settings (recent files, geometry) go 
 
 from gui import dialogs  # noqa: E402
 from gui.app import build_window, make_app  # noqa: E402
+from model.drafts_io import draft_to_json  # noqa: E402
 
 SEEDS = ROOT / "seeds"
 CHINESE = ["主动公开", "依申请公开", "政府信息", "行政复议", "（一）", "规章", "，", "。", "年度报告", "数据"]
@@ -162,6 +164,16 @@ class Session:
             self.edit_meta()
         QApplication.processEvents()
 
+    def check_screen_is_saved(self) -> None:
+        """What every text page shows is what the report holds, and the recovery file holds the report."""
+        state = self.window.controller.state
+        for step in self.steps_of("narrative"):
+            shown = [b.model_dump() for b in self.window.pages[step].blocks()]
+            assert shown == [b.model_dump() for b in state.blocks(step)], step
+        if self.window.controller.dirty:
+            envelope = json.loads(self.window.autosaver.path.read_text(encoding="utf-8"))
+            assert envelope["draft"] == json.loads(draft_to_json(state.to_draft()))
+
     # -- new / open / import ------------------------------------------------------------------------------
     def new_report(self) -> None:
         def fill_dialog():
@@ -217,8 +229,9 @@ def main() -> int:
                 QApplication.processEvents()
             for _ in range(min(per_slot, args.edits - session.edits)):
                 session.edit()
-        window.autosaver.save_now()
+        window.autosaver.save_now()  # hands every open editor to the report first
         window.autosaver.flush()
+        session.check_screen_is_saved()
         gc.collect()
         QApplication.processEvents()
         print(f"cycle={cycle} edits={session.edits} rss_kb={rss_kb()} seconds={time.perf_counter() - started:.1f}",
