@@ -16,6 +16,8 @@ import sys
 import traceback
 from pathlib import Path
 
+from model.version import version
+
 # Each command's handler lives with the code it drives; it is imported only when the command runs, so that
 # `check` does not pay for reportlab and no command pays for Qt.
 HANDLERS = {
@@ -60,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(prog="main.py", description="政务公开年报助手：政府信息公开工作年度报告的填报、校验与导出")
     parser.add_argument("--debug", action="store_true",
                         help="出现程序内部错误时显示完整的错误信息（traceback），供维护人员排查")
+    parser.add_argument("--version", action="version", version=f"政务公开年报助手 {version()}",
+                        help="显示版本号后退出")
     sub = parser.add_subparsers(dest="command", metavar="命令")
 
     p = sub.add_parser("new", help="新建年报草稿")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from gui import dialogs, instances, recovery_dialog
+from gui import crash, dialogs, instances, recovery_dialog
 from gui.autosave import Recovery, orphaned_recoveries
 from gui.controller import ReportController
 from gui.main_window import APP_NAME, SEEDS, MainWindow
@@ -15,9 +17,14 @@ from model.drafts_io import DraftError, load_draft
 from model.state import ReportState
 
 SAMPLE = SEEDS / "sample-2024.json"
+SMOKE_TEST_ENV = "NIANBAO_SMOKE_TEST"  # packaging/smoke_test.py: start, show every page, quit
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
+    if QApplication.instance() is None:
+        # at 125 % and 150 % Windows scaling the real factor is used, not rounded to 1 or 2: text stays the size
+        # the user chose and layouts are laid out for it (must be set before the QApplication exists)
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("nianbao")
     app.setApplicationDisplayName(APP_NAME)
@@ -103,7 +110,33 @@ def build_window(path: str | None = None) -> MainWindow:
 
 def run_app(path: str | None = None) -> int:
     app = make_app()
+    smoke = bool(os.environ.get(SMOKE_TEST_ENV))
+    crash.install(app, on_error=_smoke_failed if smoke else None)
     windows = build_windows(path)
     for window in windows:
         window.show()
+    if smoke:
+        QTimer.singleShot(0, lambda: app.exit(smoke_test(windows)))
     return app.exec()
+
+
+def _smoke_failed(exc, log) -> None:
+    print(f"smoke test: unexpected error {exc!r}, log {log}", file=sys.stderr)
+    QApplication.exit(3)
+
+
+def smoke_test(windows: list[MainWindow]) -> int:
+    """NIANBAO_SMOKE_TEST=1: open every step of the first window, then quit with 0 (a built bundle's check that
+    the app starts, finds its formats and sample, and draws every page; no dialog ever waits for a click)."""
+    window = windows[0]
+    try:
+        for row in range(window.step_list.count()):
+            window.step_list.setCurrentRow(row)
+            QApplication.processEvents()
+        if sys.stdout is not None:  # a windowed program on Windows has no console
+            print(f"smoke test: {window.controller.state.title()}; {window.step_list.count()} steps shown")
+        return 0
+    except Exception as exc:  # noqa: BLE001 — reported as the exit status of the check
+        if sys.stderr is not None:
+            print(f"smoke test failed: {exc!r}", file=sys.stderr)
+        return 1

@@ -17,6 +17,7 @@ from export.filenames import export_file_name
 from gui import dialogs
 from gui.controller import ReportController
 from gui.printing import load_pdf, make_printer, paint_pages
+from gui.user_folders import documents_folder
 
 BUTTONS = [("pdf", "导出 PDF"), ("docx", "导出 Word"), ("xlsx", "导出 Excel"), ("txt", "导出纯文本")]
 
@@ -133,7 +134,7 @@ class ExportPage(QWidget):
         folder = settings.value("export/folder", "")
         if not folder and self.controller.path is not None:
             folder = str(self.controller.path.parent)
-        return folder or str(Path.home())
+        return folder or str(documents_folder())
 
     def export(self, kinds: list[str], folder: str | None = None) -> list[Path]:
         from export.writers import KIND_NAMES, ExportRefused, write_report

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, 
                                QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QPushButton, QSpinBox,
                                QStackedWidget, QVBoxLayout, QWidget)
 
-from gui import dialogs
+from gui import about, dialogs
 from gui.autosave import Autosaver
 from gui.controller import ReportController
 from gui.export_page import ExportPage
@@ -21,6 +21,7 @@ from gui.recent_files import MAX_RECENT, recent_paths, store_recent_paths
 from gui.recovery_dialog import confirm_open_elsewhere, confirm_save_over_open
 from gui.review_page import ReviewPage
 from gui.table_page import TablePage
+from gui.user_folders import documents_folder
 from model.draft import Draft, Meta
 from model.drafts_io import DraftError, load_draft
 from model.spec import format_for_year, format_ids, get_format
@@ -341,6 +342,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self._action("审核", lambda: self.go_to("review")))
         help_menu = bar.addMenu("帮助(&H)")
         help_menu.addAction(self._action("使用说明", self.show_help, QKeySequence.StandardKey.HelpContents))
+        help_menu.addAction(self._action("关于", lambda: about.show_about(self)))
         toolbar = self.addToolBar("常用")
         toolbar.setObjectName("main-toolbar")
         toolbar.addActions([self.start_action, self.new_action, self.open_action, self.save_action, self.undo_action, self.redo_action,
@@ -399,7 +401,7 @@ class MainWindow(QMainWindow):
     def save_as(self) -> bool:
         self._commit_editors()
         suggested = str(self.controller.path) if self.controller.path and not getattr(self, "_is_sample", False) \
-            else str(Path.home() / f"{self.controller.state.title()}.json")
+            else str(documents_folder() / f"{self.controller.state.title()}.json")
         path = dialogs.ask_save_path(self, suggested)
         if not path or not confirm_save_over_open(self, path, self.autosaver.draft_lock):
             return False
