@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from gui import dialogs
 from model.draft import Draft
@@ -32,7 +32,44 @@ def _read_any(parent: QWidget | None, path: str) -> Draft | None:
     return draft
 
 
+def _clipboard_report_html() -> str | None:
+    """The HTML on the clipboard when it looks like a report copied from a web page (text/html)."""
+    mime = QApplication.clipboard().mimeData()
+    if mime is None or not mime.hasHtml():
+        return None
+    html = mime.html()
+    return html if "政府信息公开" in html and "总体情况" in html else None
+
+
+def _import_clipboard_html(parent: QWidget | None, html: str) -> Draft | None:
+    from model.importers import ImportError_
+    from model.importers.html import import_html_text
+
+    try:
+        draft, report = import_html_text(html, "剪贴板中的网页内容")
+    except ImportError_ as exc:
+        dialogs.show_error(parent, "无法导入", str(exc))
+        return None
+    if not dialogs.show_report(parent, "导入结果", "\n".join(report.lines())):
+        return None
+    return draft
+
+
 def open_import_dialog(parent: QWidget | None) -> tuple[Draft, str] | None:
+    html = _clipboard_report_html()
+    if html is not None:
+        box = QMessageBox(QMessageBox.Icon.Question, "导入已发布的报告",
+                          "剪贴板中有从网页复制的年报内容。要从网页粘贴，还是选择文件导入？", parent=parent)
+        paste = box.addButton("从网页粘贴", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("选择文件…", QMessageBox.ButtonRole.ActionRole)
+        cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(paste)
+        box.exec()
+        if box.clickedButton() is cancel:
+            return None
+        if box.clickedButton() is paste:
+            draft = _import_clipboard_html(parent, html)
+            return (draft, "剪贴板中的网页内容") if draft is not None else None
     path = dialogs.ask_source_path(parent, "导入已发布的报告或填好的 Excel")
     if not path:
         return None

@@ -163,3 +163,41 @@ def test_a_page_that_is_not_a_report_is_refused_in_chinese(tmp_path):
     path.write_text("<html><body><p>今日新闻</p><table><tr><td>1</td></tr></table></body></html>", "utf-8")
     with pytest.raises(ImportError_, match="news.html.*没有找到年报的各部分标题"):
         import_file(path)
+
+
+def test_gui_import_offers_pasting_a_report_copied_from_a_web_page(qtbot, monkeypatch):
+    from PySide6.QtCore import QMimeData, QStandardPaths, Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+
+    from gui import dialogs
+    from gui.controller import ReportController
+    from gui.main_window import MainWindow
+    from model.drafts_io import load_draft
+
+    QStandardPaths.setTestModeEnabled(True)
+    window = MainWindow(ReportController(ReportState(load_draft(Path(__file__).resolve().parent.parent
+                                                                 / "seeds" / "sample-2024.json"))))
+    qtbot.addWidget(window)
+    monkeypatch.setattr(dialogs, "ask_save_changes", lambda *a: "discard")
+    monkeypatch.setattr(dialogs, "ask_source_path", lambda *a: pytest.fail("the file dialog was opened"))
+    shown = []
+    monkeypatch.setattr(dialogs, "show_report", lambda parent, title, text: shown.append(text) or True)
+    mime = QMimeData()
+    mime.setHtml(SHUYANG_FGJ.read_text("utf-8"))
+    mime.setText("沭阳县发展和改革局2023年政府信息公开年度报告")
+    QApplication.clipboard().setMimeData(mime)
+
+    def click_paste():
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        button = next(b for b in box.findChildren(QPushButton) if b.text() == "从网页粘贴")
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(100, click_paste)
+    window.import_report()
+    state = window.controller.state
+    assert state.meta.agency == "沭阳县发展和改革局" and state.value("s3.new.natural") == 26
+    assert shown and "来源：剪贴板中的网页内容" in shown[0]
+    window.controller.undo_stack.setClean()
+    window.close()
