@@ -42,7 +42,12 @@ QStandardPaths.setTestModeEnabled(True)  # settings and recovery files go to a t
 def never_block_on_a_dialog(monkeypatch):
     # a modal dialog would hang an offscreen test: tests that mean to answer one patch it themselves
     monkeypatch.setattr(dialogs, "ask_save_changes", lambda parent, name: "discard")
-    monkeypatch.setattr(dialogs, "ask_change_format", lambda parent, year, old, new: True)
+    monkeypatch.setattr(dialogs, "ask_change_format", lambda parent, year, old, new: True, raising=False)
+
+    def show_error(parent, title, message):
+        raise AssertionError(f"{title}：{message}")
+
+    monkeypatch.setattr(dialogs, "show_error", show_error)
 
 
 def open_window(qtbot, tmp_path: Path | None = None, name: str = "sample-2024") -> MainWindow:
@@ -131,19 +136,6 @@ def test_export_writes_the_number_still_being_typed(qtbot, tmp_path, monkeypatch
     close_quietly(window)
 
 
-def test_switching_page_with_the_keyboard_keeps_what_was_typed(qtbot):
-    window = open_window(qtbot)
-    window.go_to("meta")
-    contact = window.pages["meta"].contact
-    contact.setFocus()
-    contact.selectAll()
-    QTest.keyClicks(contact, "0000-12345678")
-    ctrl(window, Qt.Key.Key_PageDown)  # 下一步
-    assert window.current_step() != "meta"
-    assert window.controller.state.meta.contact == "0000-12345678"
-    close_quietly(window)
-
-
 def answer_message_boxes(monkeypatch, answer: str, asked: list[str]) -> None:
     """Every QMessageBox that opens records its text and is answered by clicking the button named `answer`."""
 
@@ -199,17 +191,12 @@ def test_a_count_cell_refuses_what_it_cannot_take_at_the_cell_and_keeps_the_old_
         window.grab().save(str(SHOTS / "table-refusal-at-cell.png"))
     QTest.keyClick(editor, Qt.Key.Key_Escape)
     assert window.controller.state.value("s3.new.natural") == before
-    close_quietly(window)
-
-
-def test_an_amount_cell_takes_a_decimal_typed_as_is(qtbot):
-    window = open_window(qtbot)
-    spec = window.controller.state.spec
-    path = next(p for p, cell in spec.cells.items() if cell.column.kind == "amount")
-    window.go_to(path.split(".")[0])
-    page, index, editor = start_typing(qtbot, window, path, "2.9786")
-    QTest.keyClick(editor, Qt.Key.Key_Return)
-    assert str(window.controller.state.value(path)) == "2.9786"
+    if typed == "12.5":  # the same typing in an amount cell is a value it takes, kept exactly as typed
+        amount = next(p for p, cell in window.controller.state.spec.cells.items() if cell.column.kind == "amount")
+        window.go_to(amount.split(".")[0])
+        page, index, editor = start_typing(qtbot, window, amount, typed)
+        QTest.keyClick(editor, Qt.Key.Key_Return)
+        assert str(window.controller.state.value(amount)) == typed
     close_quietly(window)
 
 
