@@ -1,6 +1,7 @@
 """Build the one-folder bundle: the one command used on Linux, by tests/test_bundle.py and by the Windows workflow.
 
     uv run --frozen --group build python packaging/build.py [--dist DIR] [--work DIR] [--zip] [--no-prune]
+    uv run --frozen python packaging/build.py --print-version
 
 Writes DIST/nianbao/ with two programs, `nianbao` (the app; windowed on Windows) and `nianbao-cli` (the
 commands; a console program on Windows), and with --zip a portable zip beside it whose names are all ASCII.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import subprocess
 import sys
 import tomllib
@@ -36,8 +38,8 @@ def version_tuple(version: str) -> tuple[int, int, int, int]:
     """"1.2.3" → (1, 2, 3, 0): Windows version resources hold four numbers; anything after a number is dropped."""
     numbers = []
     for part in version.split(".")[:4]:
-        digits = "".join(ch for ch in part if ch.isdigit()) if part[:1].isdigit() else ""
-        numbers.append(int(digits[:5] or 0))
+        leading = re.match(r"\d*", part).group()  # "3rc1" → 3
+        numbers.append(min(int(leading or 0), 65535))
     return tuple((numbers + [0, 0, 0, 0])[:4])
 
 
@@ -119,7 +121,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=HERE / "build", help="PyInstaller's work folder")
     parser.add_argument("--zip", action="store_true", help="also write the portable zip next to the bundle")
     parser.add_argument("--no-prune", action="store_true", help="keep every Qt part (to measure what pruning saves)")
+    parser.add_argument("--print-version", action="store_true",
+                        help="only print the version from pyproject.toml (the installer script is given it)")
     args = parser.parse_args(argv)
+    if args.print_version:
+        print(project()["version"])
+        return 0
     bundle = build(args.dist.resolve(), args.work.resolve(), prune=not args.no_prune)
     if args.zip:
         archive = portable_zip(bundle, project()["version"])
