@@ -365,12 +365,7 @@ class MainWindow(QMainWindow):
     # -- files ---------------------------------------------------------------------------------------
     def _commit_editors(self) -> None:
         """Commit every open editor (a cell being typed in, a line edit, the text editor) into the report."""
-        self.controller.commit_pending_edits()
-        for page in self.pages.values():
-            commits = [page] + ([page.preamble] if isinstance(page, MetaPage) else [])
-            for p in commits:
-                if isinstance(p, NarrativePage) and p._commit_timer.isActive():
-                    p.commit()
+        self.controller.commit_pending_edits()  # every page, the text editors included, listens for this
 
     def maybe_save(self) -> bool:
         """Ask about unsaved changes; False when the user cancels."""
