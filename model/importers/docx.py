@@ -82,7 +82,7 @@ def docx_lines(path: Path) -> list[str]:
     above: dict[int, str] = {}
     elements = total = 0
     with Package(path, "Word 文档") as package:
-        part = package.main_part()
+        part = package.main_part("word/document.xml")
         for event, el in package.iterparse(part, events=("start", "end")):
             if event == "start":
                 elements += 1

@@ -111,11 +111,20 @@ class Package:
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
             raise ImportError_(f"{self.where(member)}已损坏（解压失败），无法读取。") from exc
 
-    def main_part(self) -> str:
-        """The package's main document part, from _rels/.rels (word/document.xml, xl/workbook.xml as a rule)."""
-        for _, rel in self.iterparse("_rels/.rels", tags=(f"{{{RELS_NS}}}Relationship",)):
-            if rel.get("Type") in (OFFICE_DOCUMENT, OFFICE_DOCUMENT_STRICT):
-                return resolve("", rel.get("Target", ""))
+    def main_part(self, usual: str) -> str:
+        """The package's main document part, from _rels/.rels; where that is missing or broken, the part
+        every producer uses (*usual*: word/document.xml, xl/workbook.xml), as Word and Excel also accept."""
+        try:
+            for _, rel in self.iterparse("_rels/.rels", tags=(f"{{{RELS_NS}}}Relationship",)):
+                if rel.get("Type") in (OFFICE_DOCUMENT, OFFICE_DOCUMENT_STRICT):
+                    part = resolve("", rel.get("Target", ""))
+                    if self.has(part):
+                        return part
+        except ImportError_:
+            if not self.has(usual):
+                raise
+        if self.has(usual):
+            return usual
         raise ImportError_(f"“{self.path.name}”中没有主文档部件，不是完整的{self.kind}。")
 
     def relationships(self, part: str) -> dict[str, str]:

@@ -121,7 +121,7 @@ def _read_sheet(package: Package, part: str, name: str, shared: list[str], budge
 def read_workbook(path: Path) -> list[Sheet]:
     """The workbook's sheets in order, read from the package's XML as a stream."""
     with Package(path, "Excel 工作簿") as package:
-        workbook = package.main_part()
+        workbook = package.main_part("xl/workbook.xml")
         targets = package.relationships(workbook)
         shared_part = next((t for t in targets.values() if t.endswith("sharedStrings.xml")), None)
         shared = _shared_strings(package, shared_part) if shared_part and package.has(shared_part) else []
