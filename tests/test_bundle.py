@@ -12,6 +12,8 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -48,17 +50,27 @@ def sources_key() -> str:
 
 @pytest.fixture(scope="module")
 def bundle() -> Path:
-    key = sources_key()
-    stamp = CACHE / "sources.sha256"
-    built = CACHE / "dist" / "nianbao"
-    if stamp.is_file() and stamp.read_text() == key and (built / "nianbao").is_file():
+    """The bundle of the current sources, built once per change into its own folder: test runs at the same time
+    in one checkout never build into, or delete, a folder another run is using."""
+    key = sources_key()[:16]
+    built = CACHE / key / "dist" / "nianbao"
+    if (built / "nianbao").is_file():
         return built
-    shutil.rmtree(CACHE, ignore_errors=True)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=CACHE))
     uv = os.environ.get("UV") or shutil.which("uv") or "uv"  # `uv run pytest` tells its own path in UV
-    proc = subprocess.run([uv, *BUILD_COMMAND[1:], "--dist", str(CACHE / "dist"), "--work", str(CACHE / "work")],
+    proc = subprocess.run([uv, *BUILD_COMMAND[1:], "--dist", str(work / "dist"), "--work", str(work / "work")],
                           cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, f"build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}"
-    stamp.write_text(key)
+    shutil.rmtree(work / "work", ignore_errors=True)
+    try:
+        os.rename(work, CACHE / key)  # all at once; if another run finished first, its bundle is the same
+    except OSError:
+        shutil.rmtree(work, ignore_errors=True)
+    for old in CACHE.iterdir():  # earlier builds nobody has used for an hour
+        if old.name != key and time.time() - old.stat().st_mtime > 3600:
+            shutil.rmtree(old, ignore_errors=True)
+    os.utime(CACHE / key)
     return built
 
 

@@ -463,8 +463,8 @@ app.processEvents()
 print("dpr", window.devicePixelRatio())
 problems = []
 hint = window.minimumSizeHint()
-if hint.width() > 1280 or hint.height() > 720:
-    problems.append(f"window needs {hint.width()}x{hint.height()}")
+if hint.width() > 1280 or hint.height() > 720 or (window.width(), window.height()) != (1280, 720):
+    problems.append(f"window needs {hint.width()}x{hint.height()}, is {window.width()}x{window.height()}")
 for row in range(window.step_list.count()):
     window.step_list.setCurrentRow(row)
     app.processEvents()
