@@ -370,6 +370,11 @@ class MainWindow(QMainWindow):
     def maybe_save(self) -> bool:
         """Ask about unsaved changes; False when the user cancels."""
         self._commit_editors()
+        refused = self.refused_cells()
+        if refused and not dialogs.confirm(self, "有未填入的内容",
+                                           f"{'；'.join(refused[:3])}中输入的内容未能填入（原因见单元格旁的提示），"
+                                           "继续将丢弃这些输入。是否继续？"):
+            return False
         if not self.controller.dirty:
             return True
         name = self.controller.path.name if self.controller.path else "未命名报告"
@@ -379,6 +384,12 @@ class MainWindow(QMainWindow):
         if answer == "save":
             return self.save()
         return True
+
+    def refused_cells(self) -> list[str]:
+        """Where a table still shows typed text that was refused (its editor stays open until corrected)."""
+        titles = dict(step_titles(self.controller.state))
+        return [titles[sid] for sid, page in self.pages.items()
+                if isinstance(page, TablePage) and page.view.delegate.editor is not None]
 
     def save(self) -> bool:
         self._commit_editors()

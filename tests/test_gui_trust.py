@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -62,8 +63,11 @@ def open_window(qtbot, tmp_path: Path | None = None, name: str = "sample-2024") 
     window.resize(1280, 720)
     window.show()
     qtbot.waitExposed(window)
-    window.activateWindow()
-    QApplication.setActiveWindow(window)
+    # window shortcuts (Ctrl+S, Ctrl+Q) reach the active window only, and the offscreen platform activates
+    # no window by itself; Qt marks this call deprecated but it is the one that works offscreen
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        QApplication.setActiveWindow(window)
     return window
 
 
@@ -198,6 +202,22 @@ def test_a_count_cell_refuses_what_it_cannot_take_at_the_cell_and_keeps_the_old_
         QTest.keyClick(editor, Qt.Key.Key_Return)
         assert str(window.controller.state.value(amount)) == typed
     close_quietly(window)
+
+
+def test_closing_with_refused_text_still_in_a_cell_asks_before_dropping_it(qtbot, monkeypatch):
+    window = open_window(qtbot)
+    window.go_to("s3")
+    page, index, editor = start_typing(qtbot, window, "s3.new.natural", "12.5")
+    QTest.keyClick(editor, Qt.Key.Key_Return)  # refused: the editor keeps “12.5”
+    asked = []
+    monkeypatch.setattr(dialogs, "confirm", lambda parent, title, message: asked.append(message) or False)
+    ctrl(window, Qt.Key.Key_Q)
+    heading = window.controller.state.spec.section_by_id["s3"].heading
+    assert len(asked) == 1 and heading in asked[0] and "未能填入" in asked[0]
+    assert window.isVisible() and editor.text() == "12.5"
+    monkeypatch.setattr(dialogs, "confirm", lambda parent, title, message: True)
+    window.close()
+    assert not window.isVisible()
 
 
 # -- 10.8 the wheel changes nothing by accident --------------------------------------------------------
