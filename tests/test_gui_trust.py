@@ -242,6 +242,15 @@ def test_the_wheel_over_the_year_and_the_combo_boxes_changes_nothing(qtbot):
     assert (state.meta.year, state.format_id, state.meta.agency_kind, state.meta.publication_date) == before
     assert meta.year.value() == before[0] and meta.format.currentData() == before[1]
     assert not window.controller.dirty
+    dialog = main_window_module.NewReportDialog(window)  # 新建报告 has the same boxes
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.agency.setFocus()
+    chosen = (dialog.year.value(), dialog.format.currentIndex(), dialog.kind.currentIndex(), dialog.date.date())
+    for widget in (dialog.year, dialog.format, dialog.kind, dialog.date):
+        wheel(widget, -2)
+    assert (dialog.year.value(), dialog.format.currentIndex(), dialog.kind.currentIndex(), dialog.date.date()) == chosen
+    dialog.reject()
     close_quietly(window)
 
 
