@@ -24,13 +24,14 @@ class ImportReport:
     normalised: list[str] = field(default_factory=list)  # "/" "—" "不适用" read as 0
     missing: list[str] = field(default_factory=list)  # cells not found
     ambiguous: list[str] = field(default_factory=list)
+    uncertain: list[str] = field(default_factory=list)  # cells left unfilled because their number is not certain
     stated: list[str] = field(default_factory=list)  # printed totals that differ from the computed ones
     notes: list[str] = field(default_factory=list)
     rules_broken: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
-        return not self.missing and not self.ambiguous
+        return not self.missing and not self.ambiguous and not self.uncertain
 
     def lines(self) -> list[str]:
         out = [f"来源：{self.source}", f"格式版本：{self.format_id}",
@@ -49,5 +50,6 @@ class ImportReport:
             out += [f"  {x}" for x in self.stated]
         out += self.notes
         if self.rules_broken:
-            out.append("导入的数字违反以下规则（原报告本身的问题，未作修改）：" + "、".join(self.rules_broken))
+            out.append("导入的数字违反以下规则（未作修改；请与原文核对，可能是原文如此，也可能是读取有误）："
+                       + "、".join(self.rules_broken))
         return out

@@ -12,8 +12,9 @@ import re
 from pathlib import Path
 
 from model.draft import Draft, Figure, Heading, Meta, Paragraph
+from model.importers import run_together
 from model.importers.report import MAX_LINES, MAX_TEXT_CHARS, ImportError_, ImportReport
-from model.spec import FormatSpec, format_for_year, get_format
+from model.spec import FormatSpec, format_for_year, format_ids, get_format
 from model.state import ReportState
 from model.text_clean import clean_text
 from model.values import format_value, parse_value
@@ -32,8 +33,13 @@ _DASHED_PAGE_NUMBER = re.compile(r"^[—\-－]\s*\d{1,3}\s*[—\-－]$")  # "—
 _SUBHEAD = re.compile(r"^（[一二三四五六七八九十]+）")
 _STRUCTURE = re.compile(r"^(?:（[一二三四五六七八九十]+）|[一二三四五六七八九十]+是|（图|图\s*\d+[：:])")
 _FIGURE = re.compile(r"^（图")
-_TOKEN = re.compile(r"(?<![\w.\-－])(-?\d+(?:\.\d+)?|/|／|——|—|－|-|不适用)(?![\w.])")
+_TOKEN = re.compile(r"(?<![\w.\-－])(-?\d+(?:\.\d+)?|/|／|——|—|－|-|不适用|\ue000)(?![\w.])")
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」")
+# The mark this program's own exports carry while a report fails its checks: never content of the report.
+OWN_DRAFT_MARK = "草稿（未通过校验）"
+# Stands in the table text for a cell left blank in a fixed-width table (our TXT export): read as unfilled.
+BLANK = "\ue000"
+_NUMBER_AT = re.compile(r"(?<!\S)(-?\d+(?:\.\d+)?|/|／|——|—|－|-|不适用)(?!\S)")
 
 
 def read_text_file(path: Path) -> str:
@@ -95,6 +101,58 @@ def split_sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
         end = positions[order[k + 1]] if k + 1 < len(order) else len(lines)
         sections[sid] = lines[positions[sid] + 1: end]
     return lines[: positions[order[0]]], sections
+
+
+def break_at_headings(text: str) -> str:
+    """Put each official heading on a line of its own wherever it stands: text crawled from a web page is
+    often one line. Headings are looked for in order, each after the one before."""
+    cursor = 0
+    for _, heading in HEADINGS:
+        pos = text.find(heading, cursor)
+        if pos == -1:
+            continue
+        end = pos + len(heading)
+        line_start = text.rfind("\n", 0, pos) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end == -1 else line_end
+        before, after = text[line_start:pos], text[end:line_end]
+        if before.strip() or len(squash(after)) > 2:
+            text = text[:pos] + "\n" + heading + "\n" + text[end:]
+            end += 2
+        cursor = end
+    return text
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def mark_blank_cells(lines: list[str]) -> list[str]:
+    """In a fixed-width table (our own TXT export), a row with fewer numbers than columns has blank cells:
+    each number is placed under the column header it is right-aligned with and the blank ones are marked,
+    so a blank stays unfilled instead of the next number sliding into its place."""
+    labels = {c.label for fid in format_ids() for t in get_format(fid).tables.values() for b in t.blocks
+              for c in b.columns}
+    edges: list[int] = []
+    out = []
+    for line in lines:
+        words = [(m.end(), m.group()) for m in re.finditer(r"\S+", line)]
+        if any(w in labels for _, w in words) and not _NUMBER_AT.search(line):
+            # a header line (column labels as whole words): its columns end where their numbers end
+            edges = [_display_width(line[:end]) for end, w in words if w in labels]
+            out.append(line)
+            continue
+        numbers = list(_NUMBER_AT.finditer(line))
+        if edges and numbers and len(numbers) < len(edges):
+            at = {_display_width(line[:m.end()]): m.group(1) for m in numbers}
+            if all(any(abs(e - x) <= 1 for e in edges) for x in at):
+                cells = []
+                for e in edges:
+                    hit = next((at[x] for x in at if abs(e - x) <= 1), None)
+                    cells.append(hit if hit is not None else BLANK)
+                line = line[:numbers[0].start()] + " ".join(cells)
+        out.append(line)
+    return out
 
 
 def narrative_blocks(lines: list[str], paragraph_per_line: bool = False) -> list:
@@ -165,6 +223,7 @@ def read_rows(text: str, spec: FormatSpec, table_id: str, report: ImportReport) 
     """Raw cell texts by path, for every row of a table found by its label in official order."""
     flat = text.translate(_QUOTES)
     values: dict[str, str] = {}
+    runs: dict[str, tuple[list[str], list[str]]] = {}
     cursor = 0
     table = spec.tables[table_id]
     rows = [(block, row) for block in table.blocks for row in block.rows]
@@ -188,13 +247,34 @@ def read_rows(text: str, spec: FormatSpec, table_id: str, report: ImportReport) 
                 limit = pos
                 break
         tokens = [m.group(1) for m in _TOKEN.finditer(flat, found, limit)]
+        if len(tokens) < len(cells):
+            pieces = run_together.PIECE.findall(flat, found, limit)
+            if pieces:  # fewer numbers than cells: run together, or blanks we cannot place
+                runs[row.id] = (cells, pieces)
+                cursor = found
+                continue
         for j, path in enumerate(cells):
-            if j < len(tokens):
+            if j < len(tokens) and tokens[j] != BLANK:
                 values[path] = tokens[j]
             else:
                 report.missing.append(spec.cells[path].label)
         cursor = found
+    _settle_runs(spec, table_id, values, runs, report)
     return values
+
+
+def _settle_runs(spec: FormatSpec, table_id: str, values: dict[str, str], runs: dict, report: ImportReport) -> None:
+    """Rows whose numbers ran together: the one split the table's equations allow, or unfilled and listed."""
+    if not runs:
+        return
+    chosen, undetermined = run_together.resolve(spec, table_id, values, runs)
+    values.update(chosen)
+    for row_id in undetermined:
+        paths, pieces = runs[row_id]
+        where = spec.cells[paths[0]].row.label if len(paths) < 10 else spec.place_name(table_id)
+        report.ambiguous.append(f"{where}：读到“{' '.join(pieces)}”，无法唯一对应到 {len(paths)} 个单元格，"
+                                f"{run_together.UNDETERMINED}（这些单元格未填写）")
+        report.uncertain += [spec.cells[p].label for p in paths]
 
 
 def read_one_row_table(text: str, spec: FormatSpec, table_id: str, report: ImportReport) -> dict[str, str]:
@@ -202,6 +282,10 @@ def read_one_row_table(text: str, spec: FormatSpec, table_id: str, report: Impor
     paths = [f"{table_id}.{r.id}.{c.id}" for b in spec.tables[table_id].blocks for r in b.rows for c in b.columns]
     flat = text.translate(_QUOTES)
     tokens = [m.group(1) for m in _TOKEN.finditer(flat)]
+    if len(tokens) < len(paths) and (pieces := run_together.PIECE.findall(flat)):
+        values: dict[str, str] = {}
+        _settle_runs(spec, table_id, values, {"row": (paths, pieces)}, report)
+        return values
     if len(tokens) < len(paths):
         report.missing += [spec.cells[p].label for p in paths[len(tokens):]]
     elif len(tokens) > len(paths):
@@ -251,11 +335,18 @@ def import_text(text: str, name: str = "文本", *, paragraph_per_line: bool = F
     report.notes += [f"导入的文字中{change}。" for change in changes]
     if len(text) > MAX_TEXT_CHARS:
         raise ImportError_(f"“{name}”的文字超过 {MAX_TEXT_CHARS} 个字符，不像一份年报，已拒绝导入。")
+    if OWN_DRAFT_MARK in text:
+        text = text.replace(OWN_DRAFT_MARK, "")
+        report.notes.append(f"本程序导出时标注的“{OWN_DRAFT_MARK}”字样未作为报告内容读入。")
+    text = break_at_headings(text)
     lines = text.split("\n")
     if len(lines) > MAX_LINES:
         raise ImportError_(f"“{name}”有 {len(lines)} 行（上限 {MAX_LINES} 行），不像一份年报，已拒绝导入。")
     lines = [ln.replace("\u3000", " ").rstrip() for ln in lines if not _DASHED_PAGE_NUMBER.match(ln.strip())]
     head, sections = split_sections(lines)
+    for sid in ("s2", "s3"):
+        if sid in sections:
+            sections[sid] = mark_blank_cells(sections[sid])
     agency, year, date, preamble_lines, s6_lines = _meta(head, sections.get("s6", []), report)
     if "s6" in sections:
         sections["s6"] = s6_lines
@@ -308,6 +399,8 @@ def finish(draft: Draft, raw: dict[str, str], spec: FormatSpec, report: ImportRe
     for path, value in printed.items():
         if state.value(path) != value:
             state.set_stated(path, value)
+            if state.derived.get(path) is None:  # its parts are unfilled: nothing disagrees yet
+                continue
             report.stated.append(f"{spec.cells[path].label}：原文 {format_value(value)}，按明细应为 "
                                  f"{format_value(state.derived.get(path))}")
     report.rules_broken = sorted({i.rule for i in state.errors()})

@@ -1,0 +1,98 @@
+"""Honest text import: text crawled from a portal page (one line, numbers run together), our own exports with
+blank cells and with the draft mark; every cell comes out exact or listed, never a wrong number."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from export.writers import write_report
+from model.drafts_io import load_draft
+from model.importers import import_file
+from model.importers.text import HEADINGS, import_text
+from model.state import ReportState
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEED_NAMES = ["sample-2024", "panyu-2020", "yuexiu-2023"]
+
+
+def flagged(state, report) -> set[str]:
+    said = set(report.missing) | set(report.uncertain)
+    return {p for p, info in state.spec.cells.items() if info.label in said}
+
+
+def exported_text(tmp_path, state) -> str:
+    out = tmp_path / "report.txt"
+    write_report(state, "txt", out, allow_errors=True)
+    return out.read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize("name", SEED_NAMES)
+def test_a_crawled_one_line_report_gives_each_cell_exact_or_listed(tmp_path, name):
+    state = ReportState(load_draft(SEEDS / f"{name}.json"))
+    crawled = re.sub(r"\s+", "", exported_text(tmp_path, state))  # one line, cells run together
+    draft, report = import_text(crawled, "网页文字")
+    got = ReportState(draft)
+    listed = flagged(got, report)
+    wrong = [p for p in state.spec.input_paths if p not in listed and got.value(p) != state.value(p)]
+    assert wrong == []
+    exact = [p for p in state.spec.input_paths if got.value(p) == state.value(p) and got.value(p) is not None]
+    assert len(exact) >= 0.75 * len(state.spec.input_paths)
+    assert draft.meta.agency == state.meta.agency and draft.meta.year == state.meta.year
+
+
+def _one_line_report(s2_rows: str, s3_row_new: str) -> str:
+    headings = dict(HEADINGS)
+    return ("某某局2024年政府信息公开工作年度报告" + headings["s1"] + "本年度工作正常开展。" + headings["s2"]
+            + "第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数" + s2_rows
+            + headings["s3"] + "一、本年新收政府信息公开申请数量" + s3_row_new
+            + headings["s4"] + headings["s5"] + "无。" + headings["s6"] + "无。")
+
+
+def test_run_together_digits_are_split_when_exactly_one_split_satisfies_the_row_total():
+    draft, report = import_text(_one_line_report("规章000", "7000007"))
+    state = ReportState(draft)
+    assert [state.value(f"s3.new.{c}") for c in ("natural", "commercial", "research", "public_welfare",
+                                                  "legal_service", "other")] == [7, 0, 0, 0, 0, 0]
+    assert [state.value(f"s2.rules.{c}") for c in ("issued", "abolished", "in_force")] == [0, 0, 0]
+
+
+def test_run_together_digits_with_several_possible_splits_stay_unfilled_and_listed():
+    # 6341 in three cells could be 6|3|41, 6|34|1 or 63|4|1: no equation of the table decides
+    draft, report = import_text(_one_line_report("规章000行政规范性文件6341", "7000007"))
+    state = ReportState(draft)
+    assert all(state.value(f"s2.normative_docs.{c}") is None for c in ("issued", "abolished", "in_force"))
+    line = next(a for a in report.ambiguous if a.startswith("行政规范性文件"))
+    assert "6341" in line and "无法确定，需人工核对" in line
+    assert "行政规范性文件 / 本年制发件数" in report.uncertain and not report.complete
+    text = "\n".join(report.lines())
+    assert "原报告本身的问题" not in text
+
+
+def test_headings_inside_a_line_are_found():
+    text = _one_line_report("规章000", "7000007").replace("。", "。 ")
+    draft, _ = import_text(text)
+    assert draft.narrative["s1"][0].text == "本年度工作正常开展。"
+
+
+def test_a_blank_cell_in_our_txt_export_round_trips_as_unfilled(tmp_path):
+    state = ReportState(load_draft(SEEDS / "sample-2024.json"))
+    state.set_values({"s3.new.commercial": None, "s2.rules.abolished": None, "s3.partial.research": None})
+    path = tmp_path / "blank.txt"
+    write_report(state, "txt", path, allow_errors=True)
+    draft, report = import_file(path)
+    got = ReportState(draft)
+    assert [p for p in state.spec.input_paths if got.value(p) != state.value(p)] == []
+    assert {"一、本年新收政府信息公开申请数量 / 商业企业", "规章 / 本年废止件数"} <= set(report.missing)
+
+
+def test_the_draft_mark_of_our_export_is_never_read_as_content(tmp_path):
+    state = ReportState(load_draft(SEEDS / "broken-2024.json"))
+    assert state.errors()
+    path = tmp_path / "draft.txt"
+    write_report(state, "txt", path, allow_errors=True)
+    assert "草稿（未通过校验）" in path.read_text(encoding="utf-8")
+    draft, report = import_file(path)
+    assert draft.meta.agency == state.meta.agency
+    everything = " ".join(getattr(b, "text", "") for bl in [draft.preamble, *draft.narrative.values()] for b in bl)
+    assert "草稿（未通过校验）" not in everything
