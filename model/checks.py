@@ -91,7 +91,9 @@ def _fmt(v) -> str:
 
 def _equation_issue(state: "ReportState", eq: Equation, lhs, rhs, values) -> Issue:
     check = eq.check
-    terms = {f"t{i}": _fmt(abs(v)) for i, v in enumerate(values)}
+    # each term shows the cell as the table holds it: the template itself says 加/减, so a subtracted cell
+    # shows without a sign while a negative 本年增/减 keeps its minus
+    terms = {f"t{i}": _fmt(v * t.sign) for i, (t, v) in enumerate(zip((*eq.lhs, *eq.rhs), values))}
     message = check.message.format(item=eq.item_label, lhs=_fmt(lhs), rhs=_fmt(rhs), **terms)
     _, broken = _OPS[check.op]
     formula = f"{_side(eq.lhs, values[: len(eq.lhs)])} {broken} {_side(eq.rhs, values[len(eq.lhs):])}"

@@ -79,9 +79,9 @@ def years_agree(state: "ReportState", check: Check) -> list[Issue]:
             text = block.caption if block.type == "figure" else block.text
             candidates = []
             for m in _PERIOD.finditer(text):
-                for g in (1, 2):
-                    if m.group(g):
-                        candidates.append((int(m.group(g)), m.start(), m.end(), "统计期限"))
+                # one statement per period: its start and end year are told once, the first that differs
+                found = next((int(m.group(g)) for g in (1, 2) if m.group(g) and int(m.group(g)) != year), year)
+                candidates.append((found, m.start(), m.end(), "统计期限"))
             for m in _TITLE_YEAR.finditer(text):
                 candidates.append((int(m.group(1)), m.start(), m.end(), "报告标题"))
             if bi == 0 or (bi <= 1 and block.type == "paragraph"):
