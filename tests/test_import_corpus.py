@@ -96,3 +96,20 @@ def test_the_draft_mark_of_our_export_is_never_read_as_content(tmp_path):
     assert draft.meta.agency == state.meta.agency
     everything = " ".join(getattr(b, "text", "") for bl in [draft.preamble, *draft.narrative.values()] for b in bl)
     assert "草稿（未通过校验）" not in everything
+
+
+def test_the_import_report_counts_per_table_read_unfilled_uncertain_and_disagreeing_totals():
+    draft, report = import_text(_one_line_report("规章000行政规范性文件6341", "7000007"))
+    lines = report.lines()
+    assert "  二、主动公开政府信息情况：读取 3 个，未填写 4 个，无法确定 3 个，合计与明细不一致 0 个" in lines
+    assert any(x.startswith("  三、收到和处理政府信息公开申请情况：读取 7 个，") for x in lines)
+    assert any(x.startswith("以下 3 个单元格无法确定，需人工核对") for x in lines)
+
+
+def test_run_together_digits_that_cannot_add_up_are_uncertain_and_a_separated_wrong_total_is_counted():
+    _, report = import_text(_one_line_report("规章000", "7000008"))  # no split makes the parts add up to the total
+    assert any(x.startswith("  三、收到和处理政府信息公开申请情况：读取 0 个，") and "无法确定 6 个" in x
+               for x in report.lines())
+    _, report = import_text(_one_line_report("规章000", " 7 0 0 0 0 0 8"))  # separated: read as printed
+    assert any(x.startswith("  三、收到和处理政府信息公开申请情况：读取 7 个，") and x.endswith("合计与明细不一致 1 个")
+               for x in report.lines())

@@ -28,6 +28,8 @@ class ImportReport:
     stated: list[str] = field(default_factory=list)  # printed totals that differ from the computed ones
     notes: list[str] = field(default_factory=list)
     rules_broken: list[str] = field(default_factory=list)
+    # (table heading, cells read, unfilled, uncertain, printed totals that disagree with their parts)
+    per_table: list[tuple[str, int, int, int, int]] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -36,12 +38,18 @@ class ImportReport:
     def lines(self) -> list[str]:
         out = [f"来源：{self.source}", f"格式版本：{self.format_id}",
                f"表格：读取 {self.cells_read} / {self.cells_expected} 个单元格"]
+        for heading, read, unfilled, unsure, stated in self.per_table:
+            out.append(f"  {heading}：读取 {read} 个，未填写 {unfilled} 个，无法确定 {unsure} 个，"
+                       f"合计与明细不一致 {stated} 个")
         if self.normalised:
             out.append(f"以下 {len(self.normalised)} 个单元格原文为“/”“—”“-”“不适用”等，按 0 读入：")
             out += [f"  {x}" for x in self.normalised[:20]] + (["  ……"] if len(self.normalised) > 20 else [])
         if self.missing:
             out.append(f"未能读取 {len(self.missing)} 个单元格（导入后显示为未填写，请核对原文补填）：")
             out += [f"  {x}" for x in self.missing[:30]] + (["  ……"] if len(self.missing) > 30 else [])
+        if self.uncertain:
+            out.append(f"以下 {len(self.uncertain)} 个单元格无法确定，需人工核对（导入后未填写）：")
+            out += [f"  {x}" for x in self.uncertain[:30]] + (["  ……"] if len(self.uncertain) > 30 else [])
         if self.ambiguous:
             out.append("无法确定的内容：")
             out += [f"  {x}" for x in self.ambiguous]

@@ -404,4 +404,20 @@ def finish(draft: Draft, raw: dict[str, str], spec: FormatSpec, report: ImportRe
             report.stated.append(f"{spec.cells[path].label}：原文 {format_value(value)}，按明细应为 "
                                  f"{format_value(state.derived.get(path))}")
     report.rules_broken = sorted({i.rule for i in state.errors()})
+    _count_per_table(spec, set(inputs) | set(printed), report)
     return state.to_draft(), report
+
+
+def _count_per_table(spec: FormatSpec, read: set[str], report: ImportReport) -> None:
+    """Per table: cells read, unfilled, uncertain, and printed totals that disagree with their parts."""
+    uncertain = set(report.uncertain)
+    for section in spec.sections:
+        if section.kind != "table":
+            continue
+        paths = spec.table_cells(section.table)
+        inputs = spec.table_inputs(section.table)
+        unsure = sum(1 for p in inputs if spec.cells[p].label in uncertain)
+        stated = sum(1 for x in report.stated for p in paths if p in spec.computed_paths
+                     and x.startswith(spec.cells[p].label + "："))
+        report.per_table.append((section.heading, sum(1 for p in paths if p in read),
+                                 sum(1 for p in inputs if p not in read) - unsure, unsure, stated))
