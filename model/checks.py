@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Callable
 
-from model.spec import Check, Equation
+from model.spec import BUILTIN_PLACEHOLDERS, Check, Equation
 from model.values import format_value
 
 if TYPE_CHECKING:
@@ -40,6 +40,9 @@ BUILTINS: dict[str, BuiltinRule] = {}
 
 
 def builtin(name: str):
+    if name not in BUILTIN_PLACEHOLDERS:  # format files are validated against that list: keep both in step
+        raise ValueError(f"builtin rule {name!r} is not declared in model.spec.BUILTIN_PLACEHOLDERS")
+
     def register(fn: BuiltinRule) -> BuiltinRule:
         BUILTINS[name] = fn
         return fn
@@ -132,11 +135,19 @@ def run_checks(state: "ReportState") -> list[Issue]:
             issues.extend(_run_equation_check(state, by_check.get(check.id, [])))
         else:
             rule = BUILTINS.get(check.function or "")
-            if rule is not None:
+            if rule is None:
+                issues.append(_rule_not_provided(state, check))  # never skipped silently
+            else:
                 issues.extend(rule(state, check))
     issues.extend(placeholder_issues(state))  # a prompt left in the text is a gap in every format
     issues.sort(key=lambda i: (0 if i.severity == "error" else 1, _section_order(state, i.section)))
     return issues
+
+
+def _rule_not_provided(state: "ReportState", check: Check) -> Issue:
+    message = (f"格式文件 {state.spec.source} 的检查 {check.id}（{check.title}）无法运行：本程序没有提供名为"
+               f" {check.function} 的检查。请使用与格式文件相配的程序版本。")
+    return Issue(check.rule_id, "error", message, check.section, key=f"{check.id}:not-provided", title=check.title)
 
 
 def _run_equation_check(state: "ReportState", equations: list[Equation]) -> list[Issue]:

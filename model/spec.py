@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 FORMATS_DIR = Path(__file__).resolve().parent.parent / "resources" / "formats"
 
@@ -207,15 +207,22 @@ BUILTIN_PLACEHOLDERS = {
 
 
 class SpecError(ValueError):
-    pass
+    """A format file that cannot be used; str() names the file, the JSON path and what is wrong, in Chinese."""
+
+
+def _where(source: str, path: str, what: str) -> SpecError:
+    return SpecError(f"格式文件 {source}：{path}：{what}")
 
 
 class FormatSpec:
     """A validated format with its cells, formulas and checks expanded."""
 
-    def __init__(self, data: FormatFile):
+    def __init__(self, data: FormatFile, source: str | None = None):
         self.data = data
         self.id = data.id
+        self.source = source or f"{data.id}.json"
+        self._check_unique_ids()
+        self._check_groups()
         self.name = data.name
         self.sections = data.sections
         self.section_by_id = {s.id: s for s in data.sections}
@@ -227,7 +234,7 @@ class FormatSpec:
                     for col in block.columns:
                         path = f"{table.id}.{row.id}.{col.id}"
                         if path in self.cells:
-                            raise SpecError(f"{self.id}: duplicate cell {path}")
+                            raise self._error(f"tables[{table.id}]", f"单元格 {path} 重复")
                         self.cells[path] = CellInfo(path, table.id, block.id, row, col)
         self.formulas = self._expand_formulas()
         self.computed_paths = frozenset(f.target for f in self.formulas)
@@ -286,89 +293,127 @@ class FormatSpec:
             for col in block.columns:
                 if col.id == value:
                     return col.label
-        raise SpecError(f"{self.id}: unknown column {value} in {table_id}")
+        raise self._error(f"tables[{table_id}]", f"没有列 {value}")
 
     def _expand_formulas(self) -> list[Formula]:
         formulas: list[Formula] = []
         seen: set[str] = set()
-        for comp in self.data.computed:
+        for ci, comp in enumerate(self.data.computed):
             axis = comp.for_each.axis
             for value in comp.for_each.values:
                 target = self._substitute(comp.target, axis, value)
                 sources = tuple(self._substitute(s, axis, value) for s in comp.sum)
-                for path in (target, *sources):
+                for where, path in ((".target", target), *((f".sum[{j}]", p) for j, p in enumerate(sources))):
                     if path not in self.cells:
-                        raise SpecError(f"{self.id}: computed {comp.id} names unknown cell {path}")
+                        raise self._error(f"computed[{ci}]（{comp.id}）{where}", f"没有单元格 {path}")
                 if target in seen:
-                    raise SpecError(f"{self.id}: cell {target} is computed twice")
+                    raise self._error(f"computed[{ci}]（{comp.id}）.target", f"单元格 {target} 被计算了两次")
                 seen.add(target)
                 formulas.append(Formula(target, sources))
-        return _topological(formulas, self.id)
+        return _topological(formulas, self._error)
 
-    def _parse_term(self, text: str, check: Check) -> Term:
+    def _error(self, path: str, what: str) -> SpecError:
+        return _where(self.source, path, what)
+
+    def _parse_term(self, text: str, where: str, check: Check) -> Term:
         m = _TERM.match(text)
         if not m:
-            raise SpecError(f"{self.id}: check {check.id} has a malformed term {text!r}")
+            raise self._error(where, f"无法识别的项 {text!r}（应为“表.行.列”，可带“-”或“previous:”）")
         path = m["path"]
-        if path not in self.cells and not m["prev"]:
-            raise SpecError(f"{self.id}: check {check.id} names unknown cell {path}")
+        if path not in self.cells:
+            if m["prev"]:
+                # last year's report is read in the same format (an older one is converted first), so a term
+                # about last year must name a cell of this format too
+                raise self._error(where, f"上年报告的项 previous:{path} 不是本格式的单元格")
+            raise self._error(where, f"没有单元格 {path}")
+        if m["prev"] and not check.needs_previous:
+            raise self._error(where, "用到了上年报告（previous:），但检查没有声明 needs_previous")
         return Term(path, -1 if m["sign"] else 1, bool(m["prev"]))
 
     def _expand_equations(self) -> list[Equation]:
         out: list[Equation] = []
-        for check in self.data.checks:
+        for ci, check in enumerate(self.data.checks):
             if check.kind != "equation":
                 continue
+            here = f"checks[{ci}]（{check.id}）"
             if check.for_each is None or not check.lhs or not check.rhs:
-                raise SpecError(f"{self.id}: equation check {check.id} needs for_each, lhs and rhs")
+                raise self._error(here, "等式检查需要 for_each、lhs 和 rhs")
             if check.section not in self.tables:
-                raise SpecError(f"{self.id}: equation check {check.id} must name its table section")
+                raise self._error(f"{here}.section", f"等式检查应写明所在表格，{check.section!r} 不是表格")
             axis = check.for_each.axis
             for value in check.for_each.values:
-                lhs = tuple(self._parse_term(self._substitute(t, axis, value), check) for t in check.lhs)
-                rhs = tuple(self._parse_term(self._substitute(t, axis, value), check) for t in check.rhs)
+                lhs = tuple(self._parse_term(self._substitute(t, axis, value), f"{here}.lhs[{j}]", check)
+                            for j, t in enumerate(check.lhs))
+                rhs = tuple(self._parse_term(self._substitute(t, axis, value), f"{here}.rhs[{j}]", check)
+                            for j, t in enumerate(check.rhs))
                 label = self._item_label(check.section, axis, value)
                 out.append(Equation(check, value, label, lhs, rhs, value in check.summary))
         return out
 
+    def _check_unique_ids(self) -> None:
+        def unique(items, path: str, what: str) -> None:
+            seen: set[str] = set()
+            for i, item in enumerate(items):
+                if item.id in seen:
+                    raise self._error(f"{path}[{i}].id", f"{what} {item.id} 重复")
+                seen.add(item.id)
+
+        unique(self.data.sections, "sections", "部分编号")
+        unique(self.data.tables, "tables", "表格编号")
+        unique(self.data.computed, "computed", "计算项编号")
+        unique(self.data.checks, "checks", "检查编号")
+        for ti, table in enumerate(self.data.tables):
+            unique(table.blocks, f"tables[{ti}].blocks", "栏目编号")
+            unique(table.groups, f"tables[{ti}].groups", "分组编号")
+            unique([r for b in table.blocks for r in b.rows], f"tables[{ti}]（{table.id}）的行", "行编号")
+            for bi, block in enumerate(table.blocks):
+                unique(block.columns, f"tables[{ti}].blocks[{bi}].columns", "列编号")
+
+    def _check_groups(self) -> None:
+        for ti, table in enumerate(self.data.tables):
+            parents = {g.id: g.parent for g in table.groups}
+            for gi, g in enumerate(table.groups):
+                where = f"tables[{ti}].groups[{gi}]（{g.id}）.parent"
+                if g.parent is not None and g.parent not in parents:
+                    raise self._error(where, f"没有上级分组 {g.parent}")
+                chain, node = [g.id], g.parent
+                while node is not None:
+                    if node in chain:
+                        raise self._error(where, f"分组的上级构成循环：{' → '.join(chain + [node])}")
+                    chain.append(node)
+                    node = parents.get(node)
+            for bi, block in enumerate(table.blocks):
+                for ri, row in enumerate(block.rows):
+                    if row.group is not None and row.group not in parents:
+                        raise self._error(f"tables[{ti}].blocks[{bi}].rows[{ri}]（{row.id}）.group",
+                                          f"没有分组 {row.group}")
+
     def _check_ids_and_placeholders(self) -> None:
-        ids = [c.id for c in self.data.checks]
-        if len(ids) != len(set(ids)):
-            raise SpecError(f"{self.id}: check ids are not unique")
-        section_ids = [s.id for s in self.sections]
-        if len(section_ids) != len(set(section_ids)):
-            raise SpecError(f"{self.id}: section ids are not unique")
-        for s in self.sections:
-            if s.kind == "table" and s.table not in self.tables:
-                raise SpecError(f"{self.id}: section {s.id} names unknown table {s.table}")
-        for table in self.data.tables:
-            group_ids = {g.id for g in table.groups}
-            for g in table.groups:
-                if g.parent is not None and g.parent not in group_ids:
-                    raise SpecError(f"{self.id}: group {g.id} names unknown parent {g.parent}")
-            for block in table.blocks:
-                for row in block.rows:
-                    if row.group is not None and row.group not in group_ids:
-                        raise SpecError(f"{self.id}: row {row.id} names unknown group {row.group}")
-        for check in self.data.checks:
+        for si, sec in enumerate(self.sections):
+            if sec.kind == "table" and sec.table not in self.tables:
+                raise self._error(f"sections[{si}]（{sec.id}）.table", f"没有表格 {sec.table}")
+        for ci, check in enumerate(self.data.checks):
+            here = f"checks[{ci}]（{check.id}）"
             names = {f for _, f, _, _ in string.Formatter().parse(check.message) if f}
             if check.kind == "equation":
                 n_terms = len(check.lhs) + len(check.rhs)
                 allowed = EQUATION_PLACEHOLDERS | {f"t{i}" for i in range(n_terms)}
             else:
                 if check.function not in BUILTIN_PLACEHOLDERS:
-                    raise SpecError(f"{self.id}: check {check.id} names unknown function {check.function}")
+                    raise self._error(f"{here}.function",
+                                      f"程序中没有名为 {check.function!r} 的检查（可用：{'、'.join(BUILTIN_PLACEHOLDERS)}）")
                 allowed = BUILTIN_PLACEHOLDERS[check.function]
                 if check.table is not None and check.table not in self.tables:
-                    raise SpecError(f"{self.id}: check {check.id} names unknown table {check.table}")
+                    raise self._error(f"{here}.table", f"没有表格 {check.table}")
             unknown = names - allowed
             if unknown:
-                raise SpecError(f"{self.id}: check {check.id} message uses unknown placeholders {sorted(unknown)}")
+                raise self._error(f"{here}.message", f"用到了未知的占位符 {'、'.join(sorted(unknown))}"
+                                  f"（可用：{'、'.join(sorted(allowed)) or '无'}）")
             if check.section is not None and check.section not in self.section_by_id:
-                raise SpecError(f"{self.id}: check {check.id} names unknown section {check.section}")
+                raise self._error(f"{here}.section", f"没有部分 {check.section}")
 
 
-def _topological(formulas: list[Formula], fmt: str) -> list[Formula]:
+def _topological(formulas: list[Formula], error) -> list[Formula]:
     """Order formulas so that every source is computed before it is summed; refuse cycles."""
     by_target = {f.target: f for f in formulas}
     ordered: list[Formula] = []
@@ -379,7 +424,7 @@ def _topological(formulas: list[Formula], fmt: str) -> list[Formula]:
         if mark == 2:
             return
         if mark == 1:
-            raise SpecError(f"{fmt}: computed cells form a cycle: {' → '.join(chain + (target,))}")
+            raise error("computed", f"计算项构成循环：{' → '.join(chain + (target,))}")
         state[target] = 1
         for src in by_target[target].sources:
             if src in by_target:
@@ -393,8 +438,23 @@ def _topological(formulas: list[Formula], fmt: str) -> list[Formula]:
 
 
 def load_format_file(path: Path) -> FormatSpec:
-    data = FormatFile.model_validate(json.loads(path.read_text(encoding="utf-8")))
-    return FormatSpec(data)
+    """A format file, validated; any fault raises SpecError naming the file and the JSON path."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _where(path.name, "（整个文件）", f"无法读取为 JSON：{exc}") from None
+    return parse_format(raw, path.name)
+
+
+def parse_format(raw, source: str) -> FormatSpec:
+    try:
+        data = FormatFile.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".") or "（顶层）"
+        what = {"missing": "缺少这一项", "extra_forbidden": "格式文件中不应有这一项"}.get(err["type"], err["msg"])
+        raise _where(source, path, what) from None
+    return FormatSpec(data, source)
 
 
 @cache

@@ -63,26 +63,26 @@ def test_a_cycle_in_computed_cells_is_refused():
     raw = _load_raw("2021")
     raw["computed"].append({"id": "loop", "for_each": {"column": ["natural"]},
                             "target": "s3.disclosed.{column}", "sum": ["s3.total.{column}"]})
-    with pytest.raises(SpecError, match="cycle"):
+    with pytest.raises(SpecError, match="计算项构成循环"):
         FormatSpec(FormatFile.model_validate(raw))
 
 
 def test_an_unknown_cell_reference_is_refused():
     raw = _load_raw("2021")
     raw["checks"][2]["lhs"] = ["s3.nowhere.{column}"]
-    with pytest.raises(SpecError, match="unknown cell"):
+    with pytest.raises(SpecError, match="没有单元格 s3.nowhere.natural"):
         FormatSpec(FormatFile.model_validate(raw))
 
 
 def test_an_unknown_message_placeholder_is_refused():
     raw = _load_raw("2021")
     raw["checks"][2]["message"] += "{nonsense}"
-    with pytest.raises(SpecError, match="placeholders"):
+    with pytest.raises(SpecError, match="未知的占位符 nonsense"):
         FormatSpec(FormatFile.model_validate(raw))
 
 
 def test_duplicate_check_ids_are_refused():
     raw = _load_raw("2019")
     raw["checks"].append(dict(raw["checks"][2]))
-    with pytest.raises(SpecError, match="unique"):
+    with pytest.raises(SpecError, match="检查编号 S3-1 重复"):
         FormatSpec(FormatFile.model_validate(raw))
