@@ -9,8 +9,8 @@ from export import document as d
 from model.drafts_io import atomic_write_bytes
 from model.state import ReportState
 
-KINDS = ("pdf", "docx", "xlsx", "txt")
-KIND_NAMES = {"pdf": "PDF", "docx": "Word 文档", "xlsx": "Excel 表格", "txt": "纯文本"}
+KINDS = ("pdf", "docx", "xlsx", "txt", "html")
+KIND_NAMES = {"pdf": "PDF", "docx": "Word 文档", "xlsx": "Excel 表格", "txt": "纯文本", "html": "网页"}
 
 
 class ExportRefused(Exception):
@@ -51,6 +51,10 @@ def _render(state: ReportState, kind: str, doc: d.Document) -> tuple[bytes, list
         from export.txt_writer import write_text
 
         return write_text(doc), [], []
+    if kind == "html":
+        from export.html_writer import render_html
+
+        return render_html(doc), [], []
     raise ValueError(f"未知的导出格式：{kind}")
 
 

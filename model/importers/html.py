@@ -420,8 +420,8 @@ def _narrative(items: list, text_lines_kept: int | None, resources, base) -> lis
         if isinstance(item, Picture):
             caption = item.alt
             nxt = items[i + 1] if i + 1 < len(items) else None
-            if isinstance(nxt, str) and _CAPTION.match(nxt) and len(nxt) <= 60:
-                caption = nxt.strip("（）()")
+            if isinstance(nxt, str) and (nxt == item.alt or _CAPTION.match(nxt) and len(nxt) <= 60):
+                caption = nxt[1:-1] if nxt[:1] in "（(" and nxt[-1:] in "）)" else nxt
                 i += 1
             blocks.append(_figure(item, caption, resources, base))
         elif isinstance(item, str):
