@@ -7,11 +7,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QSettings, QUrl
+from PySide6.QtCore import QMimeData, QPointF, QSettings, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrintPreviewDialog
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from export.filenames import export_file_name
 from gui import dialogs
@@ -19,7 +19,7 @@ from gui.controller import ReportController
 from gui.printing import load_pdf, make_printer, paint_pages
 from gui.user_folders import documents_folder
 
-BUTTONS = [("pdf", "导出 PDF"), ("docx", "导出 Word"), ("xlsx", "导出 Excel"), ("txt", "导出纯文本")]
+BUTTONS = [("pdf", "导出 PDF"), ("docx", "导出 Word"), ("xlsx", "导出 Excel"), ("txt", "导出纯文本"), ("html", "导出网页")]
 
 
 class ExportPage(QWidget):
@@ -45,6 +45,10 @@ class ExportPage(QWidget):
         all_button = QPushButton("全部导出")
         all_button.clicked.connect(lambda: self.export([k for k, _ in BUTTONS]))
         row.addWidget(all_button)
+        self.copy_web_button = QPushButton("复制网页版")
+        self.copy_web_button.setToolTip("把报告以网页格式（含表格和图片）复制到剪贴板，可直接粘贴到门户网站的编辑器中")
+        self.copy_web_button.clicked.connect(self.copy_web_version)
+        row.addWidget(self.copy_web_button)
         self.open_folder_button = QPushButton("打开所在文件夹")
         self.open_folder_button.setEnabled(False)
         self.open_folder_button.clicked.connect(self.open_folder)
@@ -135,6 +139,27 @@ class ExportPage(QWidget):
         if not folder and self.controller.path is not None:
             folder = str(self.controller.path.parent)
         return folder or str(documents_folder())
+
+    def copy_web_version(self) -> bool:
+        """The report as HTML (plus plain text for editors that take only text) on the clipboard."""
+        from export.document import build_document
+        from export.html_writer import body_html
+        from export.txt_writer import render_text
+
+        self.controller.commit_pending_edits()
+        state = self.controller.state
+        errors = state.errors()
+        if errors and not dialogs.ask_export_draft(self, len(errors)):
+            self.status.setText("未复制：报告还有错误。")
+            return False
+        doc = build_document(state, draft_mark=bool(errors))
+        mime = QMimeData()
+        mime.setHtml(body_html(doc))
+        mime.setText(render_text(doc))
+        QApplication.clipboard().setMimeData(mime)
+        self.status.setText("已复制网页版：可在门户网站编辑器中粘贴（含表格和图片）。"
+                            + ("已标注“草稿（未通过校验）”。" if errors else ""))
+        return True
 
     def export(self, kinds: list[str], folder: str | None = None) -> list[Path]:
         from export.writers import KIND_NAMES, ExportRefused, write_report

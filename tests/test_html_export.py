@@ -66,3 +66,29 @@ def test_a_draft_export_carries_the_mark_and_it_is_not_read_back_as_content(tmp_
     draft, _ = import_file(path)
     assert draft.meta.agency == state.meta.agency
     assert all("草稿（未通过校验）" not in str(text) for _, _, text, _ in _blocks(draft))
+
+
+def test_copy_web_version_puts_the_html_and_plain_text_on_the_clipboard(qtbot):
+    from PySide6.QtCore import QStandardPaths, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from gui.controller import ReportController
+    from gui.main_window import MainWindow
+    from model.importers.html import import_html_text
+
+    QStandardPaths.setTestModeEnabled(True)
+    QApplication.clipboard().clear()
+    state = ReportState(load_draft(SEEDS / "sample-2024.json"))
+    window = MainWindow(ReportController(state))
+    qtbot.addWidget(window)
+    window.go_to("export")
+    page = window.pages["export"]
+    QTest.mouseClick(page.copy_web_button, Qt.MouseButton.LeftButton)
+    mime = QApplication.clipboard().mimeData()
+    assert mime.hasHtml() and mime.hasText()
+    assert "行政规范性文件" in mime.text() and "已复制网页版" in page.status.text()
+    draft, _ = import_html_text(mime.html(), "剪贴板")
+    assert [p for p in state.spec.cells if ReportState(draft).value(p) != state.value(p)] == []
+    window.controller.undo_stack.setClean()
+    window.close()
