@@ -21,7 +21,9 @@ from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.ttfonts import TTFError
+
+from export.font_cache import load_ttfont
 
 ROLES = ("仿宋", "黑体", "楷体", "宋体", "小标宋")
 
@@ -105,7 +107,7 @@ def _register_path(path: Path, index: int, display: str, require_chinese: bool =
     name = f"nb-{path.stem}-{index}".replace(" ", "_")
     try:
         if name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=index))
+            pdfmetrics.registerFont(load_ttfont(name, path, index))
         font = pdfmetrics.getFont(name)
         glyphs = frozenset(font.face.charToGlyph.keys())
     except (TTFError, OSError, KeyError, ValueError, AssertionError):

@@ -16,6 +16,7 @@ import io
 import re
 from dataclasses import dataclass
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -41,6 +42,10 @@ TABLE_MIN_SIZE = 6.5  # a table's font steps down to this at most, so that every
 CELL_PAD = 2
 PICTURE_DPI = 96  # a picture is never printed larger than its natural size at this resolution
 ORPHANS = WIDOWS = 2  # lines a paragraph keeps together at a page's foot and head
+
+# Streams (page contents, font subsets, pictures) are compressed binary, not also ASCII85-encoded: the encoding
+# is pure Python and cost most of a long report's time, and only served 7-bit channels a PDF file never goes through.
+rl_config.useA85 = 0
 
 _reportlab_to_unicode = ttfonts.makeToUnicodeCMap
 

@@ -1,0 +1,102 @@
+"""The font cache changes how fast an export is, never what it writes.
+
+Each export runs as the user runs it (`main.py export`, a new process, so nothing is remembered but the cache
+folder): first with an empty cache, then with the cache that run left, then with every cache entry damaged. All
+three write the same report: the PDF's text and embedded fonts, the DOCX's XML, the workbook's cell values.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "yuexiu-2023.json"
+
+
+def _export(out: Path, cache: Path) -> dict[str, Path]:
+    env = dict(os.environ, NIANBAO_CACHE_DIR=str(cache))
+    proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "export", str(SEED), "--out", str(out)],
+                          env=env, capture_output=True, text=True, encoding="utf-8", timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    return {p.suffix[1:]: p for p in out.iterdir()}
+
+
+def _pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def _pdf_fonts(path: Path) -> list[str]:
+    lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()
+    return [line.split()[0] + " " + " ".join(line.split()[-5:-2]) for line in lines[2:]]  # name, emb sub uni
+
+
+def _docx_xml(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist() if n.endswith(".xml") and n != "docProps/core.xml"}
+
+
+def _xlsx_values(path: Path) -> dict[str, list[tuple]]:
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: [tuple(c.value for c in row) for row in ws.iter_rows()] for ws in wb.worksheets}
+
+
+def _content(files: dict[str, Path]) -> dict:
+    return {"pdf text": _pdf_text(files["pdf"]), "pdf fonts": _pdf_fonts(files["pdf"]),
+            "docx": _docx_xml(files["docx"]), "xlsx": _xlsx_values(files["xlsx"]),
+            "txt": files["txt"].read_text(encoding="utf-8")}
+
+
+def test_cold_warm_and_damaged_cache_write_the_same_report(tmp_path):
+    cache = tmp_path / "cache"
+    cold = _content(_export(tmp_path / "cold", cache))
+    entries = sorted((cache / "fonts").iterdir())
+    # one entry per font file the PDF uses: the fonts the report is set in are parsed once, then read back
+    assert len(entries) >= len({f.split()[0].split("+")[1] for f in cold["pdf fonts"]})
+    assert cold["pdf fonts"] and all(f.endswith("yes yes yes") for f in cold["pdf fonts"])
+    assert "政府信息公开工作年度报告" in cold["pdf text"]
+
+    warm = _content(_export(tmp_path / "warm", cache))
+    assert warm == cold
+
+    # a cache cut short by a crash, or overwritten with junk: ignored, the fonts parsed again, the entries rebuilt
+    for i, entry in enumerate(entries):
+        data = entry.read_bytes()
+        entry.write_bytes(data[: len(data) // 2] if i % 2 else b"not a cache entry")
+    damaged = _content(_export(tmp_path / "damaged", cache))
+    assert damaged == cold
+    rebuilt = sorted((cache / "fonts").iterdir())
+    assert [p.name for p in rebuilt] == [p.name for p in entries]
+    assert all(p.stat().st_size > 1000 for p in rebuilt)
+
+
+def test_changed_font_file_is_parsed_again(tmp_path):
+    """An entry is used only for the file it was made from: a font updated in place (other size or time) is
+    parsed again, and the entry rewritten for the new file."""
+    sys.path.insert(0, str(ROOT))
+    from export import font_cache
+    from export.fonts import _file_index
+
+    font = next(p for name, p in _file_index().items() if name.endswith((".ttf", ".ttc")))
+    copy = tmp_path / "fonts" / font.name
+    copy.parent.mkdir()
+    copy.write_bytes(font.read_bytes())
+    os.environ[font_cache.CACHE_DIR_ENV] = str(tmp_path / "cache")
+    try:
+        first = font_cache.load_ttfont("nb-test-a", copy, 0)
+        assert not isinstance(first.face, font_cache._FaceFromCache)
+        again = font_cache.load_ttfont("nb-test-b", copy, 0)
+        assert isinstance(again.face, font_cache._FaceFromCache)
+        assert again.face.charToGlyph == first.face.charToGlyph
+        os.utime(copy, ns=(copy.stat().st_atime_ns, copy.stat().st_mtime_ns + 10**9))
+        changed = font_cache.load_ttfont("nb-test-c", copy, 0)
+        assert not isinstance(changed.face, font_cache._FaceFromCache)
+    finally:
+        del os.environ[font_cache.CACHE_DIR_ENV]
