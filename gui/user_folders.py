@@ -5,6 +5,7 @@ stick must not collect other people's data)."""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
@@ -20,9 +21,13 @@ def documents_folder() -> Path:
 
 
 def log_folder() -> Path:
-    """Where the app writes the log of an unexpected error (created when the first log is written)."""
+    """Where the app writes the log of an unexpected error (created when the first log is written): the same
+    folder as the commands' logs (main.py log_dir, which must not load Qt) — %LOCALAPPDATA%/nianbao/logs on
+    Windows, ~/.cache/nianbao/logs on Linux."""
     override = os.environ.get(LOG_DIR_ENV)
     if override:
         return Path(override)
-    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation)
-    return Path(base or Path.home() / ".nianbao") / "logs"
+    kind = (QStandardPaths.StandardLocation.GenericDataLocation if sys.platform == "win32"
+            else QStandardPaths.StandardLocation.GenericCacheLocation)
+    base = QStandardPaths.writableLocation(kind)
+    return Path(base or Path.home() / ".cache") / "nianbao" / "logs"

@@ -395,6 +395,17 @@ def test_an_error_in_a_worker_thread_is_shown_on_the_gui_thread(qtbot, log_dir, 
         reporter.uninstall()
 
 
+def test_the_app_and_the_commands_write_their_logs_to_one_per_user_folder(tmp_path):
+    script = ("import sys; sys.path.insert(0, sys.argv[1]); import main; from gui.user_folders import log_folder; "
+              "print(log_folder()); print(main.log_dir())")
+    env = {k: v for k, v in os.environ.items() if k != "NIANBAO_LOG_DIR"}
+    env.update(XDG_CACHE_HOME=str(tmp_path / "cache"), HOME=str(tmp_path))
+    proc = subprocess.run([sys.executable, "-c", script, str(ROOT)], capture_output=True, text=True, env=env,
+                          encoding="utf-8", timeout=60)
+    gui_folder, cli_folder = proc.stdout.splitlines()
+    assert gui_folder == cli_folder == str(tmp_path / "cache" / "nianbao" / "logs")
+
+
 def test_save_and_export_start_in_documents(qtbot, tmp_path, monkeypatch):
     documents = tmp_path / "文档"
     documents.mkdir()
