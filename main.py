@@ -26,10 +26,11 @@ HANDLERS = {
     "export": "export.commands:run_export",
     "import": "model.importers.commands:run_import",
     "aggregate": "export.rollup_command:run_aggregate",
+    "audit": "export.audit_command:run_audit",
 }
 
 
-COMMAND_WORDS = {"new": "新建草稿", "check": "校验", "export": "导出", "import": "导入", "aggregate": "汇总"}
+COMMAND_WORDS = {"new": "新建草稿", "check": "校验", "export": "导出", "import": "导入", "aggregate": "汇总", "audit": "核查"}
 LOG_DIR_ENV = "NIANBAO_LOG_DIR"  # where tracebacks of unexpected errors are written (tests point it elsewhere)
 
 
@@ -97,6 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep", action="append", metavar="FILE",
                    help="同一单位（机关名称和年度相同）有多份草稿时，指定计入哪一份；可多次使用")
     p.add_argument("--force", action="store_true", help="允许写入所汇总的文件夹，或覆盖已有的非汇总文件")
+
+    p = sub.add_parser("audit", help="核查一个文件夹中已发布的报告（网页、PDF、Word、文本、Excel、草稿），写出核查结果工作簿")
+    p.add_argument("folder", help="存放各单位报告的文件夹")
+    p.add_argument("--out", required=True, help="核查结果 .xlsx")
     return parser
 
 

@@ -1,0 +1,53 @@
+"""`main.py audit FOLDER --out 核查结果.xlsx`: every published report read and checked, consecutive years of the
+same agency paired for the cross-year rules, one workbook (summary + findings); a file that cannot be read is
+listed and the run goes on."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from model.drafts_io import load_draft, save_draft
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def test_an_audit_of_a_folder_writes_summary_and_findings_and_lists_the_unreadable(tmp_path):
+    folder = tmp_path / "各单位年报"
+    folder.mkdir()
+    for name in ("shuyang-fgj_2023.html", "hongze_2023.pdf", "hongze_2024.pdf", "shuyang_2025.txt"):
+        shutil.copy(CORPUS / name, folder / name)
+    this_year = load_draft(ROOT / "seeds" / "sample-2024.json")
+    last_year = this_year.model_copy(deep=True)
+    last_year.meta.year = 2023
+    last_year.tables["s3"]["carried_out"]["natural"] = 99  # 2024 says 14 were carried in
+    save_draft(this_year, folder / "临江区2024.json")
+    save_draft(last_year, folder / "临江区2023.json")
+    (folder / "损坏的报告.pdf").write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 50)
+    out = tmp_path / "核查结果.xlsx"
+    proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "audit", str(folder), "--out", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stderr
+    assert "核查进度" in proc.stderr and "7/7" in proc.stderr
+    assert "无法读取：损坏的报告.pdf" in proc.stderr and "Traceback" not in proc.stderr
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["汇总", "问题清单"]
+    rows = {r[1]: r for r in wb["汇总"].iter_rows(min_row=2, values_only=True)}
+    head = [c.value for c in wb["汇总"][1]]
+    assert head[:9] == ["序号", "文件", "机关名称", "报告年度", "文件格式", "格式版本", "错误", "警告", "导入问题"]
+    assert set(rows) == {p.name for p in folder.iterdir()}
+    broken = rows["损坏的报告.pdf"]
+    assert broken[-1] == "无法读取，未核查" and "损坏的报告.pdf" in broken[8]
+    fgj = rows["shuyang-fgj_2023.html"]
+    assert fgj[2:5] == ("沭阳县发展和改革局", 2023, "网页") and "规范性文件 8 0 18" in fgj[8]
+    # consecutive years of one agency are paired, also when one names the city too
+    assert rows["临江区2024.json"][9] == "临江区2023.json"
+    assert rows["hongze_2024.pdf"][9] == "hongze_2023.pdf"
+    findings = list(wb["问题清单"].iter_rows(min_row=2, values_only=True))
+    cross = [f for f in findings if f[1] == "临江区2024.json" and f[4] == "S3-5"]
+    assert cross and cross[0][5] == "警告" and "上年结转" in cross[0][7]
+    assert rows["临江区2024.json"][6] == sum(1 for f in findings if f[1] == "临江区2024.json" and f[5] == "错误")
+    assert all(f[6] and f[7] for f in findings)
