@@ -140,3 +140,43 @@ def test_a_quoted_disclosure_rate_is_checked_at_the_precision_written():
     state.set_blocks("s6", [Paragraph(text="本年度未收取信息处理费。全年公开率为60%。")])
     issues = f7(state)
     assert len(issues) == 1 and "60%" in issues[0].message and "56%" in issues[0].message
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("全年予以公开及部分公开175件，占55.6%。", {"disclosed_and_partial": 175, "disclosure_rate": "55.6"}),
+    ("予以公开和部分公开的共175件，占比55.6%。", {"disclosed_and_partial": 175, "disclosure_rate": "55.6"}),
+    ("本年度发生行政复议和行政诉讼案件共17件。", {"review_and_litigation": 17}),
+    ("全年未发生因政府信息公开引起的行政复议及行政诉讼。", {}),
+    ("本年度未发生政府信息公开行政复议和行政诉讼。", {"review_and_litigation": 0}),
+    ("部门预决算公开率100%。", {}),
+    ("重点领域信息主动公开率达100%。", {}),
+    ("全年依申请公开率为55.6%。", {"disclosure_rate": "55.6"}),
+])
+def test_combined_figures_and_rates_bound_to_their_own_subject(text, expected):
+    found = {f.quantity.key: f.number for f in find_figures(text, QTY)}
+    assert found == {k: Decimal(str(v)) for k, v in expected.items()}
+
+
+def test_a_combined_figure_in_the_text_is_checked_against_the_sum_of_its_cells():
+    state = sample_state()  # 予以公开 137 + 部分公开 38 = 175 of 315; 行政复议 9 + 行政诉讼 8 = 17
+    ok = "本年度未收取信息处理费。全年予以公开及部分公开175件，占55.6%；行政复议、行政诉讼共17件。"
+    state.set_blocks("s6", [Paragraph(text=ok)])
+    assert f7(state) == []
+    state.set_blocks("s6", [Paragraph(text="本年度未收取信息处理费。全年予以公开及部分公开170件，占60%；行政复议、行政诉讼共18件。")])
+    messages = [i.message for i in f7(state)]
+    assert len(messages) == 3, messages
+    assert any("170" in m and "175" in m for m in messages)
+    assert any("60%" in m and "56%" in m for m in messages)
+    assert any("18" in m and "表四 行政复议与行政诉讼（三栏总计之和）为 17" in m for m in messages)
+
+
+def test_another_rate_is_not_read_as_the_disclosure_rate():
+    state = sample_state()
+    state.set_blocks("s6", [Paragraph(text="本年度未收取信息处理费。部门预决算公开率100%，重点领域信息主动公开率100%。")])
+    assert f7(state) == []
+
+
+def test_a_figure_told_for_another_body_is_not_read_as_the_agencys():
+    # 淮安市洪泽区人民政府 2024: the office that answers on the government's behalf states its own share
+    text = "2024 年，区政府办代表区政府受理政府信息公开申请 17 件，均已在法定期限内予以答复。"
+    assert find_figures(text, QTY) == []

@@ -34,6 +34,9 @@ class Ratio:
     label: str
     cells: tuple[str, ...]
     denominator: tuple[str, ...]
+    # other bases reports use for the same share (本年新收, 新收加上年结转): a figure matching any of them is
+    # not contradicted, since the text rarely says which base it took
+    other_denominators: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,11 @@ def quantities(spec) -> dict[str, Quantity]:
         "review": Quantity("review", "表四 行政复议（总计）", ("s4.review.total",)),
         "litigation": Quantity("litigation", "表四 行政诉讼（两栏总计之和）",
                                ("s4.litigation_direct.total", "s4.litigation_after_review.total")),
+        "review_and_litigation": Quantity("review_and_litigation", "表四 行政复议与行政诉讼（三栏总计之和）",
+                                          ("s4.review.total", "s4.litigation_direct.total",
+                                           "s4.litigation_after_review.total")),
+        "disclosed_and_partial": Quantity("disclosed_and_partial", "表三 （一）予以公开与（二）部分公开之和（总计）",
+                                          ("s3.disclosed.total", "s3.partial.total")),
         "licensing": Quantity("licensing", "表二 行政许可（处理决定数量）", ("s2.licensing.decisions",)),
         "penalty": Quantity("penalty", "表二 行政处罚（处理决定数量）", ("s2.penalty.p_decisions",)),
         "enforcement": Quantity("enforcement", "表二 行政强制（处理决定数量）", ("s2.enforcement.p_decisions",)),
@@ -83,7 +91,8 @@ def quantities(spec) -> dict[str, Quantity]:
         q["fees"] = Quantity("fees", "表二 行政事业性收费（本年收费金额，万元）", ("s2.fees.fee_amount",))
     # 公开率: applications answered with 予以公开 or 部分公开, as a share of all applications handled
     q["disclosure_rate"] = Ratio("disclosure_rate", "公开率（表三 予以公开与部分公开之和占（七）总计的比例）",
-                                 ("s3.disclosed.total", "s3.partial.total"), ("s3.total.total",))
+                                 ("s3.disclosed.total", "s3.partial.total"), ("s3.total.total",),
+                                 (("s3.new.total",), ("s3.new.total", "s3.carried_in.total")))
     return {k: v for k, v in q.items() if all(c in spec.cells for c in v.cells)}
 
 
@@ -93,8 +102,18 @@ _N = rf"(?P<n>{NUMBER_PATTERN})\s*"
 _JOINED = re.compile(r"[、和及与]\s*$")
 _CLAUSE_WINDOW = 400  # characters looked at around a finding; far longer than any real clause
 
+_AND = r"(?:和|及|与|、|以及)"
+# 公开率 is the application disclosure rate only when nothing else is its subject: “预决算公开率”“主动公开率”
+# name another rate, so the word right before it must be 申请 (依申请公开率), a time or scope (全年, 本年度,
+# 总体) or no word at all
+_RATE_SUBJECT = r"(?:(?<![\u4e00-\u9fff])|" + "|".join(f"(?<={w})" for w in ("申请", "全年", "年度", "总体", "整体", "综合")) + ")"
 _PATTERNS: list[tuple[str, re.Pattern]] = [(k, re.compile(p)) for k, p in [
-    ("received", rf"(?:新收|收到|受理)(?:各类|到)?(?:政府信息公开|依申请公开)?申请(?:共|总数为?|合计)?\s*{_N}件"),
+    # combined figures first: their number counts both, so the single phrases must not claim it
+    ("disclosed_and_partial", rf"予以公开{_AND}部分公开(?:的)?{_FILL}{_N}件"),
+    ("review_and_litigation", rf"行政复议{_AND}行政诉讼(?:案件)?{_FILL}{_N}件"),
+    # “予以公开和部分公开共N件，占X%”: the share of applications answered with information
+    ("disclosure_rate", rf"予以公开{_AND}部分公开[^。；%％]{{0,24}}?件\s*[，,]?\s*(?:占比|占)(?:为|达)?\s*"
+                        rf"(?P<n>\d+(?:\.\d+)?)\s*[%％]"),    ("received", rf"(?:新收|收到|受理)(?:各类|到)?(?:政府信息公开|依申请公开)?申请(?:共|总数为?|合计)?\s*{_N}件"),
     ("received_natural", rf"自然人(?:提出)?{_FILL}{_N}件"),
     ("received_legal", rf"法人或其他组织(?:提出)?{_FILL}{_N}件"),
     ("carried_in", rf"上年(?:度)?结转(?:的?政府信息公开申请)?{_FILL}{_N}件"),
@@ -114,13 +133,15 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [(k, re.compile(p)) for k, p in [
     ("docs_issued", rf"制发(?:了)?(?:行政)?规范性文件{_FILL}{_N}件"),
     ("docs_in_force", rf"现行有效(?:的)?(?:行政)?规范性文件{_FILL}{_N}件"),
     ("fees", rf"行政事业性收费{_FILL}(?:金额)?(?:为|共|达)?\s*{_N}万元"),
-    ("disclosure_rate", r"(?:依申请)?公开率(?:为|达到?|约)?\s*(?P<n>\d+(?:\.\d+)?)\s*[%％]"),
+    ("disclosure_rate", rf"{_RATE_SUBJECT}(?:依申请)?公开率(?:为|达到?|约)?\s*(?P<n>\d+(?:\.\d+)?)\s*[%％]"),
 ]]
 # 废止 counts only inside a sentence about 规范性文件
 _ABOLISHED = re.compile(rf"废止{_FILL}{_N}件")
 _NEGATIONS: list[tuple[str, re.Pattern]] = [
     ("received", re.compile(r"(?:未|没有)(?:收到|受理)(?:过)?(?:任何)?(?:政府信息公开|依申请公开的?)?申请")),
     ("review", re.compile(r"未(?:发生|收到)(?:政府信息公开)?(?:相关)?行政复议(?![、和及与])")),
+    ("review_and_litigation",
+     re.compile(rf"未(?:发生|收到)(?:因)?(?:政府信息公开)?(?:相关)?(?:的)?行政复议{_AND}行政诉讼")),
 ]
 _SENTENCE = re.compile(r"[^。；！？!?;\n]+[。；！？!?;]?")
 
@@ -136,7 +157,7 @@ def find_figures(text: str, qty: dict[str, Quantity]) -> list[Finding]:
         for m in pattern.finditer(text):
             if _joined_without_own_number(text, m.start()):
                 continue
-            if _is_change(text, m.end()):
+            if _is_change(text, m.end()) or _for_another_body(text, m.start()):
                 continue
             number = parse_number(m.group("n"))
             if number is None or m.start("n") in taken:
@@ -167,6 +188,13 @@ def _joined_without_own_number(text: str, start: int) -> bool:
     left = text[max(0, start - _CLAUSE_WINDOW): start].rstrip()[:-1]
     fragment = re.split(r"[，。；：,;:\n]", left)[-1].split("、")[-1]
     return not re.search(NUMBER_PATTERN, fragment)
+
+
+def _for_another_body(text: str, start: int) -> bool:
+    """'区政府办代表区政府受理申请17件': the clause's subject is one office, not the reporting agency, so its
+    figure is not the table's."""
+    clause = re.split(r"[。；！？\n]", text[max(0, start - 40): start])[-1]
+    return "代表" in clause
 
 
 def _is_change(text: str, end: int) -> bool:

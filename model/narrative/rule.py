@@ -25,10 +25,10 @@ def _sum(state: "ReportState", paths) -> Decimal | None:
     return total
 
 
-def table_value(state: "ReportState", finding: Finding) -> Decimal | None:
+def table_value(state: "ReportState", finding: Finding, denominator=None) -> Decimal | None:
     """The table's figure for a finding; for a percentage, rounded to as many decimals as the text gives."""
     value = _sum(state, finding.quantity.cells)
-    denominator = getattr(finding.quantity, "denominator", None)
+    denominator = denominator or getattr(finding.quantity, "denominator", None)
     if value is None or denominator is None:
         return value
     base = _sum(state, denominator)
@@ -36,6 +36,11 @@ def table_value(state: "ReportState", finding: Finding) -> Decimal | None:
         return None
     places = max(0, -finding.number.as_tuple().exponent)
     return (value * 100 / base).quantize(Decimal(1).scaleb(-places))
+
+
+def _agrees_with_another_base(state: "ReportState", finding: Finding) -> bool:
+    return any(table_value(state, finding, d) == finding.number
+               for d in getattr(finding.quantity, "other_denominators", ()))
 
 
 @lru_cache(maxsize=4096)
@@ -71,7 +76,7 @@ def narrative_matches_tables(state: "ReportState", check: Check) -> list[Issue]:
             if value == 0:
                 continue
             figure = "没有（0 件）"
-        elif finding.number == value:
+        elif finding.number == value or _agrees_with_another_base(state, finding):
             continue
         else:
             unit = {"fees": "万元", "disclosure_rate": "%"}.get(finding.quantity.key, "")
