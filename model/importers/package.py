@@ -57,7 +57,7 @@ class Package:
         try:
             self._zip = zipfile.ZipFile(path)
             infos = self._zip.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, ValueError, EOFError) as exc:
             raise ImportError_(f"“{path.name}”已损坏，不是完整的{kind}（无法打开其中的压缩包目录）。") from exc
         if len(infos) > MAX_MEMBERS:
             raise ImportError_(f"“{path.name}”中有 {len(infos)} 个部件（上限 {MAX_MEMBERS}），不像年报的{kind}，已拒绝导入。")
