@@ -17,6 +17,7 @@ import hashlib
 import os
 import pickle
 import sys
+from array import array
 from pathlib import Path
 
 import reportlab
@@ -25,7 +26,7 @@ from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFont, TTFontFace
 from model.drafts_io import WriteError, atomic_write_bytes
 
 CACHE_DIR_ENV = "NIANBAO_CACHE_DIR"  # where the cache lives (tests point it elsewhere)
-_FORMAT = 1  # bump when what is stored changes
+_FORMAT = 2  # bump when what is stored changes
 _NOT_STORED = ("_ttf_data", "_pdfScale", "_pos")  # the file's bytes, a lambda, a read position
 
 
@@ -47,10 +48,17 @@ class _FaceFromCache(TTFontFace):
     """A parsed face restored from the cache; the font file's bytes are read on first use (subsetting)."""
 
     def __getattr__(self, name):
+        # called only for what is not set yet: the file's bytes, and each big table on its first use (a fallback
+        # font that draws no character of the report never needs its widths, glyph offsets or metrics)
         if name == "_ttf_data":
             with open(self.filename, "rb") as fh:
                 self._ttf_data = fh.read()
             return self._ttf_data
+        packed = self.__dict__.get("_packed")
+        if packed is not None and name in packed:
+            value = _unpack(packed.pop(name))
+            setattr(self, name, value)
+            return value
         raise AttributeError(name)
 
 
@@ -110,22 +118,101 @@ def _scale(units_per_em: int):
     return lambda x: x * mult
 
 
+# The big tables of a face (character map, widths, glyph offsets: ~25,000 entries each) are stored as packed
+# machine numbers, not as pickled Python objects: unpickling 100,000 small objects per font cost more than half of
+# what the cache saves. Each packing is used only when every entry fits it exactly, so unpacking gives equal data.
+def _is_int(x) -> bool:
+    return type(x) is int and -(2**63) <= x < 2**63
+
+
+def _pack(value):
+    if type(value) is dict and value:
+        keys, vals = list(value), list(value.values())
+        if all(map(_is_int, keys)):
+            k = array("q", keys).tobytes()
+            if all(map(_is_int, vals)):
+                return ("dict-int-int", k, array("q", vals).tobytes())
+            if all(type(v) is float for v in vals):
+                return ("dict-int-float", k, array("d", vals).tobytes())
+            if all(type(v) is list and all(map(_is_int, v)) for v in vals):
+                return ("dict-int-ints", k, array("q", map(len, vals)).tobytes(),
+                        array("q", [x for v in vals for x in v]).tobytes())
+    if type(value) is list and value:
+        if all(map(_is_int, value)):
+            return ("list-int", array("q", value).tobytes())
+        if all(type(v) is tuple and len(v) == 2 and _is_int(v[0]) and _is_int(v[1]) for v in value):
+            return ("list-pair", array("q", [x for v in value for x in v]).tobytes())
+    return ("plain", value)
+
+
+_KINDS = ("plain", "dict-int-int", "dict-int-float", "dict-int-ints", "list-int", "list-pair")
+
+
+def _numbers(kind: str, data: bytes) -> array:
+    out = array(kind)
+    out.frombytes(data)
+    return out
+
+
+def _unpack(packed):
+    kind = packed[0]
+    if kind == "plain":
+        return packed[1]
+    if kind == "dict-int-int":
+        return dict(zip(_numbers("q", packed[1]), _numbers("q", packed[2])))
+    if kind == "dict-int-float":
+        return dict(zip(_numbers("q", packed[1]), _numbers("d", packed[2])))
+    if kind == "dict-int-ints":
+        flat, out, at = _numbers("q", packed[3]).tolist(), {}, 0
+        for key, n in zip(_numbers("q", packed[1]), _numbers("q", packed[2])):
+            out[key] = flat[at:at + n]
+            at += n
+        return out
+    if kind == "list-int":
+        return _numbers("q", packed[1]).tolist()
+    if kind == "list-pair":
+        flat = _numbers("q", packed[1]).tolist()
+        return list(zip(flat[0::2], flat[1::2]))
+    raise ValueError(kind)
+
+
+def _well_formed(packed) -> bool:
+    """The packed arrays have whole numbers of entries and keys match values, so unpacking cannot fail later."""
+    kind, parts = packed[0], packed[1:]
+    if kind == "plain":
+        return len(parts) == 1
+    if not parts or not all(type(p) is bytes and len(p) % 8 == 0 for p in parts):
+        return False
+    if kind in ("dict-int-int", "dict-int-float"):
+        return len(parts) == 2 and len(parts[0]) == len(parts[1])
+    if kind == "dict-int-ints":
+        return len(parts) == 3 and len(parts[0]) == len(parts[1]) and sum(_numbers("q", parts[1])) * 8 == len(parts[2])
+    if kind == "list-pair":
+        return len(parts) == 1 and len(parts[0]) % 16 == 0
+    return len(parts) == 1
+
+
 def _restore(key: tuple) -> TTFontFace | None:
     try:
         with open(_entry_path(key), "rb") as fh:
             stored_key, state = _OnlyFontData(fh).load()
     except Exception:  # noqa: BLE001 — any unreadable entry (partial, corrupt, old) is just a cache miss
         return None
-    if stored_key != key or not isinstance(state, dict) or "charToGlyph" not in state:
+    if (stored_key != key or not isinstance(state, dict) or "charToGlyph" not in state or "unitsPerEm" not in state
+            or not all(isinstance(v, tuple) and v and v[0] in _KINDS and _well_formed(v) for v in state.values())):
         return None
     face = _FaceFromCache.__new__(_FaceFromCache)
-    face.__dict__.update(state)
-    face._pdfScale = _scale(state["unitsPerEm"])
+    try:
+        face.__dict__.update({name: packed[1] for name, packed in state.items() if packed[0] == "plain"})
+        face._packed = {name: packed for name, packed in state.items() if packed[0] != "plain"}
+        face._pdfScale = _scale(face.unitsPerEm)
+    except Exception:  # noqa: BLE001 — an entry that does not unpack is a cache miss too
+        return None
     return face
 
 
 def _store(key: tuple, face: TTFontFace) -> None:
-    state = {k: v for k, v in face.__dict__.items() if k not in _NOT_STORED}
+    state = {k: _pack(v) for k, v in face.__dict__.items() if k not in _NOT_STORED}
     try:
         data = pickle.dumps((key, state), protocol=pickle.HIGHEST_PROTOCOL)
         folder = _entry_path(key).parent

@@ -94,7 +94,12 @@ def test_changed_font_file_is_parsed_again(tmp_path):
         assert not isinstance(first.face, font_cache._FaceFromCache)
         again = font_cache.load_ttfont("nb-test-b", copy, 0)
         assert isinstance(again.face, font_cache._FaceFromCache)
-        assert again.face.charToGlyph == first.face.charToGlyph
+        parsed = {k: v for k, v in first.face.__dict__.items() if k not in ("_ttf_data", "_pdfScale", "_pos")}
+        restored = {k: getattr(again.face, k) for k in parsed}
+        assert restored == parsed  # every table as reportlab parsed it, same types and order
+        assert [type(v) for v in restored.values()] == [type(v) for v in parsed.values()]
+        assert again.face._pdfScale(1000) == first.face._pdfScale(1000)
+        assert again.face._ttf_data == first.face._ttf_data  # read from the file when a subset is made
         os.utime(copy, ns=(copy.stat().st_atime_ns, copy.stat().st_mtime_ns + 10**9))
         changed = font_cache.load_ttfont("nb-test-c", copy, 0)
         assert not isinstance(changed.face, font_cache._FaceFromCache)
