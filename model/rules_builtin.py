@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from model.checks import Issue, builtin, make_issue
 from model.draft import blocks_text
 from model.spec import Check, format_ids, get_format
+from model.values import format_value
 
 if TYPE_CHECKING:
     from model.state import ReportState
@@ -138,3 +139,23 @@ def published_in_time(state: "ReportState", check: Check) -> list[Issue]:
     rule = "本级人民政府报告于3月31日前公布" if state.meta.agency_kind == "government" else "政府部门报告于1月31日前公布"
     msg = check.message.format(date=format_date(date), deadline=format_date(limit), rule=f"条例第四十九条：{rule}")
     return [make_issue(check, msg, section="meta", item="publication_date", state=state)]
+
+
+@builtin("column_copies_column")
+def column_copies_column(state: "ReportState", check: Check) -> list[Issue]:
+    """Every row of a block holds the same figure in two columns that mean different things (2019 format:
+    对外公开总数量 equal to 本年新公开数量 in every row, as if nothing had been published before this year)."""
+    table = state.spec.tables[check.table or ""]
+    column, copies = check.params["column"], check.params["copies"]
+    for block in table.blocks:
+        if column not in {c.id for c in block.columns}:
+            continue
+        pairs = [(row, state.value(f"{table.id}.{row.id}.{column}"), state.value(f"{table.id}.{row.id}.{copies}"))
+                 for row in block.rows]
+        if any(a is None or b is None or a != b for _, a, b in pairs) or not any(a for _, a, _ in pairs):
+            continue  # unfilled, different somewhere, or all 0: nothing to ask
+        rows = "、".join(f"{row.label} {format_value(a)}" for row, a, _ in pairs)
+        cells = [f"{table.id}.{row.id}.{c}" for row, _, _ in pairs for c in (column, copies)]
+        return [make_issue(check, check.message.format(block=block.title or block.id, rows=rows), cells=cells,
+                           item=block.id, state=state)]
+    return []

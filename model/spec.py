@@ -13,7 +13,7 @@ import string
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
@@ -131,6 +131,7 @@ class Check(_Strict):
     # builtin checks
     function: str | None = None
     table: str | None = None
+    params: dict[str, Any] = {}  # what a builtin needs beyond its table: patterns, column ids, thresholds
 
     @property
     def rule_id(self) -> str:
@@ -203,6 +204,16 @@ BUILTIN_PLACEHOLDERS = {
     "mentions_rectification": set(),
     "published_in_time": {"date", "deadline", "rule"},
     "narrative_matches_tables": {"sentence", "figure", "cell", "value"},
+    "claims_match_tables": {"place", "sentence", "claim", "cells", "value"},
+    "enumeration_in_sequence": {"place", "found", "previous", "expected", "excerpt"},
+    "column_copies_column": {"block", "rows"},
+    "section_not_copied": {"section", "repeated", "total", "share", "where", "excerpt"},
+}
+# the parameters each builtin reads from its check's `params`, checked on load so a typo is not a silent no-op
+BUILTIN_PARAMS = {
+    "claims_match_tables": {"claims", "rows_by_word"},
+    "column_copies_column": {"column", "copies"},
+    "section_not_copied": {"min_share", "min_sentence_chars", "min_paragraph_chars"},
 }
 
 
@@ -388,6 +399,27 @@ class FormatSpec:
                         raise self._error(f"tables[{ti}].blocks[{bi}].rows[{ri}]（{row.id}）.group",
                                           f"没有分组 {row.group}")
 
+    def _check_params(self, check: Check, here: str) -> None:
+        """Column and row ids a builtin's params name must exist in its table; patterns must compile."""
+        table = self.tables.get(check.table or "")
+        col_ids = {c.id for b in table.blocks for c in b.columns} if table else set()
+        row_ids = {r.id for b in table.blocks for r in b.rows} if table else set()
+        for key in ("column", "copies"):
+            if key in check.params and check.params[key] not in col_ids:
+                raise self._error(f"{here}.params.{key}", f"表格 {check.table} 没有列 {check.params[key]}")
+        for ci, claim in enumerate(check.params.get("claims", ())):
+            try:
+                re.compile(claim["pattern"])
+            except (KeyError, re.error) as exc:
+                raise self._error(f"{here}.params.claims[{ci}].pattern", f"不是有效的正则表达式：{exc}") from None
+            for col in claim.get("columns", ()):
+                if col not in col_ids:
+                    raise self._error(f"{here}.params.claims[{ci}].columns", f"表格 {check.table} 没有列 {col}")
+        for word, rows in check.params.get("rows_by_word", {}).items():
+            for row in rows:
+                if row not in row_ids:
+                    raise self._error(f"{here}.params.rows_by_word.{word}", f"表格 {check.table} 没有行 {row}")
+
     def _check_ids_and_placeholders(self) -> None:
         for si, sec in enumerate(self.sections):
             if sec.kind == "table" and sec.table not in self.tables:
@@ -405,6 +437,10 @@ class FormatSpec:
                 allowed = BUILTIN_PLACEHOLDERS[check.function]
                 if check.table is not None and check.table not in self.tables:
                     raise self._error(f"{here}.table", f"没有表格 {check.table}")
+                stray = set(check.params) - BUILTIN_PARAMS.get(check.function, set())
+                if stray:
+                    raise self._error(f"{here}.params", f"检查 {check.function} 不使用参数 {'、'.join(sorted(stray))}")
+                self._check_params(check, here)
             unknown = names - allowed
             if unknown:
                 raise self._error(f"{here}.message", f"用到了未知的占位符 {'、'.join(sorted(unknown))}"

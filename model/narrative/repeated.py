@@ -1,0 +1,71 @@
+"""A text section copied from last year's report (the 2021 format: 不得照抄上年内容).
+
+Sentences are compared after removing spaces and digits (a copied sentence with only the year changed is
+still copied). The section is reported when the share of its sentences found in last year's same section
+reaches `min_share`, or when a whole paragraph of some length repeats last year's sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from model.checks import Issue, builtin, make_issue
+from model.spec import Check
+
+if TYPE_CHECKING:
+    from model.state import ReportState
+
+_SENTENCE = re.compile(r"[^。；！？!?;\n]+[。；！？!?;]?")
+_NOISE = re.compile(r"[\s\d０-９，,、：:“”\"'（）()《》。；！？!?;]")
+
+
+def _sentences(text: str, min_chars: int) -> list[tuple[str, str]]:
+    """(normalised, as written) of every sentence long enough to tell copying from a common phrase."""
+    out = []
+    for m in _SENTENCE.finditer(text):
+        key = _NOISE.sub("", m.group(0))
+        if len(key) >= min_chars:
+            out.append((key, m.group(0).strip()))
+    return out
+
+
+def _paragraphs(state: "ReportState", section: str) -> list[str]:
+    return [b.text for b in state.blocks(section) if b.type != "figure"]
+
+
+@builtin("section_not_copied")
+def section_not_copied(state: "ReportState", check: Check) -> list[Issue]:
+    previous = state.previous
+    section = check.section or ""
+    if previous is None or section not in state.spec.section_by_id:
+        return []
+    min_chars = int(check.params.get("min_sentence_chars", 8))
+    last = {key for text in _paragraphs(previous, section) for key, _ in _sentences(text, min_chars)}
+    if not last:
+        return []
+    total = repeated = 0
+    where: list[int] = []
+    whole_paragraph = False
+    first = ""
+    for pi, text in enumerate(_paragraphs(state, section), start=1):
+        sentences = _sentences(text, min_chars)
+        hits = [written for key, written in sentences if key in last]
+        total += len(sentences)
+        repeated += len(hits)
+        if hits:
+            where.append(pi)
+            first = first or hits[0]
+            if len(hits) == len(sentences) and len(text.strip()) >= int(check.params.get("min_paragraph_chars", 40)):
+                whole_paragraph = True
+    if not total or not repeated:
+        return []
+    share = repeated / total
+    if share < float(check.params.get("min_share", 0.5)) and not whole_paragraph:
+        return []
+    heading = state.spec.section_by_id[section].heading
+    first = first.rstrip("。；;！？!?")
+    excerpt = first if len(first) <= 40 else first[:38] + "……"
+    msg = check.message.format(section=heading, repeated=repeated, total=total, share=f"{share:.0%}",
+                               where="、".join(f"第{p}段" for p in where), excerpt=excerpt)
+    return [make_issue(check, msg, section=section, item=section, state=state)]
