@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer
+import html
+
+from PySide6.QtCore import QEvent, QMimeData, QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QMainWindow, QMenu, QPushButton, QStyledItemDelegate, QTableView,
@@ -14,6 +16,11 @@ from gui.table_model import ReportTableModel
 from model.state import EditError
 
 REFUSAL_SHOWN_MS = 12_000
+
+
+def is_backtab(event) -> bool:
+    """Shift+Tab arrives as Backtab on most platforms and as Tab with Shift on some."""
+    return event.key() == Qt.Key.Key_Backtab or bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
 
 
 class CellDelegate(QStyledItemDelegate):
@@ -60,12 +67,15 @@ class CellDelegate(QStyledItemDelegate):
 
     def eventFilter(self, editor, event):  # noqa: N802
         if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter,
-                                                                      Qt.Key.Key_Tab):
+                                                                      Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
             self.commitData.emit(editor)
             if not self.accepted:
                 return True
             self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
-            self.view.move_to_next_input(down=event.key() != Qt.Key.Key_Tab)
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.view.move_to_next_input(down=True)
+            else:
+                self.view.tab_to_next_input(backwards=is_backtab(event))
             return True
         return super().eventFilter(editor, event)
 
@@ -168,20 +178,90 @@ class ReportTableView(QTableView):
                 self.setCurrentIndex(idx)
                 return
 
+    def input_indexes(self) -> list[QModelIndex]:
+        """The fillable cells in reading order: row by row, left to right."""
+        model = self.table_model
+        return [model.index(r, c) for r in range(model.rowCount()) for c in range(model.columnCount())
+                if model.is_input(model.index(r, c))]
+
+    def tab_to_next_input(self, backwards: bool = False) -> None:
+        """Tab goes to the next fillable cell to the right (then the next row); after the last one it leaves
+        the table for the next control, as Tab does everywhere else. Shift+Tab goes back the same way."""
+        cells = self.input_indexes()
+        cur = self.currentIndex()
+        key = (cur.row(), cur.column()) if cur.isValid() else (-1, -1)
+        if backwards:
+            before = [i for i in cells if (i.row(), i.column()) < key]
+            target = before[-1] if before else None
+        else:
+            after = [i for i in cells if (i.row(), i.column()) > key]
+            target = after[0] if after else None
+        if target is None:
+            self.leave_table(backwards)
+            return
+        self.setCurrentIndex(target)
+        self.scrollTo(target)
+
+    def leave_table(self, backwards: bool) -> None:
+        """Hand the focus to the control before or after the table in the window's Tab chain."""
+        QWidget.focusNextPrevChild(self, not backwards)
+
     def keyPressEvent(self, event):  # noqa: N802
         if event.matches(QKeySequence.StandardKey.Paste):
             self.parent_page.paste_clipboard()
             return
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.parent_page.copy_selection()
+            return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() != QAbstractItemView.State.EditingState:
             self.move_to_next_input(down=True)
             return
-        if event.key() == Qt.Key.Key_Tab:
-            self.move_to_next_input(down=False)
+        if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            self.tab_to_next_input(backwards=is_backtab(event))
             return
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.state() != QAbstractItemView.State.EditingState:
             self.parent_page.clear_selection()
             return
         super().keyPressEvent(event)
+
+
+def selected_block(view: QTableView, model: ReportTableModel) -> list[list[tuple[str, bool]]]:
+    """The rectangle around the selection as rows of (text, is_number); cells under a merged label are empty,
+    unfilled cells are empty (not 0)."""
+    indexes = view.selectedIndexes() or ([view.currentIndex()] if view.currentIndex().isValid() else [])
+    if not indexes:
+        return []
+    top, bottom = min(i.row() for i in indexes), max(i.row() for i in indexes)
+    left, right = min(i.column() for i in indexes), max(i.column() for i in indexes)
+    rows = []
+    for r in range(top, bottom + 1):
+        row = []
+        for c in range(left, right + 1):
+            idx = model.index(r, c)
+            path = model.path_at(idx)
+            text = idx.data(Qt.ItemDataRole.EditRole) if (r, c) in model.cell_at else ""
+            text = (text or "").replace("\n", "") if path is None else (text or "")
+            row.append((text, path is not None and text != ""))
+        rows.append(row)
+    return rows
+
+
+def block_as_tsv(rows: list[list[tuple[str, bool]]]) -> str:
+    return "".join("\t".join(text.replace("\t", " ") for text, _ in row) + "\n" for row in rows)
+
+
+def block_as_html(rows: list[list[tuple[str, bool]]]) -> str:
+    body = []
+    for row in rows:
+        cells = []
+        for text, number in row:
+            if number:
+                cells.append(f'<td x:num="{html.escape(text)}" style="mso-number-format:General">{html.escape(text)}</td>')
+            else:
+                cells.append(f"<td>{html.escape(text)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return ('<html xmlns:x="urn:schemas-microsoft-com:office:excel"><head><meta charset="utf-8"></head><body>'
+            '<table border="1">' + "".join(body) + "</table></body></html>")
 
 
 class TablePage(QWidget):
@@ -224,6 +304,9 @@ class TablePage(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(QLabel("本表的问题："))
         layout.addWidget(self.issue_list)
+        # Tab goes the way the eye reads the page: the button above the table, the table, the issues under it
+        QWidget.setTabOrder(self.fill_zero, self.view)
+        QWidget.setTabOrder(self.view, self.issue_list)
         controller.listen(self, changed=self._on_changed, documentChanged=self.refresh,
                           commitRequested=self.commit_open_editor)
         self.refresh()
@@ -293,6 +376,19 @@ class TablePage(QWidget):
         paths = [self.model.path_at(i) for i in self.view.selectedIndexes() if self.model.is_input(i)]
         if paths:
             self.controller.set_cells({p: None for p in paths}, "清除单元格")
+
+    def copy_selection(self) -> None:
+        """Copy the selected block as Excel and WPS take it: tab-separated text, and an HTML table whose number
+        cells are marked as numbers, so they paste as numbers, not text."""
+        rows = selected_block(self.view, self.model)
+        if not rows:
+            return
+        mime = QMimeData()
+        mime.setText(block_as_tsv(rows))
+        mime.setHtml(block_as_html(rows))
+        QGuiApplication.clipboard().setMimeData(mime)
+        count = sum(len(r) for r in rows)
+        self.show_message(f"已复制 {len(rows)} 行 × {len(rows[0])} 列（{count} 个单元格），可粘贴到 Excel 或 WPS。")
 
     def paste_clipboard(self) -> None:
         self.paste_text(QGuiApplication.clipboard().text())

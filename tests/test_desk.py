@@ -1,0 +1,162 @@
+"""The desk a clerk works at: Excel-like tables, frozen headers, find/replace, the step list, the start page —
+driven through the real widgets with keys, offscreen."""
+
+import warnings
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QStandardPaths, Qt
+from PySide6.QtWidgets import QApplication
+
+from gui import dialogs
+from gui.controller import ReportController
+from gui.main_window import MainWindow
+from model.drafts_io import load_draft
+from model.state import ReportState
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SHOTS = Path(__file__).resolve().parent.parent / "test-output"
+
+QStandardPaths.setTestModeEnabled(True)
+
+
+@pytest.fixture(autouse=True)
+def quiet_close(monkeypatch):
+    monkeypatch.setattr(dialogs, "ask_save_changes", lambda parent, name: "discard")
+
+
+def open_window(qtbot, name="sample-2024", size=(1280, 720)) -> MainWindow:
+    window = MainWindow(ReportController(ReportState(load_draft(SEEDS / f"{name}.json")), None))
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    # the offscreen platform activates no window by itself, and focus and shortcuts need an active window;
+    # Qt marks this call deprecated but it is the one that works offscreen
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        QApplication.setActiveWindow(window)
+    return window
+
+
+def close_quietly(window):
+    window.controller.undo_stack.setClean()
+    window.close()
+
+
+def select_block(view, first, last):
+    view.setCurrentIndex(first)
+    view.selectionModel().select(QItemSelection(first, last), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+
+def shot(window, name):
+    SHOTS.mkdir(exist_ok=True)
+    QApplication.processEvents()
+    window.grab().save(str(SHOTS / f"desk-{name}.png"))
+
+
+# -- Excel-like tables ----------------------------------------------------------------------------------
+def test_ctrl_c_copies_the_selected_block_as_tsv_and_an_html_table_of_numbers(qtbot):
+    window = open_window(qtbot)
+    window.go_to("s3")
+    page = window.pages["s3"]
+    model, view = page.model, page.view
+    first = model.index_for_path("s3.new.natural")
+    last = model.index_for_path("s3.carried_in.commercial")
+    select_block(view, first, last)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    mime = QApplication.clipboard().mimeData()
+    rows = [line.split("\t") for line in mime.text().rstrip("\n").split("\n")]
+    state = window.controller.state
+    expected_first = [str(state.value(model.path_at(model.index(first.row(), c))) or "")
+                      for c in range(first.column(), last.column() + 1)]
+    assert len(rows) == last.row() - first.row() + 1 and len(rows) >= 2
+    assert rows[0] == expected_first and len(rows[0]) >= 2
+    assert mime.hasHtml()
+    html = mime.html()
+    assert html.count("<tr>") == len(rows)
+    assert f'x:num="{expected_first[0]}"' in html  # Excel/WPS read the number as a number
+    assert "已复制" in page.message.text()
+    close_quietly(window)
+
+
+def test_a_copied_block_cleared_with_delete_in_one_undo_step_pastes_back(qtbot):
+    window = open_window(qtbot)
+    window.go_to("s3")
+    page = window.pages["s3"]
+    model, view = page.model, page.view
+    first = model.index_for_path("s3.new.natural")
+    last = model.index_for_path("s3.carried_in.commercial")
+    paths = [model.path_at(model.index(r, c)) for r in range(first.row(), last.row() + 1)
+             for c in range(first.column(), last.column() + 1)]
+    paths = [p for p in paths if p and not window.controller.state.is_computed(p)]
+    before = {p: window.controller.state.value(p) for p in paths}
+    assert any(v is not None for v in before.values())
+    select_block(view, first, last)
+    view.setFocus()
+    steps = window.controller.undo_stack.count()
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert all(window.controller.state.value(p) is None for p in paths)
+    assert model.data(first) == "未填"
+    assert window.controller.undo_stack.count() == steps + 1
+    window.controller.undo_stack.undo()
+    assert {p: window.controller.state.value(p) for p in paths} == before
+    # to Excel and back: the copied block pastes into the cleared cells with the same numbers
+    select_block(view, first, last)
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert all(window.controller.state.value(p) is None for p in paths)
+    view.setCurrentIndex(first)
+    qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert {p: window.controller.state.value(p) for p in paths} == before
+    close_quietly(window)
+
+
+def test_tab_moves_right_and_leaves_the_table_after_the_last_cell_shift_tab_comes_back(qtbot):
+    window = open_window(qtbot)
+    window.go_to("s3")
+    page = window.pages["s3"]
+    model, view = page.model, page.view
+    cells = view.input_indexes()
+    view.setFocus()
+    view.setCurrentIndex(cells[0])
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert view.currentIndex() == cells[1] and cells[1].row() == cells[0].row()
+    view.setCurrentIndex(cells[-1])
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    focus = QApplication.focusWidget()
+    assert focus is not view and not view.isAncestorOf(focus)
+    qtbot.keyClick(focus, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is view and view.currentIndex() == cells[-1]
+    qtbot.keyClick(view, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    assert view.currentIndex() == cells[-2]
+    close_quietly(window)
+
+
+def test_typing_starts_editing_f2_edits_enter_moves_down_and_tab_in_the_editor_moves_right(qtbot):
+    window = open_window(qtbot)
+    window.go_to("s3")
+    page = window.pages["s3"]
+    model, view = page.model, page.view
+    start = model.index_for_path("s3.new.natural")
+    view.setFocus()
+    view.setCurrentIndex(start)
+    qtbot.keyClick(view, Qt.Key.Key_7)
+    editor = QApplication.focusWidget()
+    assert editor is not view and editor.text() == "7"
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    assert window.controller.state.value("s3.new.natural") == 7
+    assert view.currentIndex().row() == start.row() and view.currentIndex().column() == start.column() + 1
+    qtbot.keyClick(view, Qt.Key.Key_8)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    assert view.currentIndex() == start  # Shift+Tab in the editor commits and goes back
+    assert window.controller.state.value(model.path_at(start.siblingAtColumn(start.column() + 1))) == 8
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert editor is not view and editor.text() == model.data(view.currentIndex(), Qt.ItemDataRole.EditRole)
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    view.setCurrentIndex(start)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert view.currentIndex().column() == start.column() and view.currentIndex().row() > start.row()
+    close_quietly(window)
