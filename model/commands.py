@@ -7,6 +7,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
+from model.agency_kind import agency_kind_from_name, describe_agency_kind
 from model.checks import SEVERITY_WORDS
 from model.draft import Draft, Meta
 from pydantic import ValidationError
@@ -43,7 +44,8 @@ def run_new(args) -> int:
             if not args.agency:
                 return _fail("请用 --agency 给出机关名称。")
             fid = args.format or format_for_year(args.year).id
-            draft = Draft(format=fid, meta=Meta(agency=args.agency, year=args.year))
+            draft = Draft(format=fid, meta=Meta(agency=args.agency, year=args.year,
+                                                agency_kind=agency_kind_from_name(args.agency)))
         state = ReportState(draft)
         save_draft(state.to_draft(), args.out)
     except (DraftError, EditError) as exc:
@@ -55,6 +57,8 @@ def run_new(args) -> int:
     except OSError as exc:
         return _fail(f"无法写入“{args.out}”：{os_error_text(exc)}。")
     print(f"已新建 {state.title()}（{state.spec.name}），保存到 {args.out}")
+    if not args.previous:
+        print(describe_agency_kind(state.meta.agency, state.meta.agency_kind))
     return 0
 
 
@@ -71,6 +75,10 @@ def run_check(args) -> int:
         draft = load_draft(args.file)
         if args.previous:
             draft.previous = load_draft(args.previous)
+            last_year = draft.previous.meta.year
+            if last_year != draft.meta.year - 1:
+                return _fail(f"“{Path(args.previous).name}”是 {last_year} 年度的报告，而“{Path(args.file).name}”是"
+                             f" {draft.meta.year} 年度的：--previous 应为上一年度（{draft.meta.year - 1} 年度）的报告。")
         state = ReportState(draft)
     except DraftError as exc:
         return _fail(str(exc))

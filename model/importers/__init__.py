@@ -103,6 +103,16 @@ def _read(path: Path, kind: str):
     return import_xlsx(path)
 
 
+def _with_agency_kind(draft, report: ImportReport):
+    """A published report does not say whether its agency is a 人民政府: judge it from the name, and say so."""
+    from model.agency_kind import agency_kind_from_name, describe_agency_kind
+
+    if draft.meta.agency:
+        draft.meta.agency_kind = agency_kind_from_name(draft.meta.agency)
+        report.notes.append(describe_agency_kind(draft.meta.agency, draft.meta.agency_kind))
+    return draft, report
+
+
 def import_file(path: str | Path):
     """(Draft, ImportReport) from a .txt, .pdf, .docx, .xlsx, .html/.htm or .mhtml/.mht file; raises ImportError_ (Chinese) when nothing
     usable can be read."""
@@ -128,7 +138,7 @@ def import_file(path: str | Path):
         if kind != suffix:
             raise ImportError_(f"“{path.name}”的扩展名是 .{suffix}，内容却是{_KIND_NAMES[kind]}："
                                f"请把扩展名改为 .{kind} 后再导入。")
-        return _read(path, kind)
+        return _with_agency_kind(*_read(path, kind))
     except ImportError_ as exc:
         if path.name in str(exc):
             raise
