@@ -121,6 +121,7 @@ def _side(terms, values) -> str:
 
 def run_checks(state: "ReportState") -> list[Issue]:
     import model.narrative.claims  # noqa: F401  registers the claims and enumeration rules
+    import model.narrative.headings  # noqa: F401  registers the heading rule
     import model.narrative.repeated  # noqa: F401  registers the copied-section rule
     import model.narrative.rule  # noqa: F401  registers F-7
     import model.rules_builtin  # noqa: F401  registers the builtins

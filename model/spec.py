@@ -208,6 +208,7 @@ BUILTIN_PLACEHOLDERS = {
     "enumeration_in_sequence": {"place", "found", "previous", "expected", "excerpt"},
     "column_copies_column": {"block", "rows"},
     "section_not_copied": {"section", "repeated", "total", "share", "where", "excerpt"},
+    "headings_official": {"place", "found", "expected"},
 }
 # the parameters each builtin reads from its check's `params`, checked on load so a typo is not a silent no-op
 BUILTIN_PARAMS = {
