@@ -113,3 +113,77 @@ def test_run_together_digits_that_cannot_add_up_are_uncertain_and_a_separated_wr
     _, report = import_text(_one_line_report("规章000", " 7 0 0 0 0 0 8"))  # separated: read as printed
     assert any(x.startswith("  三、收到和处理政府信息公开申请情况：读取 7 个，") and x.endswith("合计与明细不一致 1 个")
                for x in report.lines())
+
+
+# Real published reports (../shared/corpus), hand-checked against the rendered PDF pages. Each keeps its own
+# numbers; every cell must come out as printed or be listed as unfilled / uncertain.
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+S3_ROWS = ["new", "carried_in", "disclosed", "partial", "withheld_secret", "withheld_prohibited", "withheld_security",
+           "withheld_third_party", "withheld_internal", "withheld_process", "withheld_enforcement_file",
+           "withheld_query", "unable_not_held", "unable_needs_creation", "unable_unclear", "not_processed_petition",
+           "not_processed_repeated", "not_processed_publication", "not_processed_massive",
+           "not_processed_confirmation", "other_no_correction", "other_no_fee", "other_other", "carried_out"]
+S3_COLS = ["natural", "commercial", "research", "public_welfare", "legal_service", "other"]
+S2_CELLS = ["rules.issued", "rules.abolished", "rules.in_force", "normative_docs.issued", "normative_docs.abolished",
+            "normative_docs.in_force", "licensing.decisions", "penalty.p_decisions", "enforcement.p_decisions",
+            "fees.fee_amount"]
+S4_CELLS = [f"{g}.{c}" for g in ("review", "litigation_direct", "litigation_after_review")
+            for c in ("upheld", "corrected", "other", "pending")]
+
+
+def _expected(s2, s3_natural=None, s3_rows=None, s4=()):
+    out = {f"s2.{p}": v for p, v in zip(S2_CELLS, s2)}
+    for i, row in enumerate(S3_ROWS):
+        values = s3_rows[row] if s3_rows else (s3_natural[i], 0, 0, 0, 0, 0)
+        out.update({f"s3.{row}.{c}": v for c, v in zip(S3_COLS, values)})
+    out.update({f"s4.{p}": v for p, v in zip(S4_CELLS, s4)})
+    return out
+
+
+HONGZE_2023 = _expected(
+    [0, 0, 0, 0, 5, 5, 550, 4119, 195, "7730.28"],
+    [21, 0, 0, 4, 1, 0, 0, 0, 0, 1, 1, 0, 10, 3, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0],
+    s4=[10, 1, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0])
+HONGZE_2024 = _expected(
+    [0, 0, 0, 3, 0, 8, 9487, 2776, 84, "7545"],
+    [95, 0, 50, 9, 0, 0, 1, 0, 0, 1, 1, 0, 31, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0],
+    s4=[1, 1, 0, 0, 1, 0, 0, 0, 2, 0, 1, 0])
+_HUAIAN_S3 = {"new": (3001, 53, 0, 0, 61, 4), "carried_in": (34, 0, 0, 0, 0, 0), "disclosed": (1288, 21, 0, 0, 50, 3),
+              "partial": (447, 7, 0, 0, 0, 0), "withheld_secret": (2, 0, 0, 0, 0, 0),
+              "withheld_prohibited": (30, 1, 0, 0, 0, 0), "withheld_security": (5, 0, 0, 0, 0, 0),
+              "withheld_third_party": (6, 0, 0, 0, 0, 0), "withheld_internal": (7, 1, 0, 0, 0, 0),
+              "withheld_process": (12, 0, 0, 0, 0, 0), "withheld_enforcement_file": (9, 0, 0, 0, 0, 0),
+              "withheld_query": (105, 0, 0, 0, 0, 0), "unable_not_held": (746, 12, 0, 0, 10, 1),
+              "unable_needs_creation": (11, 0, 0, 0, 0, 0), "unable_unclear": (1, 0, 0, 0, 0, 0),
+              "not_processed_petition": (56, 6, 0, 0, 0, 0), "not_processed_repeated": (25, 0, 0, 0, 0, 0),
+              "not_processed_publication": (0, 0, 0, 0, 0, 0), "not_processed_massive": (0, 0, 0, 0, 0, 0),
+              "not_processed_confirmation": (1, 0, 0, 0, 0, 0), "other_no_correction": (67, 3, 0, 0, 1, 0),
+              "other_no_fee": (6, 0, 0, 0, 0, 0), "other_other": (108, 2, 0, 0, 0, 0),
+              "carried_out": (103, 0, 0, 0, 0, 0)}
+HUAIAN_2024 = _expected([1, 0, 11, 8, 26, 66, 447228, 3985758, 88283, "96171.6"], s3_rows=_HUAIAN_S3,
+                        s4=[72, 64, 178, 37, 13, 4, 8, 1, 12, 1, 1, 6])
+
+
+@pytest.mark.parametrize("name,expected,agency,year", [
+    ("hongze_2023.pdf", HONGZE_2023, "洪泽区人民政府", 2023),
+    ("hongze_2024.pdf", HONGZE_2024, "淮安市洪泽区人民政府", 2024),
+    ("huaian_2024.pdf", HUAIAN_2024, "淮安市人民政府", 2024),
+])
+def test_a_published_pdf_imports_with_every_cell_exact_or_listed(name, expected, agency, year):
+    from decimal import Decimal
+
+    draft, report = import_file(CORPUS / name)
+    state = ReportState(draft)
+    listed = flagged(state, report)
+    assert draft.meta.agency.endswith(agency) and draft.meta.year == year
+    wrong = [(p, state.value(p), want) for p, want in expected.items()
+             if p not in listed and (state.value(p) is None or Decimal(str(state.value(p))) != Decimal(str(want)))]
+    assert wrong == []
+    assert len([p for p in expected if p not in listed]) >= 0.85 * len(expected)
+
+
+def test_a_printed_total_that_disagrees_is_kept_as_printed_and_reported():
+    # hongze 2023, table 四: 行政复议 总计 printed 0 beside 结果维持 10 and 结果纠正 1 (so on the rendered page too)
+    draft, report = import_file(CORPUS / "hongze_2023.pdf")
+    assert draft.stated_totals["s4"]["review"]["total"] == 0
+    assert any(x.startswith("行政复议 / 总计：原文 0，按明细应为 11") for x in report.stated)
