@@ -110,16 +110,19 @@ def _row(line: Line, face: _Face, height: float, x0: float = 0.0) -> _Row:
             glyphs.append((x, face.name_of(ch), ch))
             x += face.width(ch)
     runs: list[tuple[float, str, float, str, float]] = []
+    run_width = 0.0  # the last run's characters' widths added in order, as sum() over its text adds them
     for x, name, ch in glyphs:
         if runs and name and runs[-1][1] == name:
             rx, _, size, text, space = runs[-1]
-            gap = x - (rx + sum(face.width(c) for c in text) + space * (len(text) - 1))
+            gap = x - (rx + run_width + space * (len(text) - 1))
             if len(text) == 1:
                 space = gap
             if abs(gap - space) < 1e-6:
                 runs[-1] = (rx, name, size, text + ch, space)
+                run_width += face.width(ch)
                 continue
         runs.append((x, name or "", face.size, ch, 0.0))
+        run_width = face.width(ch)
     return _Row(runs, height, face.size)
 
 
@@ -135,13 +138,16 @@ class TextBlock(Flowable):
         return WIDTH, self.height_
 
     def split(self, availWidth, availHeight):
-        used, cut = 0.0, 0
+        used, cut, fits = 0.0, 0, 0
         for k, row in enumerate(self.rows):
             used += row.height
             if used > availHeight + 1e-6:
                 break
+            fits = k + 1
             if not row.keep_with_next:
                 cut = k + 1
+        if cut == 0 and self.height_ > HEIGHT:
+            cut = fits  # rows kept together that no page can hold (a title of hundreds of lines): cut at the foot
         if cut == 0 or cut >= len(self.rows):
             return []
         return [TextBlock(self.rows[:cut]), TextBlock(self.rows[cut:])]
@@ -245,35 +251,44 @@ class _Setter:
         date under it starting two characters right of the agency's first character; a date longer than that is
         set two characters in from the right and the agency moves left with it."""
         face, em = self.body, BODY_SIZE
-        wa, wd = face.text_width(doc.agency), face.text_width(doc.date_text)
-        if not doc.date_text or wd <= wa - 2 * em:
+        agency = break_lines(doc.agency, face.width, WIDTH, justify=False)
+        if len(agency) > 1:
+            # a name longer than a line: full lines ending two characters in, the last one set to the right
+            agency = break_lines(doc.agency, face.width, WIDTH - 2 * em)
+        date = break_lines(doc.date_text, face.width, WIDTH, justify=False)
+        wa = agency[-1].natural if agency else 0.0
+        wd = max((line.natural for line in date), default=0.0)
+        if not date or wd <= wa - 2 * em:
             xa = WIDTH - 2 * em - wa
             xd = xa + 2 * em
         else:
             xd = WIDTH - 2 * em - wd
             xa = xd - 2 * em
         rows = [_Row([], LEADING, BODY_SIZE, keep_with_next=True)]
-        for text, x in ((doc.agency, xa), (doc.date_text, xd)):
-            if text:
-                line = break_lines(text, face.width, WIDTH, justify=False)[0]
-                rows.append(_row(line, face, LEADING, max(0.0, x)))
-                rows[-1].keep_with_next = True
+        for k, line in enumerate(agency):
+            rows.append(_row(line, face, LEADING, max(0.0, xa) if k == len(agency) - 1 else 0.0))
+            rows[-1].keep_with_next = True
+        for line in date:
+            rows.append(_row(line, face, LEADING, max(0.0, xd)))
+            rows[-1].keep_with_next = True
         rows[-1].keep_with_next = False
         return rows
 
 
 # -- tables -------------------------------------------------------------------------------------------------------
 
-def _column_widths(layout: d.TableLayout, font: str, size: float) -> list[float] | None:
-    """Widths that give every number its full width on one line and every text column at least two characters,
-    as close to the layout's proportions as that allows; None when no such widths fit the text block."""
+def _column_widths(layout: d.TableLayout, font: str, size: float,
+                   number_chars: int | None = None) -> list[float] | None:
+    """Widths that give every number its full width on one line (or `number_chars` of its characters, when
+    numbers wrap) and every text column at least two characters, as close to the layout's proportions as that
+    allows; None when no such widths fit the text block."""
     total = sum(layout.widths)
     prop = [WIDTH * w / total for w in layout.widths]
     need = [0.0] * layout.columns
     spans = []
     for _, c, cell in layout.cells():
         if cell.is_number:
-            w = stringWidth(cell.text, font, size) + 2 * CELL_PAD + 1
+            w = stringWidth(cell.text[:number_chars], font, size) + 2 * CELL_PAD + 1
         elif cell.vertical:
             w = size + 2 * CELL_PAD + 1
         else:
@@ -302,14 +317,53 @@ def _column_widths(layout: d.TableLayout, font: str, size: float) -> list[float]
 
 
 def _table(layout: d.TableLayout, fonts: FontSet) -> Table:
+    """The table at the largest size (down to TABLE_MIN_SIZE) at which every number fits its cell on one line and
+    reportlab can break it between pages. Any number the model holds gets a layout: at the smallest size, as a
+    last resort, numbers wrap digit-wise, in ever fewer characters a line."""
     font = fonts.roles["仿宋"].name
     size = TABLE_SIZE * layout.font_scale
-    widths = _column_widths(layout, font, size)
-    while widths is None and size > TABLE_MIN_SIZE:
-        size = max(TABLE_MIN_SIZE, size - 0.25)
-        widths = _column_widths(layout, font, size)
-    if widths is None:  # cannot happen with the formats' tables; keep the layout's proportions
-        widths = [WIDTH * w / sum(layout.widths) for w in layout.widths]
+    longest = max((len(cell.text) for _, _, cell in layout.cells() if cell.is_number), default=1)
+    number_chars: int | None = None  # characters of a number a line; None: every number on one line
+    while True:
+        last = size <= TABLE_MIN_SIZE and (number_chars or longest) <= 1
+        widths = _column_widths(layout, font, size, number_chars)
+        if widths is None and last:  # nothing narrower is left to try: keep the layout's proportions
+            widths = [WIDTH * w / sum(layout.widths) for w in layout.widths]
+        if widths is not None:
+            table = _table_at(layout, fonts, size, widths, wrap_numbers=number_chars is not None)
+            if last or _breaks_between_pages(table, layout):
+                return table
+        if size > TABLE_MIN_SIZE:
+            size = max(TABLE_MIN_SIZE, size - 0.25)
+        else:
+            number_chars = max(1, (number_chars or longest) // 2)
+
+
+def _breaks_between_pages(table: Table, layout: d.TableLayout) -> bool:
+    """Whether reportlab can set the table: it fits a page, or the header rows with any run of rows that a
+    vertical span holds together (reportlab splits only between such runs) fit the text block."""
+    if table.wrap(WIDTH, HEIGHT)[1] <= HEIGHT:
+        return True
+    table.wrap(WIDTH, 1e9)  # every row measured: within a page's height reportlab stops at the page's foot
+    heights = table._rowHeights
+    reach = list(range(1, len(heights) + 1))  # reach[r]: the row after the last one a span from row r covers
+    for r, _, cell in layout.cells():
+        reach[r] = max(reach[r], r + cell.rowspan)
+    head = sum(heights[:layout.header_rows])
+    start = layout.header_rows
+    while start < len(heights):
+        end, k = reach[start], start
+        while k < end:
+            end = max(end, reach[k])
+            k += 1
+        if head + sum(heights[start:end]) > HEIGHT + 1e-6:
+            return False
+        start = end
+    return True
+
+
+def _table_at(layout: d.TableLayout, fonts: FontSet, size: float, widths: list[float], wrap_numbers: bool) -> Table:
+    font = fonts.roles["仿宋"].name
     faces = {"head": _Face(fonts.roles["黑体"], size, fonts), "body": _Face(fonts.roles["仿宋"], size, fonts),
              "note": _Face(fonts.roles["仿宋"], size * 0.9, fonts)}
     data = []
@@ -324,7 +378,9 @@ def _table(layout: d.TableLayout, fonts: FontSet) -> Table:
             if cell is None:
                 line.append("")
                 continue
-            if cell.is_number:
+            if cell.is_number and wrap_numbers:
+                line.append(CellText(cell.text, faces["body"], centred=True))  # broken between digits
+            elif cell.is_number:
                 line.append(cell.text)  # a plain string: drawn on one line, never wrapped
             else:
                 text = "\n".join(cell.text) if cell.vertical else cell.text
@@ -345,6 +401,24 @@ def _table_start_height(layout: d.TableLayout) -> float:
     return (layout.header_rows + 2) * TABLE_SIZE * 2.2
 
 
+class _JpegNamedByBytes(ImageReader):
+    """reportlab embeds a JPEG as it is (DCT, no re-encoding) but names the embedded object by the MD5 of its
+    decoded pixels, so every photo was decoded in full only for its name: most of a long report's time. A JPEG is
+    named by its file bytes instead (equal bytes, equal picture); other pictures go reportlab's own way."""
+
+    def getRGBData(self):
+        if self.jpeg_fh() is None:
+            return super().getRGBData()
+        self._dataA = None  # a JPEG has no alpha channel
+        return self.fp.getvalue()
+
+
+class _Picture(Image):
+    def __init__(self, data: bytes, width: float, height: float):
+        super().__init__(io.BytesIO(data), width=width, height=height)
+        self._img = _JpegNamedByBytes(io.BytesIO(data))
+
+
 def _figure(fig: d.Figure, setter: _Setter) -> list:
     parts: list = []
     if fig.image:
@@ -353,7 +427,7 @@ def _figure(fig: d.Figure, setter: _Setter) -> list:
             w, h = reader.getSize()
             w, h = w * 72 / PICTURE_DPI, h * 72 / PICTURE_DPI  # natural size in points
             scale = min(1.0, WIDTH / w, HEIGHT * 0.6 / h)
-            parts.append(Image(io.BytesIO(fig.image), width=w * scale, height=h * scale))
+            parts.append(_Picture(fig.image, width=w * scale, height=h * scale))
         except Exception:  # a broken picture must not stop the report: print its caption only
             parts = []
     if fig.caption:
