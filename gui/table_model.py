@@ -74,6 +74,11 @@ class ReportTableModel(QAbstractTableModel):
     def header_rows(self) -> int:
         return self.layout.header_rows
 
+    def label_columns(self) -> int:
+        """How many leading columns hold only labels (no cell to fill in): the columns to keep in sight."""
+        first_value = min((c for (_r, c), cell in self.cell_at.items() if cell.path), default=0)
+        return first_value
+
     def path_at(self, index: QModelIndex) -> str | None:
         cell = self.cell_at.get((index.row(), index.column()))
         return cell.path if cell else None

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, QMimeData, QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer
+from PySide6.QtCore import QEvent, QMimeData, QModelIndex, QPersistentModelIndex, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QMainWindow, QMenu, QPushButton, QStyledItemDelegate, QTableView,
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QMainWindow, QMenu, QPushButton, QSplitter, QStyledItemDelegate, QTableView,
                                QToolTip, QVBoxLayout, QWidget)
 
 from gui.controller import ReportController
@@ -16,6 +16,9 @@ from gui.table_model import ReportTableModel
 from model.state import EditError
 
 REFUSAL_SHOWN_MS = 12_000
+ISSUE_HEIGHT_KEY = "table/issue_strip_height"  # QSettings: the height the user gave the issue strip
+DEFAULT_ISSUE_HEIGHT = 110
+QWIDGETSIZE_MAX = (1 << 24) - 1
 
 
 def is_backtab(event) -> bool:
@@ -113,6 +116,48 @@ class RefusalNote(QLabel):
             QToolTip.showText(viewport.mapToGlobal(QPoint(x, y)), text, viewport, rect, REFUSAL_SHOWN_MS)
 
 
+class FrozenPane(QTableView):
+    """A fixed part of the grid (the header rows, the label columns or their corner) drawn over the table's
+    own cells, sharing its model and selection, so that the headers stay in sight while the body scrolls
+    (the pattern of Qt's "Frozen Column" example, here for rows as well as columns)."""
+
+    def __init__(self, main: "ReportTableView"):
+        super().__init__(main)
+        self.main = main
+        self.setModel(main.model())
+        self.setSelectionModel(main.selectionModel())
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.horizontalHeader().hide()
+        self.verticalHeader().hide()
+        self.setWordWrap(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        # a thin line where the frozen part meets the scrolling body
+        self.setStyleSheet("QTableView { border: none; border-bottom: 1px solid #9a9a9a;"
+                           " border-right: 1px solid #9a9a9a; }")
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+
+    def copy_layout(self) -> None:
+        main = self.main
+        self.clearSpans()
+        for r, c, rs, cs in main.table_model.spans():
+            self.setSpan(r, c, rs, cs)
+        for r in range(main.table_model.rowCount()):
+            self.setRowHeight(r, main.rowHeight(r))
+        for c in range(main.table_model.columnCount()):
+            self.setColumnWidth(c, main.columnWidth(c))
+
+    def scrollTo(self, index, hint=QAbstractItemView.ScrollHint.EnsureVisible):  # noqa: N802
+        pass  # a pane moves only with the table's scroll bars, never to follow the current cell
+
+    def wheelEvent(self, event):  # noqa: N802
+        self.main.wheelEvent(event)  # the wheel over the headers scrolls the body, as in a spreadsheet
+
+
 class ReportTableView(QTableView):
     def __init__(self, model: ReportTableModel, parent=None):
         super().__init__(parent)
@@ -123,6 +168,15 @@ class ReportTableView(QTableView):
         self.horizontalHeader().hide()
         self.verticalHeader().hide()
         self.setWordWrap(True)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.frozen_rows = 0
+        self.frozen_columns = 0
+        self.frozen_top = FrozenPane(self)
+        self.frozen_left = FrozenPane(self)
+        self.frozen_corner = FrozenPane(self)
+        self.horizontalScrollBar().valueChanged.connect(self.frozen_top.horizontalScrollBar().setValue)
+        self.verticalScrollBar().valueChanged.connect(self.frozen_left.verticalScrollBar().setValue)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.AnyKeyPressed
                              | QAbstractItemView.EditTrigger.EditKeyPressed)
@@ -142,6 +196,9 @@ class ReportTableView(QTableView):
             longest = max((len(c.text) for c in row if c is not None and c.rowspan == 1 and not c.path), default=0)
             limit = 9 if self.table_model.layout.section == "s4" else 36
             self.setRowHeight(r, 42 if longest > limit else 24)
+        self.frozen_rows = self.table_model.header_rows()
+        # the label columns are frozen only under header rows: a table without them reads fine as it is
+        self.frozen_columns = self.table_model.label_columns() if self.frozen_rows else 0
         self._fit_columns()
 
     def _fit_columns(self) -> None:
@@ -151,10 +208,71 @@ class ReportTableView(QTableView):
         avail = max(600, self.viewport().width() - 2)
         for c, w in enumerate(layout.widths):
             self.setColumnWidth(c, max(40, int(avail * w / total)))
+        self._fit_header_rows()
+        self._place_frozen_panes()
+
+    def _fit_header_rows(self) -> None:
+        """A column heading too long for its width wraps onto a second line instead of being cut short."""
+        metrics = self.fontMetrics()
+        for r in range(self.frozen_rows):
+            lines = 1
+            for c in range(self.table_model.columnCount()):
+                cell = self.table_model.cell_at.get((r, c))
+                if cell is None or cell.rowspan != 1 or cell.path:
+                    continue
+                width = sum(self.columnWidth(c + i) for i in range(cell.colspan)) - 8
+                lines = max(lines, min(3, -(-metrics.horizontalAdvance(cell.text) // max(1, width))))
+            self.setRowHeight(r, max(24, lines * metrics.lineSpacing() + 8))
+
+    def frozen_height(self) -> int:
+        return sum(self.rowHeight(r) for r in range(self.frozen_rows))
+
+    def frozen_width(self) -> int:
+        return sum(self.columnWidth(c) for c in range(self.frozen_columns))
+
+    def _place_frozen_panes(self) -> None:
+        vp = self.viewport().geometry()
+        height, width = self.frozen_height(), self.frozen_width()
+        panes = ((self.frozen_top, vp.width(), height), (self.frozen_left, width, vp.height()),
+                 (self.frozen_corner, width, height))
+        for pane, w, h in panes:
+            if w <= 0 or h <= 0:
+                pane.hide()
+                continue
+            pane.copy_layout()
+            pane.setGeometry(vp.x(), vp.y(), w, h)
+            pane.show()
+            pane.raise_()
+        self.frozen_top.horizontalScrollBar().setValue(self.horizontalScrollBar().value())
+        self.frozen_left.verticalScrollBar().setValue(self.verticalScrollBar().value())
 
     def resizeEvent(self, event):  # noqa: N802
         super().resizeEvent(event)
         self._fit_columns()
+
+    def updateGeometries(self) -> None:  # noqa: N802
+        super().updateGeometries()
+        if hasattr(self, "frozen_top"):
+            self._place_frozen_panes()
+
+    def scrollTo(self, index, hint=QAbstractItemView.ScrollHint.EnsureVisible):  # noqa: N802
+        """Bring a cell into sight below the frozen header rows and right of the frozen label columns; a cell
+        inside a frozen part is always in sight, so it scrolls nothing along that direction."""
+        if not index.isValid() or not hasattr(self, "frozen_top"):
+            super().scrollTo(index, hint)
+            return
+        vbar, hbar = self.verticalScrollBar(), self.horizontalScrollBar()
+        v, h = vbar.value(), hbar.value()
+        super().scrollTo(index, hint)
+        rect = self.visualRect(index)
+        if index.row() < self.frozen_rows:
+            vbar.setValue(v)
+        elif rect.top() < self.frozen_height():
+            vbar.setValue(vbar.value() - (self.frozen_height() - rect.top()))
+        if index.column() < self.frozen_columns:
+            hbar.setValue(h)
+        elif rect.left() < self.frozen_width():
+            hbar.setValue(hbar.value() - (self.frozen_width() - rect.left()))
 
     def move_to_next_input(self, down: bool) -> None:
         """Enter moves down, Tab across, skipping labels and computed totals."""
@@ -287,8 +405,9 @@ class TablePage(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #a0302a;")
+        self.message.hide()
+        self.issue_title = QLabel()
         self.issue_list = QListWidget()
-        self.issue_list.setMaximumHeight(130)
         self.issue_list.itemActivated.connect(self._issue_activated)
         self.issue_list.itemClicked.connect(self._issue_activated)
         self.model.inputRefused.connect(self.show_refusal)
@@ -300,10 +419,22 @@ class TablePage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.legend)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.message)
-        layout.addWidget(QLabel("本表的问题："))
-        layout.addWidget(self.issue_list)
+        # under the table, a strip for messages and issues: one line when there is nothing to say, otherwise
+        # as tall as the user last dragged it (remembered for every table)
+        self.issue_panel = QWidget()
+        panel = QVBoxLayout(self.issue_panel)
+        panel.setContentsMargins(0, 4, 0, 0)
+        panel.addWidget(self.message)
+        panel.addWidget(self.issue_title)
+        panel.addWidget(self.issue_list, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(self.issue_panel)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.splitterMoved.connect(self._remember_issue_height)
+        layout.addWidget(self.splitter, 1)
         # Tab goes the way the eye reads the page: the button above the table, the table, the issues under it
         QWidget.setTabOrder(self.fill_zero, self.view)
         QWidget.setTabOrder(self.view, self.issue_list)
@@ -334,11 +465,40 @@ class TablePage(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, issue.cells[0] if issue.cells else None)
             item.setToolTip(issue.message)
             self.issue_list.addItem(item)
-        if self.issue_list.count() == 0:
-            self.issue_list.addItem("本表没有发现问题。")
+        count = self.issue_list.count()
+        self.issue_title.setText(f"本表的问题（{count} 条，点一条可跳到单元格）：" if count else "本表没有发现问题。")
+        self.issue_list.setVisible(count > 0)
+        self._fit_issue_panel()
+
+    def _fit_issue_panel(self) -> None:
+        """One line when there are no issues (and the splitter cannot stretch it); the remembered height when
+        there are."""
+        if self.issue_list.isHidden():
+            margins = self.issue_panel.layout().contentsMargins()
+            height = margins.top() + margins.bottom() + self.issue_title.sizeHint().height()
+            if not self.message.isHidden():
+                height += self.message.sizeHint().height() + self.issue_panel.layout().spacing()
+            self.issue_panel.setMaximumHeight(height)
+            return
+        self.issue_panel.setMaximumHeight(QWIDGETSIZE_MAX)
+        wanted = int(QSettings().value(ISSUE_HEIGHT_KEY, DEFAULT_ISSUE_HEIGHT))
+        total = sum(self.splitter.sizes())
+        if total > 0:
+            wanted = min(wanted, total // 2)
+            self.splitter.setSizes([total - wanted, wanted])
+
+    def _remember_issue_height(self, *_args) -> None:
+        if not self.issue_list.isHidden():
+            QSettings().setValue(ISSUE_HEIGHT_KEY, self.splitter.sizes()[1])
+
+    def showEvent(self, event):  # noqa: N802
+        super().showEvent(event)
+        self._fit_issue_panel()
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
+        self.message.setVisible(bool(text))
+        self._fit_issue_panel()
 
     def show_refusal(self, text: str, index: QModelIndex) -> None:
         """A refused value is named at the cell itself, under the table and in the status bar."""

@@ -5,7 +5,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QStandardPaths, Qt
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, QSettings, QStandardPaths, Qt
 from PySide6.QtWidgets import QApplication
 
 from gui import dialogs
@@ -160,3 +160,75 @@ def test_typing_starts_editing_f2_edits_enter_moves_down_and_tab_in_the_editor_m
     qtbot.keyClick(view, Qt.Key.Key_Return)
     assert view.currentIndex().column() == start.column() and view.currentIndex().row() > start.row()
     close_quietly(window)
+
+
+# -- table 三 at 1280×720 -----------------------------------------------------------------------------------
+def test_header_rows_of_table_three_stay_in_sight_when_scrolled_to_the_last_row(qtbot):
+    window = open_window(qtbot)
+    window.go_to("s3")
+    page = window.pages["s3"]
+    model, view = page.model, page.view
+    last = model.index(model.rowCount() - 1, model.columnCount() - 1)
+    view.setFocus()
+    view.setCurrentIndex(last)
+    qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    view.scrollTo(last)
+    QApplication.processEvents()
+    assert view.verticalScrollBar().value() > 0  # the body did scroll
+    assert view.viewport().rect().contains(view.visualRect(last))
+    heading = next(model.index(r, c) for r in range(model.header_rows()) for c in range(model.columnCount())
+                   if model.data(model.index(r, c)) == "法律服务机构")
+    pane = view.frozen_top
+    assert pane.isVisible()
+    on_window = pane.viewport().rect().intersected(pane.visualRect(heading))
+    assert on_window.width() >= pane.fontMetrics().horizontalAdvance("法律") and on_window.height() > 0
+    top_left = pane.viewport().mapTo(window, on_window.topLeft())
+    assert window.rect().contains(top_left)
+    # nothing else covers it: the widget drawn at that point is the frozen header itself
+    assert window.childAt(pane.viewport().mapTo(window, on_window.center())) is pane.viewport()
+    # the label column stays too: the row the body shows last is named beside it
+    label = view.frozen_left
+    assert label.isVisible() and label.viewport().rect().intersects(label.visualRect(model.index(last.row(), 0)))
+    shot(window, "s3-scrolled-1280x720")
+    close_quietly(window)
+
+
+def test_issue_strip_is_one_line_when_empty_and_keeps_the_height_the_user_drags_it_to(qtbot):
+    QSettings().remove("table/issue_strip_height")
+    window = open_window(qtbot)
+    window.go_to("s3")
+    page = window.pages["s3"]
+    QApplication.processEvents()
+    line = page.issue_title.fontMetrics().lineSpacing()
+    assert page.issue_panel.height() < 2.5 * line
+    assert page.view.height() > window.height() * 0.6
+    # an error in the table opens the strip with the issue listed
+    type_digits(qtbot, page.view, page.model.index_for_path("s3.disclosed.natural"), "120")
+    QApplication.processEvents()
+    assert page.issue_list.isVisible() and page.issue_list.count() > 0
+    handle = page.splitter.handle(1)
+    before = page.issue_panel.height()
+    centre = handle.rect().center()
+    qtbot.mousePress(handle, Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseMove(handle, centre - QPoint(0, 60))
+    qtbot.mouseRelease(handle, Qt.MouseButton.LeftButton, pos=centre - QPoint(0, 60))
+    QApplication.processEvents()
+    dragged = page.issue_panel.height()
+    assert dragged > before + 30
+    close_quietly(window)
+    again = open_window(qtbot, "broken-2024")
+    again.go_to("s3")
+    QApplication.processEvents()
+    other = again.pages["s3"]
+    assert other.issue_list.isVisible() and abs(other.issue_panel.height() - dragged) <= 2
+    close_quietly(again)
+
+
+def type_digits(qtbot, view, index, text):
+    view.setFocus()
+    view.setCurrentIndex(index)
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    editor.selectAll()
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
