@@ -60,6 +60,8 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from model.spec import format_ids  # the formats are the files in resources/formats
+
     parser = ChineseArgumentParser(prog="main.py", description="政务公开年报助手：政府信息公开工作年度报告的填报、校验与导出")
     parser.add_argument("--debug", action="store_true",
                         help="出现程序内部错误时显示完整的错误信息（traceback），供维护人员排查")
@@ -70,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("new", help="新建年报草稿")
     p.add_argument("--year", type=int, required=True, help="报告年度，如 2025")
     p.add_argument("--agency", help="机关名称（从上年报告结转时可省略）")
-    p.add_argument("--format", choices=["2019", "2021"], help="格式版本；省略时按年度自动选择")
+    p.add_argument("--format", choices=format_ids(), help="格式版本；省略时按年度自动选择")
     p.add_argument("--from", dest="previous", metavar="LAST.json", help="从上年报告结转（草稿或导入后的草稿）")
     p.add_argument("--out", required=True, help="输出的草稿文件 .json")
     p.add_argument("--force", action="store_true", help="输出文件已存在时覆盖它")
