@@ -7,55 +7,23 @@ Chinese message that names the cells and values, the cells involved and its sect
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
-from model.spec import BUILTIN_PLACEHOLDERS, Check, Equation
+# the rule modules register their builtins on import; they import model.rule_registry, never this module
+import model.narrative.claims  # noqa: F401  F-10 claims, F-11 enumerations
+import model.narrative.headings  # noqa: F401  F-13 headings
+import model.narrative.repeated  # noqa: F401  F-12 copied section
+import model.narrative.rule  # noqa: F401  F-7 figures
+import model.rules_builtin  # noqa: F401  the other builtins
+from model.placeholders import placeholder_issues
+from model.rule_registry import BUILTINS, SEVERITY_WORDS, Issue, builtin, make_issue  # noqa: F401  re-exported
+from model.spec import Check, Equation
 from model.values import format_value
 
 if TYPE_CHECKING:
     from model.state import ReportState
-
-
-@dataclass(frozen=True)
-class Issue:
-    rule: str  # the official rule id, e.g. "S3-1"
-    severity: str  # "error" | "warning"
-    message: str
-    section: str | None  # section id ("s3"), or None for the whole report
-    cells: tuple[str, ...] = ()  # cell paths involved, for highlighting
-    key: str = ""  # stable identity (check id + item) for acknowledgements
-    title: str = ""  # what the rule demands, in a few words
-    formula: str = ""  # the rule with the values, e.g. "3 + 0 ≠ 2 + 1"
-    acknowledged: str | None = None  # the user's explanation of a warning
-    anchor: str | None = None  # where in the narrative (for text issues): "s1:2:15" = block 2, offset 15
-    related_cells: tuple[str, ...] = ()  # last year's cells a cross-year rule read ("previous:s3.carried_out.x")
-
-
-SEVERITY_WORDS = {"error": "错误", "warning": "警告"}
-
-BuiltinRule = Callable[["ReportState", Check], list[Issue]]
-BUILTINS: dict[str, BuiltinRule] = {}
-
-
-def builtin(name: str):
-    if name not in BUILTIN_PLACEHOLDERS:  # format files are validated against that list: keep both in step
-        raise ValueError(f"builtin rule {name!r} is not declared in model.spec.BUILTIN_PLACEHOLDERS")
-
-    def register(fn: BuiltinRule) -> BuiltinRule:
-        BUILTINS[name] = fn
-        return fn
-
-    return register
-
-
-def make_issue(check: Check, message: str, *, section=None, cells=(), item="", formula="", anchor=None,
-               state: "ReportState | None" = None) -> Issue:
-    key = f"{check.id}:{item}" if item else check.id
-    ack = state.acknowledgements.get(key) if state is not None and check.severity == "warning" else None
-    return Issue(check.rule_id, check.severity, message, section if section is not None else check.section,
-                 tuple(cells), key, check.title, formula, ack, anchor)
 
 
 _OPS = {"eq": (lambda a, b: a == b, "≠"), "le": (lambda a, b: a <= b, ">"), "ge": (lambda a, b: a >= b, "<")}
@@ -120,13 +88,6 @@ def _side(terms, values) -> str:
 
 
 def run_checks(state: "ReportState") -> list[Issue]:
-    import model.narrative.claims  # noqa: F401  registers the claims and enumeration rules
-    import model.narrative.headings  # noqa: F401  registers the heading rule
-    import model.narrative.repeated  # noqa: F401  registers the copied-section rule
-    import model.narrative.rule  # noqa: F401  registers F-7
-    import model.rules_builtin  # noqa: F401  registers the builtins
-    from model.placeholders import placeholder_issues
-
     issues: list[Issue] = []
     by_check: dict[str, list[Equation]] = {}
     for eq in state.spec.equations:

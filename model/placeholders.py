@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from model.checks import Issue, make_issue
+from model.rule_registry import Issue, make_issue
 from model.spec import Check
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
-from model.checks import Issue, builtin, make_issue
+from model.rule_registry import Issue, builtin, make_issue
 from model.draft import blocks_text
 from model.spec import Check, format_ids, get_format
 from model.values import format_value

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from model.checks import Issue, builtin, make_issue
+from model.rule_registry import Issue, builtin, make_issue
 from model.narrative.figures import sentence_around
 from model.spec import Check
 from model.values import format_value

@@ -12,7 +12,7 @@ import difflib
 import re
 from typing import TYPE_CHECKING
 
-from model.checks import Issue, builtin, make_issue
+from model.rule_registry import Issue, builtin, make_issue
 from model.narrative.claims import text_places
 from model.spec import Check
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from model.checks import Issue, builtin, make_issue
+from model.rule_registry import Issue, builtin, make_issue
 from model.spec import Check
 
 if TYPE_CHECKING:

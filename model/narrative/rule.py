@@ -6,7 +6,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from model.checks import Issue, builtin, make_issue
+from model.rule_registry import Issue, builtin, make_issue
 from model.narrative.figures import Finding, find_figures, quantities, sentence_around
 from model.spec import Check
 from model.values import format_value
