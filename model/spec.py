@@ -210,6 +210,8 @@ BUILTIN_PLACEHOLDERS = {
     "section_not_copied": {"section", "repeated", "total", "share", "where", "excerpt"},
     "headings_official": {"place", "found", "expected"},
 }
+# builtins that report unfilled cells or sections rather than a contradiction
+COMPLETENESS_FUNCTIONS = frozenset({"sections_filled", "unfilled_cells"})
 # the parameters each builtin reads from its check's `params`, checked on load so a typo is not a silent no-op
 BUILTIN_PARAMS = {
     "claims_match_tables": {"claims", "rows_by_word"},
@@ -273,6 +275,11 @@ class FormatSpec:
             if any(r.id == row_id for r in block.rows):
                 return block
         raise KeyError(row_id)
+
+    @property
+    def completeness_rules(self) -> frozenset[str]:
+        """Rule ids that report what is not filled in yet (views show that by the cell colour instead)."""
+        return frozenset(c.rule_id for c in self.data.checks if c.function in COMPLETENESS_FUNCTIONS)
 
     def narrative_sections(self) -> list[Section]:
         return [s for s in self.sections if s.kind == "narrative"]

@@ -86,3 +86,11 @@ def test_duplicate_check_ids_are_refused():
     raw["checks"].append(dict(raw["checks"][2]))
     with pytest.raises(SpecError, match="检查编号 S3-1 重复"):
         FormatSpec(FormatFile.model_validate(raw))
+
+
+@pytest.mark.parametrize("fid", ["2019", "2021"])
+def test_the_rules_about_what_is_not_filled_in_come_from_the_format_file(fid):
+    assert get_format(fid).completeness_rules == {"F-2", "S3-4", "S4-2"}
+    raw = _load_raw(fid)
+    raw["checks"] = [c for c in raw["checks"] if c["id"] != "S4-2"]
+    assert FormatSpec(FormatFile.model_validate(raw)).completeness_rules == {"F-2", "S3-4"}
