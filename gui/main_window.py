@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, 
                                QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QPushButton, QSpinBox,
                                QStackedWidget, QVBoxLayout, QWidget)
 
-from gui import about, dialogs
+from gui import about, dialogs, find_replace
 from gui.autosave import Autosaver
 from gui.controller import ReportController
 from gui.export_page import ExportPage
@@ -336,6 +336,12 @@ class MainWindow(QMainWindow):
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.addSeparator()
         edit_menu.addAction(self._action("全部空白填 0", self._fill_all_zero))
+        edit_menu.addSeparator()
+        self.find_action = self._action("查找(&F)…", lambda: find_replace.install(self).open_find(),
+                                        QKeySequence.StandardKey.Find)
+        self.replace_action = self._action("替换(&H)…", lambda: find_replace.install(self).open_find(replace=True),
+                                           QKeySequence("Ctrl+H"))
+        edit_menu.addActions([self.find_action, self.replace_action])
         view_menu = bar.addMenu("视图(&V)")
         view_menu.addAction(self._action("上一步", lambda: self.go_relative(-1), QKeySequence("Ctrl+PgUp")))
         view_menu.addAction(self._action("下一步", lambda: self.go_relative(1), QKeySequence("Ctrl+PgDown")))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, QSettings, QStandardPaths, Qt
+from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 
 from gui import dialogs
@@ -232,3 +233,106 @@ def type_digits(qtbot, view, index, text):
     editor.selectAll()
     qtbot.keyClicks(editor, text)
     qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+
+# -- find / replace -------------------------------------------------------------------------------------
+def commit_text(widget, text):
+    """Chinese typed through an input method arrives as a commit string."""
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+def narrative_text(state):
+    return {sid: " ".join(getattr(b, "text", None) or getattr(b, "caption", "") for b in state.blocks(sid))
+            for sid in ["preamble", *state.spec.section_by_id] if sid == "preamble"
+            or state.spec.section_by_id[sid].kind == "narrative"}
+
+
+def activate(window):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        QApplication.setActiveWindow(window)
+
+
+def test_ctrl_f_finds_a_word_through_every_text_section_with_next_previous_and_count(qtbot):
+    window = open_window(qtbot)
+    word = "政务"
+    expected = sum(t.count(word) for t in narrative_text(window.controller.state).values())
+    assert expected >= 3
+    qtbot.keyClick(window.step_list, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    dialog = window._find_replace
+    assert dialog.isVisible() and not dialog.replace_edit.isVisible()
+    activate(dialog)
+    commit_text(dialog.find_edit, word)
+    assert f"共找到 {expected} 处" in dialog.count_label.text()
+    seen = []
+    for i in range(expected):
+        qtbot.keyClick(dialog.find_edit, Qt.Key.Key_Return)
+        editor = dialog._page_for(window.current_step()).editor
+        assert editor.textCursor().selectedText() == word
+        assert dialog.count_label.text() == f"第 {i + 1} 处，共 {expected} 处。"
+        seen.append((window.current_step(), editor.textCursor().selectionStart()))
+    assert len(set(seen)) == expected and len({step for step, _ in seen}) >= 2  # across sections
+    qtbot.keyClick(dialog.find_edit, Qt.Key.Key_Return)  # round to the first again
+    assert dialog.count_label.text() == f"第 1 处，共 {expected} 处。"
+    qtbot.keyClick(dialog.find_edit, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
+    assert dialog.count_label.text() == f"第 {expected} 处，共 {expected} 处。"
+    assert (window.current_step(), dialog._page_for(window.current_step()).editor.textCursor().selectionStart()) \
+        == seen[-1]
+    dialog.find_edit.clear()
+    commit_text(dialog.find_edit, "没有这个词语")
+    assert "没有找到“没有这个词语”" in dialog.count_label.text()
+    shot(dialog, "find-1280x720")
+    dialog.close()
+    close_quietly(window)
+
+
+def test_ctrl_h_replace_all_changes_every_section_in_one_undo_step(qtbot):
+    window = open_window(qtbot)
+    state = window.controller.state
+    before = narrative_text(state)
+    expected = sum(t.count("政务") for t in before.values())
+    qtbot.keyClick(window.step_list, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    dialog = window._find_replace
+    assert dialog.replace_edit.isVisible()
+    activate(dialog)
+    commit_text(dialog.find_edit, "政务")
+    qtbot.keyClick(dialog.find_edit, Qt.Key.Key_Tab)
+    commit_text(dialog.replace_edit, "公务")
+    steps = window.controller.undo_stack.count()
+    dialog.replace_all_button.setFocus()
+    qtbot.keyClick(dialog.replace_all_button, Qt.Key.Key_Space)
+    after = narrative_text(state)
+    assert all("政务" not in t for t in after.values())
+    assert after == {sid: t.replace("政务", "公务") for sid, t in before.items()}
+    assert f"替换 {expected} 处" in dialog.count_label.text()
+    assert window.controller.undo_stack.count() == steps + 1
+    # the pages show the replaced text
+    assert "政务" not in window.pages["s1"].editor.toPlainText()
+    activate(window)
+    qtbot.keyClick(window.step_list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert narrative_text(state) == before
+    assert "政务" in window.pages["s1"].editor.toPlainText()
+    dialog.close()
+    close_quietly(window)
+
+
+def test_replace_changes_the_selected_match_and_goes_to_the_next(qtbot):
+    window = open_window(qtbot)
+    state = window.controller.state
+    before = narrative_text(state)
+    qtbot.keyClick(window.step_list, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    dialog = window._find_replace
+    activate(dialog)
+    commit_text(dialog.find_edit, "政务")
+    commit_text(dialog.replace_edit, "公务")
+    qtbot.keyClick(dialog.find_edit, Qt.Key.Key_Return)
+    first_step = window.current_step()
+    qtbot.keyClick(dialog.replace_edit, Qt.Key.Key_Return)  # Enter in 替换为 replaces this one
+    after = narrative_text(state)
+    assert after[first_step].count("公务") == before[first_step].count("公务") + 1
+    total_before = sum(t.count("政务") for t in before.values())
+    assert f"共 {total_before - 1} 处" in dialog.count_label.text()
+    dialog.close()
+    close_quietly(window)
