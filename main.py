@@ -16,7 +16,6 @@ import sys
 import traceback
 from pathlib import Path
 
-from model.version import version
 
 # Each command's handler lives with the code it drives; it is imported only when the command runs, so that
 # `check` does not pay for reportlab and no command pays for Qt.
@@ -59,14 +58,26 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+class VersionAction(argparse.Action):
+    """--version: the version is read (pyproject.toml, tomllib) only when asked for, not on every command's start."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from model.version import APP_NAME, version
+
+        print(f"{APP_NAME} {version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     from model.spec import format_ids  # the formats are the files in resources/formats
 
     parser = ChineseArgumentParser(prog="main.py", description="政务公开年报助手：政府信息公开工作年度报告的填报、校验与导出")
     parser.add_argument("--debug", action="store_true",
                         help="出现程序内部错误时显示完整的错误信息（traceback），供维护人员排查")
-    parser.add_argument("--version", action="version", version=f"政务公开年报助手 {version()}",
-                        help="显示版本号后退出")
+    parser.add_argument("--version", action=VersionAction, help="显示版本号后退出")
     sub = parser.add_subparsers(dest="command", metavar="命令")
 
     p = sub.add_parser("new", help="新建年报草稿")
