@@ -187,3 +187,28 @@ def test_a_printed_total_that_disagrees_is_kept_as_printed_and_reported():
     draft, report = import_file(CORPUS / "hongze_2023.pdf")
     assert draft.stated_totals["s4"]["review"]["total"] == 0
     assert any(x.startswith("行政复议 / 总计：原文 0，按明细应为 11") for x in report.stated)
+
+
+_SHUYANG_NATURAL = [705, 36, 290, 99, 0, 0, 2, 2, 13, 2, 4, 9, 111, 2, 0, 12, 6, 0, 0, 0, 9, 7, 142, 31]
+_SHUYANG_OTHERS = {"new": (3, 0, 0, 5, 0), "disclosed": (1, 0, 0, 3, 0), "partial": (0, 0, 0, 2, 0),
+                   "not_processed_repeated": (1, 0, 0, 0, 0), "other_other": (1, 0, 0, 0, 0)}
+SHUYANG_2025 = _expected([0, 0, 0, 6, 1, 32, 517645, 693957, 2154, "4068.208"],
+                         s3_rows={row: (n, *_SHUYANG_OTHERS.get(row, (0, 0, 0, 0, 0)))
+                                  for row, n in zip(S3_ROWS, _SHUYANG_NATURAL)},
+                         s4=[27, 10, 9, 15, 3, 0, 0, 0, 8, 0, 1, 1])
+
+
+def test_an_ocr_converted_markdown_text_imports_with_every_cell_exact_or_listed():
+    # 沭阳县人民政府 2025 as OCR/LLM-converted text (Markdown pipe tables, “(一) 予以公开”, “1. 属于…”); the
+    # table-rule rows “|---|” are not empty cells, and table 四 (its 五 heading is reworded, so the section runs
+    # on) is listed as uncertain instead of taking some of its numbers
+    from decimal import Decimal
+
+    draft, report = import_file(CORPUS / "shuyang_2025.txt")
+    state = ReportState(draft)
+    listed = flagged(state, report)
+    wrong = [(p, state.value(p), want) for p, want in SHUYANG_2025.items()
+             if p not in listed and (state.value(p) is None or Decimal(str(state.value(p))) != Decimal(str(want)))]
+    assert wrong == []
+    assert all(f"s3.{row}.natural" not in listed for row in S3_ROWS)
+    assert draft.meta.year == 2025

@@ -39,6 +39,8 @@ _QUOTES = str.maketrans("", "", "“”\"'‘’「」")
 OWN_DRAFT_MARK = "草稿（未通过校验）"
 # Stands in the table text for a cell left blank in a fixed-width table (our TXT export): read as unfilled.
 BLANK = "\ue000"
+# The rule under a Markdown table's header (|---|:--|): no content, and its dashes are not empty-cell marks.
+_MARKDOWN_RULE = re.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*(?::?-{2,}:?)?\s*$")
 _NUMBER_AT = re.compile(r"(?<!\S)(-?\d+(?:\.\d+)?|/|／|——|—|－|-|不适用)(?!\S)")
 
 
@@ -210,6 +212,11 @@ def table_text(lines: list[str]) -> str:
     """One line of text for a table region; spaces between Chinese characters (line breaks inside a label)
     are removed, spaces around numbers are kept."""
     text = " ".join(ln.strip() for ln in lines if ln.strip())
+    # converted text writes labels with ASCII brackets and a space after “1.”: “(一) 予以公开”, “1. 属于国家秘密”
+    text = re.sub(r"\(([一二三四五六七八九十]{1,2})\)", r"（\1）", text)
+    text = re.sub(r"(?<=[^\x00-\x7f])\s*\(", "（", text)
+    text = re.sub(r"(?<=[^\x00-\x7f])\)", "）", text)
+    text = re.sub(r"(?<![\d.])(\d{1,2}\.)\s+(?=[^\x00-\x7f])", r"\1", text)
     text = re.sub(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])", "", text)
     # ...but a "—" or "不适用" standing for an empty cell is a value, not part of a label: set it apart
     return re.sub(r"\s*(——|—|－|不适用)\s*", r" \1 ", text)
@@ -288,9 +295,11 @@ def read_one_row_table(text: str, spec: FormatSpec, table_id: str, report: Impor
         return values
     if len(tokens) < len(paths):
         report.missing += [spec.cells[p].label for p in paths[len(tokens):]]
-    elif len(tokens) > len(paths):
-        report.ambiguous.append(f"表四读到 {len(tokens)} 个数字，应为 {len(paths)} 个，取最后 {len(paths)} 个。")
-        tokens = tokens[-len(paths):]
+    elif len(tokens) > len(paths):  # which of them are the table's cannot be known: none is guessed
+        report.ambiguous.append(f"表四读到 {len(tokens)} 个数字，应为 {len(paths)} 个，{run_together.UNDETERMINED}"
+                                "（这些单元格未填写）。")
+        report.uncertain += [spec.cells[p].label for p in paths if p not in spec.computed_paths]
+        return {}
     return dict(zip(paths, tokens))
 
 
@@ -342,7 +351,8 @@ def import_text(text: str, name: str = "文本", *, paragraph_per_line: bool = F
     lines = text.split("\n")
     if len(lines) > MAX_LINES:
         raise ImportError_(f"“{name}”有 {len(lines)} 行（上限 {MAX_LINES} 行），不像一份年报，已拒绝导入。")
-    lines = [ln.replace("\u3000", " ").rstrip() for ln in lines if not _DASHED_PAGE_NUMBER.match(ln.strip())]
+    lines = [ln.replace("\u3000", " ").rstrip() for ln in lines if not _DASHED_PAGE_NUMBER.match(ln.strip())
+             and not _MARKDOWN_RULE.match(ln)]
     head, sections = split_sections(lines)
     for sid in ("s2", "s3"):
         if sid in sections:
