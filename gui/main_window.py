@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QPushButton, QSpinBox,
                                QStackedWidget, QVBoxLayout, QWidget)
@@ -20,6 +20,7 @@ from gui.narrative_page import NarrativePage
 from gui.recent_files import MAX_RECENT, recent_paths, store_recent_paths
 from gui.recovery_dialog import confirm_open_elsewhere, confirm_save_over_open
 from gui.review_page import ReviewPage
+from gui.step_list import StepDelegate, show_step_state
 from gui.table_page import TablePage
 from gui.user_folders import documents_folder
 from model.draft import Draft, Meta
@@ -113,6 +114,8 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self.step_list = QListWidget()
         self.step_list.setFixedWidth(300)
+        self.step_list.setItemDelegate(StepDelegate(self.step_list))
+        self.step_list.setMouseTracking(True)
         self.step_list.currentRowChanged.connect(self._step_changed)
         self.stack = QStackedWidget()
         self.prev_button = QPushButton("上一步")
@@ -268,11 +271,8 @@ class MainWindow(QMainWindow):
     def _refresh_steps(self) -> None:
         titles = dict(step_titles(self.controller.state))
         for row, sid in enumerate(self.step_ids):
-            text, colour = self.step_state(sid)
-            item = self.step_list.item(row)
-            item.setText(f"{titles[sid]}\n    {text}")
-            item.setForeground(QBrush(QColor(colour if text not in ("未开始", "填写中") else "#222222")))
-            item.setToolTip(text)
+            text, _colour = self.step_state(sid)
+            show_step_state(self.step_list.item(row), titles[sid], text)
 
     def _on_changed(self, changes) -> None:
         if changes.issues or changes.meta or changes.sections or changes.cells:

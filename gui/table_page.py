@@ -408,6 +408,7 @@ class TablePage(QWidget):
         self.message.hide()
         self.issue_title = QLabel()
         self.issue_list = QListWidget()
+        self.issue_list.setWordWrap(True)  # a long message is read whole, not scrolled sideways
         self.issue_list.itemActivated.connect(self._issue_activated)
         self.issue_list.itemClicked.connect(self._issue_activated)
         self.model.inputRefused.connect(self.show_refusal)

@@ -336,3 +336,62 @@ def test_replace_changes_the_selected_match_and_goes_to_the_next(qtbot):
     assert f"共 {total_before - 1} 处" in dialog.count_label.text()
     dialog.close()
     close_quietly(window)
+
+
+# -- the step list --------------------------------------------------------------------------------------
+def test_step_list_shows_each_step_on_one_line_with_a_coloured_sign_and_the_current_step_marked(qtbot):
+    from gui.step_list import KIND_COLOURS, StateKindRole
+
+    window = open_window(qtbot, "broken-2024")
+    window.go_to("s3")
+    steps = window.step_list
+    QApplication.processEvents()
+    image = steps.viewport().grab().toImage()
+    delegate = steps.itemDelegate()
+    line = steps.fontMetrics().lineSpacing()
+
+    def sign_colour(row):
+        rect = steps.visualItemRect(steps.item(row))
+        sign = delegate.sign_rect(rect)
+        # left of the middle: the disc itself, not the white mark drawn on it
+        return image.pixelColor(sign.center().x() - sign.width() // 4, sign.center().y())
+
+    def near(a, b):
+        return abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue()) < 60
+
+    rows = {sid: i for i, sid in enumerate(window.step_ids)}
+    for sid, row in rows.items():
+        assert steps.visualItemRect(steps.item(row)).height() < 2 * line  # one line per step
+    s3 = steps.item(rows["s3"])
+    assert s3.data(StateKindRole) == "error" and "3 个错误" in s3.text()
+    assert near(sign_colour(rows["s3"]), KIND_COLOURS["error"])
+    assert near(sign_colour(rows["s1"]), KIND_COLOURS["done"])
+    # the current step stands on the highlight colour; the others do not
+    current = steps.visualItemRect(s3)
+    background = image.pixelColor(current.center().x(), current.top() + 2)
+    assert near(background, steps.palette().highlight().color())
+    other = steps.visualItemRect(steps.item(rows["s1"]))
+    assert not near(image.pixelColor(other.center().x(), other.top() + 2), steps.palette().highlight().color())
+    shot(window, "steps-1280x720")
+    close_quietly(window)
+
+
+def test_step_list_says_not_started_and_in_progress_with_their_own_signs(qtbot):
+    from gui.step_list import StateKindRole
+
+    window = MainWindow(ReportController(ReportState.new("临江区人民政府", 2024), None))
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    activate(window)
+    rows = {sid: i for i, sid in enumerate(window.step_ids)}
+    assert window.step_list.item(rows["s2"]).data(StateKindRole) == "empty"
+    assert window.step_list.item(rows["s2"]).text().endswith("未开始")
+    page = window.pages["s2"]
+    window.go_to("s2")
+    first = page.view.input_indexes()[0]
+    type_digits(qtbot, page.view, first, "3")
+    item = window.step_list.item(rows["s2"])
+    assert item.data(StateKindRole) in ("started", "error", "warning") and not item.text().endswith("未开始")
+    close_quietly(window)
