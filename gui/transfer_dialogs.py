@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from gui import dialogs
 from model.draft import Draft
@@ -134,3 +136,56 @@ def open_rollup_dialog(parent: QWidget | None) -> tuple[Draft, list[str]] | None
     dialogs.show_info(parent, "汇总完成", "\n".join(notes))
     return result.draft, notes
 
+
+
+def ask_audit_output(parent: QWidget | None, folder: str) -> str | None:
+    path, _ = QFileDialog.getSaveFileName(parent, "保存核查结果", str(Path(folder).parent / "核查结果.xlsx"),
+                                          "Excel 工作簿（*.xlsx）")
+    return path or None
+
+
+def open_audit_dialog(parent: QWidget | None) -> Path | None:
+    """文件 → 核查已发布的报告: every report in a folder checked, the results written to a workbook."""
+    folder = dialogs.ask_folder(parent, "选择存放各单位已发布报告的文件夹")
+    if not folder:
+        return None
+    target = ask_audit_output(parent, folder)
+    if not target:
+        return None
+    from export.audit_xlsx import render_audit_xlsx
+    from model.audit import audit, report_files
+    from model.drafts_io import atomic_write_bytes, os_error_text
+
+    out = Path(target).with_suffix(".xlsx")
+    try:
+        files = report_files(Path(folder), skip={out.resolve()})
+    except OSError as exc:
+        dialogs.show_error(parent, "无法核查", f"无法读取文件夹“{folder}”：{os_error_text(exc)}。")
+        return None
+    if not files:
+        dialogs.show_error(parent, "无法核查", f"文件夹“{folder}”中没有文件。")
+        return None
+    progress = QProgressDialog("正在核查各单位的报告……", None, 0, len(files), parent)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(300)
+
+    def on_progress(done: int, total: int, name: str) -> None:
+        progress.setLabelText(f"正在核查：{name}（{done}/{total}）")
+        progress.setValue(done)
+        QApplication.processEvents()
+
+    try:
+        reports = audit(files, on_progress=on_progress)
+        atomic_write_bytes(out, render_audit_xlsx(reports))
+    except OSError as exc:
+        dialogs.show_error(parent, "无法写入核查结果", f"无法写入“{out}”：{os_error_text(exc)}。")
+        return None
+    finally:
+        progress.close()
+    unreadable = [r for r in reports if r.unreadable]
+    with_errors = [r for r in reports if not r.unreadable and r.errors]
+    lines = [f"已核查 {len(reports) - len(unreadable)} 份报告，结果已写入“{out}”。",
+             f"{len(with_errors)} 份有错误，共 {sum(r.warnings for r in reports)} 个警告。"]
+    lines += [f"无法读取：{r.file}：{r.unreadable}" for r in unreadable[:MAX_LISTED]]
+    dialogs.show_info(parent, "核查完成", "\n".join(lines))
+    return out

@@ -51,3 +51,25 @@ def test_an_audit_of_a_folder_writes_summary_and_findings_and_lists_the_unreadab
     assert cross and cross[0][5] == "警告" and "上年结转" in cross[0][7]
     assert rows["临江区2024.json"][6] == sum(1 for f in findings if f[1] == "临江区2024.json" and f[5] == "错误")
     assert all(f[6] and f[7] for f in findings)
+
+
+def test_the_gui_audit_shows_progress_and_writes_the_workbook(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QWidget
+
+    from gui import dialogs, transfer_dialogs
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(CORPUS / "shuyang-fgj_2023.html", folder / "发改局2023.html")
+    (folder / "说明.docx").write_bytes(b"not a zip")
+    out = tmp_path / "核查结果.xlsx"
+    shown = []
+    monkeypatch.setattr(dialogs, "ask_folder", lambda *a: str(folder))
+    monkeypatch.setattr(transfer_dialogs, "ask_audit_output", lambda *a: str(out))
+    monkeypatch.setattr(dialogs, "show_info", lambda parent, title, text: shown.append(text))
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    assert transfer_dialogs.open_audit_dialog(parent) == out
+    rows = list(load_workbook(out)["汇总"].iter_rows(min_row=2, values_only=True))
+    assert [r[1] for r in rows] == ["发改局2023.html", "说明.docx"]
+    assert shown and "已核查 1 份报告" in shown[0] and "无法读取：说明.docx" in shown[0]
