@@ -5,7 +5,8 @@
 The same checks run on Linux (tests/test_bundle.py) and on Windows (.github/workflows/release.yml):
   1. `nianbao-cli --version` prints the version of pyproject.toml;
   2. `nianbao-cli check` passes on the sample report, saved under a Chinese file name with spaces;
-  3. `nianbao-cli export` writes PDF, Word, Excel and plain text, and each file holds the report;
+  3. `nianbao-cli export` writes every format the program exports (PDF, Word, Excel, plain text, web page), and
+     each file holds the report;
   4. the app (`nianbao`) opens offscreen on the sample, shows every page and quits with 0.
 The environment has no virtual environment, no PYTHONPATH, and its own empty home, temp and app-data folders,
 as on an office PC that never had Python. Prints one line per check; exits 1 at the first failure.
@@ -27,8 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from export.writers import KIND_NAMES  # noqa: E402  (the checking side runs in the project's environment)
+
 SAMPLE = ROOT / "seeds" / "sample-2024.json"
-KINDS = ("pdf", "docx", "xlsx", "txt")
+KINDS = tuple(KIND_NAMES)  # every format the program exports
 EXE_SUFFIX = ".exe" if sys.platform == "win32" else ""
 
 
@@ -109,6 +113,12 @@ def check_export(kind: str, path: Path, agency: str) -> None:
     elif kind == "txt":
         if agency not in path.read_text(encoding="utf-8-sig"):
             raise SmokeFailure(f"{path.name}: the text lacks the agency's name")
+    elif kind == "html":
+        text = path.read_text(encoding="utf-8")
+        if "<html" not in text.lower() or agency not in text:
+            raise SmokeFailure(f"{path.name}: not a web page with the agency's name")
+    else:
+        raise SmokeFailure(f"{path.name}: no check for exported .{kind} files yet (packaging/smoke_test.py)")
 
 
 def smoke_test(bundle: Path, work: Path, log=print) -> Result:
