@@ -78,6 +78,7 @@ def _opened_window(path: str | None) -> MainWindow:
             state = ReportState.new("", 2024)
     window = MainWindow(ReportController(state, file_path))
     window._is_sample = is_sample
+    window._sample_name = SAMPLE.stem if is_sample else ""
     window._update_title()
     return window
 
@@ -115,6 +116,10 @@ def run_app(path: str | None = None) -> int:
     windows = build_windows(path)
     for window in windows:
         window.show()
+    if path is None and not smoke and getattr(windows[-1], "_is_sample", False):
+        # started without a file and nothing to recover: the start page says every way to begin, in front of
+        # the sample (titled 示例) rather than leaving the user in the sample unawares
+        QTimer.singleShot(0, windows[-1].show_start)
     if smoke:
         QTimer.singleShot(0, lambda: app.exit(smoke_test(windows)))
     return app.exec()

@@ -281,6 +281,9 @@ class MainWindow(QMainWindow):
     # -- title, actions ------------------------------------------------------------------------------
     def _update_title(self) -> None:
         name = self.controller.path.name if self.controller.path else "未命名报告"
+        if getattr(self, "_is_sample", False):
+            # a sample is a template: the title says so, and 保存 asks for a file of the user's own
+            name = f"示例：{getattr(self, '_sample_name', '') or '示例报告'}（模板，保存时请另存为自己的文件）"
         # [*] is Qt's modified mark: shown as * (or the platform's own sign) while there are unsaved changes
         self.setWindowTitle(f"{name}[*] — {APP_NAME}")
         self.setWindowModified(self.controller.dirty)
@@ -447,6 +450,8 @@ class MainWindow(QMainWindow):
             return False
         self.controller.replace_state(state, None if as_sample else path)
         self._is_sample = as_sample
+        self._sample_name = Path(path).stem if as_sample else ""
+        self._update_title()
         if not as_sample:
             self._remember(Path(path))
         return True

@@ -3,6 +3,8 @@ roll-up — on one page, for users who do not look in menus."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -18,6 +20,23 @@ ACTIONS = [
     ("import", "导入已发布的报告", "把已发布的 PDF、Word、文本或同事填好的 Excel 读成草稿"),
     ("rollup", "汇总多个单位", "把一个文件夹中各单位的草稿汇总成一份"),
 ]
+
+
+def describe_recent(path: str) -> str:
+    """A recent file as the user knows it: agency, year, when it was last saved, then the file itself."""
+    file = Path(path)
+    try:
+        saved = dt.datetime.fromtimestamp(file.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+    except OSError:
+        return f"（文件已不存在或无法读取）{path}"
+    agency, year = "", ""
+    try:
+        meta = json.loads(file.read_text(encoding="utf-8")).get("meta") or {}
+        agency, year = str(meta.get("agency") or "").strip(), meta.get("year") or ""
+    except (OSError, ValueError, AttributeError):
+        pass  # not a readable draft: shown by its name and time; opening it says what is wrong
+    heading = f"{agency or '（未填机关名称）'}　{year} 年度" if year else (agency or file.stem)
+    return f"{heading}　最后保存 {saved}　{file.name}"
 
 
 class StartDialog(QDialog):
@@ -43,7 +62,7 @@ class StartDialog(QDialog):
             grid.addWidget(QLabel(hint), row, 1)
             self.buttons[key] = button
         layout.addLayout(grid)
-        layout.addWidget(QLabel("<b>示例报告</b>"))
+        layout.addWidget(QLabel("<b>示例报告</b>　以模板打开：标题注明“示例”，保存时另存为自己的文件"))
         self.samples = QListWidget()
         for p in samples:
             item = QListWidgetItem(p.stem)
@@ -56,15 +75,20 @@ class StartDialog(QDialog):
         layout.addWidget(QLabel("<b>最近打开的文件</b>"))
         self.recent = QListWidget()
         for p in recent_paths():
-            item = QListWidgetItem(p)
-            item.setData(Qt.ItemDataRole.UserRole, p)
+            item = QListWidgetItem(describe_recent(p))
+            item.setToolTip(p)
+            if Path(p).is_file():
+                item.setData(Qt.ItemDataRole.UserRole, p)
+            else:
+                item.setFlags(Qt.ItemFlag.NoItemFlags)  # a moved or deleted file is named, not offered
             self.recent.addItem(item)
         if self.recent.count() == 0:
             self.recent.addItem("（暂无）")
         self.recent.itemActivated.connect(lambda item: self._choose("recent", item))
         self.recent.itemDoubleClicked.connect(lambda item: self._choose("recent", item))
         layout.addWidget(self.recent)
-        close = QPushButton("继续当前报告")
+        on_sample = bool(getattr(parent, "_is_sample", False))
+        close = QPushButton("先看看示例报告" if on_sample else "继续当前报告")
         close.clicked.connect(self.reject)
         layout.addWidget(close)
 

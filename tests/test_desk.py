@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, QSettings, QStandardPaths, Qt
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 
 from gui import dialogs
 from gui.controller import ReportController
@@ -395,3 +395,96 @@ def test_step_list_says_not_started_and_in_progress_with_their_own_signs(qtbot):
     item = window.step_list.item(rows["s2"])
     assert item.data(StateKindRole) in ("started", "error", "warning") and not item.text().endswith("未开始")
     close_quietly(window)
+
+
+# -- the start page -------------------------------------------------------------------------------------
+def test_starting_without_a_file_shows_the_start_page_in_front_of_a_sample_titled_as_one(qtbot, monkeypatch):
+    from gui import app as app_module
+    from gui import start_dialog
+
+    shown = []
+
+    def exec_(dialog):
+        shown.append(dialog)
+        dialog.grab().save(str(SHOTS / "desk-start-page.png"))
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(start_dialog.StartDialog, "exec", exec_)
+    monkeypatch.setattr(app_module, "orphaned_recoveries", lambda: [])
+    monkeypatch.setattr(app_module.crash, "install", lambda app, on_error=None: None)
+    opened = []
+
+    def run_events(_app):
+        for _ in range(5):
+            QApplication.processEvents()
+        opened.extend(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", run_events)
+    SHOTS.mkdir(exist_ok=True)
+    assert app_module.run_app(None) == 0
+    window = next(w for w in opened if getattr(w, "_is_sample", False))
+    qtbot.addWidget(window)
+    assert len(shown) == 1 and shown[0].parent() is window
+    assert set(shown[0].buttons) == {"new", "open", "carry", "import", "rollup"}
+    assert "示例" in window.windowTitle()
+    close_quietly(window)
+
+
+def test_a_sample_opened_from_the_start_page_says_so_and_ctrl_s_asks_where_to_save(qtbot, monkeypatch):
+    from gui.start_dialog import StartDialog
+
+    window = open_window(qtbot, "panyu-2020")
+    window.controller.replace_state(ReportState.new("", 2024), None)
+    window._is_sample = False
+    window._update_title()
+    assert "示例" not in window.windowTitle()
+    dialog = StartDialog(window.sample_paths(), window)
+    qtbot.addWidget(dialog)
+    row = next(i for i in range(dialog.samples.count()) if dialog.samples.item(i).text() == "sample-2024")
+    dialog.samples.setCurrentRow(row)
+    dialog.samples.setFocus()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        QApplication.setActiveWindow(dialog)
+    qtbot.keyClick(dialog.samples, Qt.Key.Key_Return)
+    assert dialog.choice == "sample"
+    window.start(dialog.choice, dialog.path)
+    assert window.windowTitle().startswith("示例：sample-2024")
+    asked = []
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda parent, suggested: asked.append(suggested) or None)
+    activate(window)
+    window.controller.set_cell("s3.new.research", "9")
+    qtbot.keyClick(window.step_list, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert len(asked) == 1  # 另存为: the sample file itself is never written
+    assert "示例" in window.windowTitle()
+    shot(window, "sample-title")
+    close_quietly(window)
+
+
+def test_recent_files_on_the_start_page_show_agency_year_and_when_last_saved(qtbot, tmp_path):
+    import datetime as dt
+    import os
+
+    from gui.recent_files import recent_paths, store_recent_paths
+    from gui.start_dialog import StartDialog
+    from model.drafts_io import save_draft
+
+    kept = recent_paths()
+    draft = tmp_path / "本单位年报.json"
+    save_draft(load_draft(SEEDS / "sample-2024.json"), draft)
+    stamp = dt.datetime(2025, 1, 20, 9, 30).timestamp()
+    os.utime(draft, (stamp, stamp))
+    gone = tmp_path / "已删除.json"
+    store_recent_paths([str(draft), str(gone)])
+    try:
+        dialog = StartDialog([], None)
+        qtbot.addWidget(dialog)
+        first, second = dialog.recent.item(0), dialog.recent.item(1)
+        agency = load_draft(draft).meta.agency
+        assert first.text() == f"{agency}　2024 年度　最后保存 2025-01-20 09:30　本单位年报.json"
+        assert "不存在" in second.text() and not second.flags() & Qt.ItemFlag.ItemIsEnabled
+        dialog.recent.itemActivated.emit(first)
+        assert dialog.choice == "recent" and dialog.path == str(draft)
+    finally:
+        store_recent_paths(kept)
