@@ -488,3 +488,69 @@ def test_recent_files_on_the_start_page_show_agency_year_and_when_last_saved(qtb
         assert dialog.choice == "recent" and dialog.path == str(draft)
     finally:
         store_recent_paths(kept)
+
+
+# -- screenshots and clipping at small screens ----------------------------------------------------------
+SCREEN_CHECK = r"""
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from PySide6.QtWidgets import QAbstractButton, QLabel
+from gui.app import make_app
+from gui.controller import ReportController
+from gui.main_window import MainWindow
+from model.drafts_io import load_draft
+from model.state import ReportState
+app = make_app()
+out, scale = Path(sys.argv[3]), sys.argv[4]
+problems = []
+for width, height in ((1280, 720), (1366, 768)):
+    window = MainWindow(ReportController(ReportState(load_draft(sys.argv[2])), None))
+    window.resize(width, height)
+    window.show()
+    app.processEvents()
+    if (window.width(), window.height()) != (width, height):
+        problems.append(f"{width}x{height}: window is {window.width()}x{window.height()}")
+    for step in window.step_ids:
+        window.go_to(step)
+        app.processEvents()
+        page = window.stack.currentWidget()
+        need = page.minimumSizeHint()
+        if need.width() > page.width() or need.height() > page.height():
+            problems.append(f"{width}x{height} {step}: page needs {need.width()}x{need.height()}")
+        for widget in page.findChildren(QAbstractButton) + page.findChildren(QLabel):
+            if not widget.isVisible() or (isinstance(widget, QLabel) and widget.wordWrap()):
+                continue
+            hint = widget.minimumSizeHint()
+            if hint.width() > widget.width() + 1 or hint.height() > widget.height() + 1:
+                problems.append(f"{width}x{height} {step}: “{widget.text()[:12]}” clipped")
+        if step == "s3":
+            view = page.view
+            model = page.model
+            view.scrollTo(model.index(model.rowCount() - 1, model.columnCount() - 1))
+            app.processEvents()
+            pane = view.frozen_top
+            if not (pane.isVisible() and pane.height() >= view.frozen_height() and view.verticalScrollBar().value() > 0):
+                problems.append(f"{width}x{height} s3: header rows not in sight after scrolling")
+        window.grab().save(str(out / f"desk-{width}x{height}-{scale}-{step}.png"))
+    window.controller.undo_stack.setClean()
+    window.close()
+print("\n".join(problems) or "fits")
+"""
+
+
+@pytest.mark.parametrize("scale", ["1", "1.5"])
+def test_every_page_fits_1280x720_and_1366x768_unclipped_with_screenshots(tmp_path, scale):
+    import os
+    import subprocess
+    import sys
+
+    SHOTS.mkdir(exist_ok=True)
+    env = dict(os.environ, QT_SCALE_FACTOR=scale, QT_QPA_PLATFORM="offscreen", NIANBAO_RECOVERY_DIR=str(tmp_path))
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run([sys.executable, "-c", SCREEN_CHECK, str(root), str(SEEDS / "broken-2024.json"),
+                           str(SHOTS), f"{int(float(scale) * 100)}pct"],
+                          capture_output=True, text=True, encoding="utf-8", env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.splitlines() == ["fits"]
+    assert (SHOTS / f"desk-1280x720-{int(float(scale) * 100)}pct-s3.png").exists()
