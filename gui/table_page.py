@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, QMimeData, QModelIndex, QPersistentModelIndex, QPoint, QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QMimeData, QModelIndex, QPersistentModelIndex, QPoint, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QMainWindow, QMenu, QPushButton, QSplitter, QStyledItemDelegate, QTableView,
@@ -140,9 +140,20 @@ class FrozenPane(QTableView):
         self.setStyleSheet("QTableView { border: none; border-bottom: 1px solid #9a9a9a;"
                            " border-right: 1px solid #9a9a9a; }")
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self._copied: tuple | None = None
+
+    def mousePressEvent(self, event):  # noqa: N802
+        self.main.setFocus(Qt.FocusReason.MouseFocusReason)  # a click on a heading puts the keyboard in the table
+        super().mousePressEvent(event)
 
     def copy_layout(self) -> None:
         main = self.main
+        model = main.table_model
+        shape = (id(model.layout), tuple(main.rowHeight(r) for r in range(model.rowCount())),
+                 tuple(main.columnWidth(c) for c in range(model.columnCount())))
+        if shape == self._copied:
+            return  # already the same: resetting spans and sizes on every geometry update would slow typing
+        self._copied = shape
         self.clearSpans()
         for r, c, rs, cs in main.table_model.spans():
             self.setSpan(r, c, rs, cs)
@@ -240,9 +251,11 @@ class ReportTableView(QTableView):
                 pane.hide()
                 continue
             pane.copy_layout()
-            pane.setGeometry(vp.x(), vp.y(), w, h)
-            pane.show()
-            pane.raise_()
+            if pane.geometry() != QRect(vp.x(), vp.y(), w, h):
+                pane.setGeometry(vp.x(), vp.y(), w, h)
+            if pane.isHidden():
+                pane.show()
+                pane.raise_()
         self.frozen_top.horizontalScrollBar().setValue(self.horizontalScrollBar().value())
         self.frozen_left.verticalScrollBar().setValue(self.verticalScrollBar().value())
 
@@ -486,7 +499,8 @@ class TablePage(QWidget):
         total = sum(self.splitter.sizes())
         if total > 0:
             wanted = min(wanted, total // 2)
-            self.splitter.setSizes([total - wanted, wanted])
+            if self.splitter.sizes() != [total - wanted, wanted]:
+                self.splitter.setSizes([total - wanted, wanted])
 
     def _remember_issue_height(self, *_args) -> None:
         if not self.issue_list.isHidden():
