@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
@@ -36,6 +38,29 @@ _FONT = Font(name="仿宋", size=11)
 _BOLD = Font(name="黑体", size=11)
 _DRAFT_FONT = Font(name="黑体", size=14, bold=True, color="C00000")
 _DRAFT_FILL = PatternFill("solid", fgColor="FDE9E9")
+_ALIGN = {"left": Alignment(horizontal="left", vertical="center", wrap_text=True),
+          "center": Alignment(horizontal="center", vertical="center", wrap_text=True)}
+_TOP_WRAP = Alignment(wrap_text=True, vertical="top")
+
+# openpyxl finds a style's number in the workbook's style table by hashing the whole style object at every
+# assignment, which was most of a workbook's time. Each of the shared style objects above is looked up the
+# openpyxl way once per workbook; later cells get the same number directly (the tables only ever grow, so the
+# number stays right and the file is the same).
+_STYLE_KEYS = {"border": "borderId", "font": "fontId", "fill": "fillId", "alignment": "alignmentId"}
+_style_numbers: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _style(cell, attr: str, style) -> None:
+    """cell.<attr> = style, for the module's shared style objects (they live as long as the module)."""
+    numbers = _style_numbers.setdefault(cell.parent.parent, {})
+    number = numbers.get((attr, id(style)))
+    if number is None:
+        setattr(cell, attr, style)
+        numbers[(attr, id(style))] = getattr(cell._style, _STYLE_KEYS[attr])
+    else:
+        if not cell._style:  # as openpyxl's own setter: a new cell gets its style array on first use
+            cell._style = StyleArray()
+        setattr(cell._style, _STYLE_KEYS[attr], number)
 
 
 def _text(ws, row: int, col: int, text: str):
@@ -107,7 +132,7 @@ def _table_sheet(wb: Workbook, state: ReportState, layout: d.TableLayout, headin
     for r, row in enumerate(layout.rows):
         for c, cell in enumerate(row):
             target = ws.cell(row=first + r, column=1 + c)
-            target.border = _BORDER
+            _style(target, "border", _BORDER)
             if cell is None:
                 continue
             if cell.is_number and cell.path is not None:
@@ -120,16 +145,15 @@ def _table_sheet(wb: Workbook, state: ReportState, layout: d.TableLayout, headin
                     target.value = _number(value)
                     unit = cell.unit if cell.unit and cell.unit not in headings[r].get(c, "") else None
                     target.number_format = _number_format(value, unit)
-                target.font = _FONT
+                _style(target, "font", _FONT)
                 if cell.role == "computed":
-                    target.fill = _COMPUTED
+                    _style(target, "fill", _COMPUTED)
             else:
                 _text(ws, target.row, target.column, "\n".join(cell.text) if cell.vertical else cell.text)
-                target.font = _BOLD if cell.role in ("head", "block") else _FONT
+                _style(target, "font", _BOLD if cell.role in ("head", "block") else _FONT)
                 if cell.role == "block":
-                    target.fill = _GREY
-            horizontal = "left" if cell.role == "label" else "center"
-            target.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
+                    _style(target, "fill", _GREY)
+            _style(target, "alignment", _ALIGN["left" if cell.role == "label" else "center"])
             if cell.rowspan > 1 or cell.colspan > 1:
                 ws.merge_cells(start_row=target.row, start_column=target.column,
                                end_row=target.row + cell.rowspan - 1, end_column=target.column + cell.colspan - 1)
@@ -137,7 +161,7 @@ def _table_sheet(wb: Workbook, state: ReportState, layout: d.TableLayout, headin
     for rng in ws.merged_cells.ranges:
         for row in ws.iter_rows(min_row=rng.min_row, max_row=rng.max_row, min_col=rng.min_col, max_col=rng.max_col):
             for cell in row:
-                cell.border = _BORDER
+                _style(cell, "border", _BORDER)
     total = sum(layout.widths)
     full = 150 if layout.columns > 8 else 90
     for i, w in enumerate(layout.widths):
@@ -175,9 +199,9 @@ def _results_sheet(wb: Workbook, state: ReportState, draft: bool = False) -> Non
                   issue.acknowledged or ""]
         for c, v in enumerate(values, 1):
             cell = _text(ws, r, c, v)
-            cell.font = _FONT
-            cell.border = _BORDER
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            _style(cell, "font", _FONT)
+            _style(cell, "border", _BORDER)
+            _style(cell, "alignment", _TOP_WRAP)
     if not state.issues:
         _text(ws, top + 1, 1, "校验通过：没有发现错误或警告。").font = _FONT
     for col, width in zip("ABCDEF", (8, 6, 26, 70, 40, 30)):
