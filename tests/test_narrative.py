@@ -180,3 +180,12 @@ def test_a_figure_told_for_another_body_is_not_read_as_the_agencys():
     # 淮安市洪泽区人民政府 2024: the office that answers on the government's behalf states its own share
     text = "2024 年，区政府办代表区政府受理政府信息公开申请 17 件，均已在法定期限内予以答复。"
     assert find_figures(text, QTY) == []
+
+
+def test_applications_received_counted_with_last_years_carried_over_are_not_contradicted():
+    # 沭阳县人民政府 2025: “共受理政府信息公开申请 749 件” = 新收 713 + 上年结转 36 (办理 718 + 结转下一年 31)
+    state = sample_state()  # 新收 312 (自然人 268, 法人 44), 上年结转 17 (自然人 14, 法人 3)
+    state.set_blocks("s6", [Paragraph(text="本年度未收取信息处理费。共受理申请329件，其中自然人申请282件，法人或其他组织申请47件。")])
+    assert f7(state) == []
+    state.set_blocks("s6", [Paragraph(text="本年度未收取信息处理费。共受理申请330件。")])
+    assert len(f7(state)) == 1

@@ -24,6 +24,8 @@ class Quantity:
     key: str
     label: str  # what the table calls it, for messages
     cells: tuple[str, ...]  # summed; empty when the format has no such figure
+    # other sums the same words are used for: “共受理申请N件” often counts 上年结转 too (新收 + 结转 = 办理 + 结转下年)
+    alternatives: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Ratio:
     # other bases reports use for the same share (本年新收, 新收加上年结转): a figure matching any of them is
     # not contradicted, since the text rarely says which base it took
     other_denominators: tuple[tuple[str, ...], ...] = ()
+    alternatives: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,12 +58,15 @@ def quantities(spec) -> dict[str, Quantity]:
     def rows_with(prefix: str) -> tuple[str, ...]:
         return tuple(f"s3.{r}.total" for r in s3_rows if r.startswith(prefix))
 
+    legal = ("commercial", "research", "public_welfare", "legal_service", "other")
     q = {
-        "received": Quantity("received", "表三 一、本年新收政府信息公开申请数量（总计）", ("s3.new.total",)),
-        "received_natural": Quantity("received_natural", "表三 一、本年新收（自然人）", ("s3.new.natural",)),
+        "received": Quantity("received", "表三 一、本年新收政府信息公开申请数量（总计）", ("s3.new.total",),
+                             (("s3.new.total", "s3.carried_in.total"),)),
+        "received_natural": Quantity("received_natural", "表三 一、本年新收（自然人）", ("s3.new.natural",),
+                                     (("s3.new.natural", "s3.carried_in.natural"),)),
         "received_legal": Quantity("received_legal", "表三 一、本年新收（法人或其他组织）",
-                                   tuple(f"s3.new.{c}" for c in ("commercial", "research", "public_welfare",
-                                                                 "legal_service", "other"))),
+                                   tuple(f"s3.new.{c}" for c in legal),
+                                   (tuple(f"s3.{r}.{c}" for r in ("new", "carried_in") for c in legal),)),
         "carried_in": Quantity("carried_in", "表三 二、上年结转政府信息公开申请数量（总计）", ("s3.carried_in.total",)),
         "handled": Quantity("handled", "表三 （七）总计", ("s3.total.total",)),
         "disclosed": Quantity("disclosed", "表三 （一）予以公开（总计）", ("s3.disclosed.total",)),
@@ -93,7 +99,8 @@ def quantities(spec) -> dict[str, Quantity]:
     q["disclosure_rate"] = Ratio("disclosure_rate", "公开率（表三 予以公开与部分公开之和占（七）总计的比例）",
                                  ("s3.disclosed.total", "s3.partial.total"), ("s3.total.total",),
                                  (("s3.new.total",), ("s3.new.total", "s3.carried_in.total")))
-    return {k: v for k, v in q.items() if all(c in spec.cells for c in v.cells)}
+    return {k: v for k, v in q.items()
+            if all(c in spec.cells for c in v.cells) and all(c in spec.cells for a in v.alternatives for c in a)}
 
 
 # The words that may stand between a figure's name and its number: 申请/案件/共/为/了/达/决定…

@@ -39,6 +39,9 @@ def table_value(state: "ReportState", finding: Finding, denominator=None) -> Dec
 
 
 def _agrees_with_another_base(state: "ReportState", finding: Finding) -> bool:
+    """The text's figure is another usual sum of the same words (受理 = 新收 + 上年结转) or share base."""
+    if any(_sum(state, cells) == finding.number for cells in finding.quantity.alternatives):
+        return True
     return any(table_value(state, finding, d) == finding.number
                for d in getattr(finding.quantity, "other_denominators", ()))
 
