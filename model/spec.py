@@ -137,6 +137,9 @@ class Check(_Strict):
     def rule_id(self) -> str:
         return self.rule or self.id
 
+    def __hash__(self) -> int:  # params is a dict; a check is identified by its id within its format
+        return hash((self.id, self.rule, self.function))
+
 
 class FormatFile(_Strict):
     id: str
