@@ -127,8 +127,9 @@ def _clean_all_text(doc: Document) -> None:
         return cleaned
 
     doc.title = clean(doc.title, "标题")
-    doc.agency = clean(doc.agency, "机关名称")
-    doc.date_text = clean(doc.date_text, "落款日期")
+    # the closing prints them as lines of their own: what was only blanks or control characters prints nothing
+    doc.agency = clean(doc.agency, "机关名称").strip()
+    doc.date_text = clean(doc.date_text, "落款日期").strip()
     section, paragraph = "正文开头", 0
     body = []
     for el in doc.body:

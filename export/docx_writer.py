@@ -521,7 +521,11 @@ def closing_indents(agency: str, date_text: str) -> tuple[float, float]:
     if date_text and right_date < 2 * em:
         right_date = 2 * em
         right_agency = right_date + wd + 2 * em - wa
-    return right_agency, right_date
+    # an agency longer than a line wraps inside the block, its lines two characters in; an indent is kept
+    # within the text block (Word refuses one that leaves no room), so the date then stays at the block's left
+    block = Mm(TEXT_WIDTH_MM).pt
+    return (max(0.0, min(right_agency, block - em)),
+            max(0.0, min(right_date, block - min(wd, block) if date_text else block - em)))
 
 
 def _closing(doc, layout: d.Document, styles: dict) -> None:

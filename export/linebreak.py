@@ -173,19 +173,16 @@ def break_lines(text: str, width_of: WidthOf, width: float, first_indent: float 
         elif current:
             lines.append(current)  # push down: the cluster starts the next line
         else:
-            # one cluster wider than a line (a long URL): break it by character, keeping the rules where possible
-            chars = list("".join(cl))
-            part: list[str] = []
-            pw = 0.0
-            while chars and pw + width_of(chars[0]) <= avail:
-                pw += width_of(chars[0])
-                part.append(chars.pop(0))
-            if not part:
-                part.append(chars.pop(0))
-            lines.append(part)
-            clusters[i] = ["".join(chars)] if chars else []
-            if not chars:
+            # one cluster wider than a line (a long URL, a run of digits): broken by character into lines all at
+            # once, so that a run of any length costs time in proportion to it; its last part goes on as a
+            # cluster, so what follows may share its line
+            chunks = _by_character("".join(cl), width_of, avail, width)
+            lines.extend(list(chunk) for chunk in chunks[:-1])
+            if len(chunks) == 1:
+                lines.append(list(chunks[0]))  # one character wider than a line
                 i += 1
+            else:
+                clusters[i] = [chunks[-1]]
         current, used = [], 0.0
         avail = width
     if current:
@@ -200,6 +197,23 @@ def break_lines(text: str, width_of: WidthOf, width: float, first_indent: float 
         last = n == len(lines) - 1
         out.append(_place(toks, w, line_width, start, justify and not last))
     return out
+
+
+def _by_character(text: str, width_of: WidthOf, first: float, width: float) -> list[str]:
+    """Text cut into parts that each fit a line (the first `first` wide, the others `width`); a part holds at
+    least one character."""
+    chunks: list[str] = []
+    k, room = 0, first
+    while k < len(text):
+        start, used = k, 0.0
+        while k < len(text) and used + width_of(text[k]) <= room:
+            used += width_of(text[k])
+            k += 1
+        if k == start:
+            k += 1
+        chunks.append(text[start:k])
+        room = width
+    return chunks
 
 
 def _place(tokens: list[str], w: Callable[[str], float], line_width: float, start: float, justify: bool) -> Line:
@@ -235,27 +249,37 @@ def break_title(text: str, width_of: WidthOf, width: float, breaks: list[int]) -
     """Lines of a title, broken only at the given offsets (meaningful boundaries), most wanted first.
 
     Two lines broken at the first wanted offset whose lines both fit win (published reports break after
-    “YYYY年”, the upper line the longer: 倒梯形). Otherwise the fewest lines, then the most even, at any of the
-    offsets; the last resort is characters inside the part before the first offset (a very long agency name),
-    still balanced."""
-    total = sum(width_of(ch) for ch in text)
+    “YYYY年”, the upper line the longer: 倒梯形). Otherwise the fewest lines (at most three), then the most even,
+    at any of the offsets; the last resort is characters inside the part before the first offset (a very long
+    agency name), still balanced. A title longer than three lines comes back whole, for break_lines to set line
+    by line. Widths are summed once, so the time grows with the title's length, never faster."""
+    ends = [0.0]  # ends[k]: width of text[:k]
+    for ch in text:
+        ends.append(ends[-1] + width_of(ch))
+    total = ends[-1]
     if total <= width:
         return [text]
     for cut in breaks:
         if 0 < cut < len(text):
-            upper, lower = text[:cut], text[cut:]
-            if sum(map(width_of, upper)) <= width and sum(map(width_of, lower)) <= width:
-                return [upper, lower]
+            if ends[cut] <= width and total - ends[cut] <= width:
+                return [text[:cut], text[cut:]]
+    if total > _TITLE_LINES * width + 1e-6:
+        return [text]
     cuts = sorted({b for b in breaks if 0 < b < len(text)})
-    best = _best_split(text, width_of, width, cuts)
+    best = _best_split(text, ends, width, cuts)
     if best is None:
-        best = _best_split(text, width_of, width, list(range(1, len(text))), protected=cuts)
+        best = _best_split(text, ends, width, list(range(1, len(text))), protected=cuts)
     return best or [text]
 
 
-def _best_split(text: str, width_of: WidthOf, width: float, cuts: list[int],
+_TITLE_LINES = 3  # most lines a title is balanced over
+_NEAREST = 40  # cuts tried around each even break point
+
+
+def _best_split(text: str, ends: list[float], width: float, cuts: list[int],
                 protected: list[int] | None = None) -> list[str] | None:
-    from itertools import combinations
+    from bisect import bisect_left
+    from itertools import product
 
     def ok_cut(c: int) -> bool:
         return text[c] not in CANNOT_START and text[c - 1] not in CANNOT_END and not (
@@ -265,20 +289,25 @@ def _best_split(text: str, width_of: WidthOf, width: float, cuts: list[int],
     if protected:
         # break by characters only inside the part before the first boundary (the name), never in what follows
         cuts = sorted({c for c in cuts if c < min(protected)} | set(protected))
-    for n in range(1, 4):
+    total = ends[-1]
+    for n in range(1, _TITLE_LINES):
+        # the most even lines break near k/(n+1) of the width: only the cuts nearest those points are tried
+        near = []
+        for k in range(1, n + 1):
+            at = bisect_left(cuts, True, key=lambda c: ends[c] >= total * k / (n + 1))
+            near.append(cuts[max(0, at - _NEAREST // 2):at + _NEAREST // 2])
         best, best_score = None, None
-        for combo in combinations(cuts, n):
+        for combo in product(*near):
+            if any(a >= b for a, b in zip(combo, combo[1:])):
+                continue
             bounds = [0, *combo, len(text)]
-            parts = [text[a:b] for a, b in zip(bounds, bounds[1:])]
-            lens = [sum(width_of(ch) for ch in p) for p in parts]
+            lens = [ends[b] - ends[a] for a, b in zip(bounds, bounds[1:])]
             if max(lens) > width + 1e-6:
                 continue
             # even lines; an upper line shorter than the next costs a little more than the reverse
             score = sum(abs(a - b) * (1.0 if a >= b else 1.5) for a, b in zip(lens, lens[1:]))
             if best_score is None or score < best_score:
-                best, best_score = parts, score
+                best, best_score = [text[a:b] for a, b in zip(bounds, bounds[1:])], score
         if best is not None:
             return best
-        if len(cuts) > 40 and n >= 2:
-            break
     return None
