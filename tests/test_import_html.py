@@ -196,6 +196,7 @@ def test_gui_import_offers_pasting_a_report_copied_from_a_web_page(qtbot, monkey
 
     QTimer.singleShot(100, click_paste)
     window.import_report()
+    QApplication.clipboard().clear()
     state = window.controller.state
     assert state.meta.agency == "沭阳县发展和改革局" and state.value("s3.new.natural") == 26
     assert shown and "来源：剪贴板中的网页内容" in shown[0]
