@@ -291,7 +291,7 @@ def contract_violations(outcome: Outcome, file_name: str) -> list[str]:
 # -- the fast sample run by pytest -------------------------------------------------------------------------
 
 CHECK_CASES = 520
-EXPORT_CASES = 24
+EXPORT_CASES = 40
 SUBPROCESS_CASES = 4
 
 
@@ -340,7 +340,7 @@ def test_mutated_drafts_through_export_keep_the_contract(case_dir, tmp_path):
     failures = []
     for i in range(EXPORT_CASES):
         path = _write(case_dir, 10_000 + i)
-        outcome = run_in_process(["export", str(path), "--allow-errors", "--to", "docx,xlsx,txt",
+        outcome = run_in_process(["export", str(path), "--allow-errors", "--to", "pdf,docx,xlsx,txt",
                                   "--out", str(tmp_path / str(i))])
         problems = contract_violations(outcome, path.name)
         if problems:
