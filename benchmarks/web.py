@@ -122,6 +122,8 @@ def audit_speed(n: int) -> None:
                                str(Path(tmp) / "核查结果.xlsx")], capture_output=True, text=True)
         elapsed = time.perf_counter() - t
     print(f"核查 {n} 份报告（整个进程）：{elapsed:.1f} s（目标 500 份 ≤ 60 s），退出码 {proc.returncode}")
+    if proc.returncode == 2:
+        print(proc.stderr[-2000:])
 
 
 if __name__ == "__main__":
