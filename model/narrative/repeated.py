@@ -2,7 +2,8 @@
 
 Sentences are compared after removing spaces and digits (a copied sentence with only the year changed is
 still copied). The section is reported when the share of its sentences found in last year's same section
-reaches `min_share`, or when a whole paragraph of some length repeats last year's sentences.
+reaches `min_share`, or when a whole paragraph of some length repeats last year's sentences. A paragraph that
+speaks of last year (上年度…整改) and adds sentences of its own is taken to quote last year's problems.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ if TYPE_CHECKING:
     from model.state import ReportState
 
 _SENTENCE = re.compile(r"[^。；！？!?;\n]+[。；！？!?;]?")
+# A paragraph about last year's problems (上年度问题整改情况) quotes them on purpose: its repeats are quotes, not
+# copying — the carried-forward prompt itself quotes them.
+_ABOUT_LAST_YEAR = re.compile(r"上一?年度?|去年|整改")
 _NOISE = re.compile(r"[\s\d０-９，,、：:“”\"'（）()《》。；！？!?;]")
 
 
@@ -50,8 +54,10 @@ def section_not_copied(state: "ReportState", check: Check) -> list[Issue]:
     first = ""
     for pi, text in enumerate(_paragraphs(state, section), start=1):
         sentences = _sentences(text, min_chars)
-        hits = [written for key, written in sentences if key in last]
         total += len(sentences)
+        if _ABOUT_LAST_YEAR.search(text) and any(key not in last for key, _ in sentences):
+            continue  # quoting last year's problems while telling what was done about them
+        hits = [written for key, written in sentences if key in last]
         repeated += len(hits)
         if hits:
             where.append(pi)
