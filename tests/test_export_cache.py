@@ -77,31 +77,38 @@ def test_cold_warm_and_damaged_cache_write_the_same_report(tmp_path):
     assert all(p.stat().st_size > 1000 for p in rebuilt)
 
 
+_CHANGED_FONT = """
+import os, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from export import font_cache
+from export.fonts import _file_index
+
+copy = Path(sys.argv[2])
+font = next(p for name, p in sorted(_file_index().items()) if name.endswith((".ttf", ".ttc")))
+copy.write_bytes(font.read_bytes())
+not_stored = ("_ttf_data", "_pdfScale", "_pos")
+first = font_cache.load_ttfont("nb-test-a", copy, 0)
+assert not isinstance(first.face, font_cache._FaceFromCache)
+again = font_cache.load_ttfont("nb-test-b", copy, 0)
+assert isinstance(again.face, font_cache._FaceFromCache)
+parsed = {k: v for k, v in first.face.__dict__.items() if k not in not_stored}
+restored = {k: getattr(again.face, k) for k in parsed}
+assert restored == parsed  # every table as reportlab parsed it, same types and order
+assert [type(v) for v in restored.values()] == [type(v) for v in parsed.values()]
+assert again.face._pdfScale(1000) == first.face._pdfScale(1000)
+assert again.face._ttf_data == first.face._ttf_data  # read from the file when a subset is made
+os.utime(copy, ns=(copy.stat().st_atime_ns, copy.stat().st_mtime_ns + 10**9))
+changed = font_cache.load_ttfont("nb-test-c", copy, 0)
+assert not isinstance(changed.face, font_cache._FaceFromCache)
+print("ok")
+"""
+
+
 def test_changed_font_file_is_parsed_again(tmp_path):
     """An entry is used only for the file it was made from: a font updated in place (other size or time) is
-    parsed again, and the entry rewritten for the new file."""
-    sys.path.insert(0, str(ROOT))
-    from export import font_cache
-    from export.fonts import _file_index
-
-    font = next(p for name, p in _file_index().items() if name.endswith((".ttf", ".ttc")))
-    copy = tmp_path / "fonts" / font.name
-    copy.parent.mkdir()
-    copy.write_bytes(font.read_bytes())
-    os.environ[font_cache.CACHE_DIR_ENV] = str(tmp_path / "cache")
-    try:
-        first = font_cache.load_ttfont("nb-test-a", copy, 0)
-        assert not isinstance(first.face, font_cache._FaceFromCache)
-        again = font_cache.load_ttfont("nb-test-b", copy, 0)
-        assert isinstance(again.face, font_cache._FaceFromCache)
-        parsed = {k: v for k, v in first.face.__dict__.items() if k not in ("_ttf_data", "_pdfScale", "_pos")}
-        restored = {k: getattr(again.face, k) for k in parsed}
-        assert restored == parsed  # every table as reportlab parsed it, same types and order
-        assert [type(v) for v in restored.values()] == [type(v) for v in parsed.values()]
-        assert again.face._pdfScale(1000) == first.face._pdfScale(1000)
-        assert again.face._ttf_data == first.face._ttf_data  # read from the file when a subset is made
-        os.utime(copy, ns=(copy.stat().st_atime_ns, copy.stat().st_mtime_ns + 10**9))
-        changed = font_cache.load_ttfont("nb-test-c", copy, 0)
-        assert not isinstance(changed.face, font_cache._FaceFromCache)
-    finally:
-        del os.environ[font_cache.CACHE_DIR_ENV]
+    parsed again. Run in its own process, as fonts are parsed once per process and are large."""
+    env = dict(os.environ, NIANBAO_CACHE_DIR=str(tmp_path / "cache"))
+    proc = subprocess.run([sys.executable, "-c", _CHANGED_FONT, str(ROOT), str(tmp_path / "copy.ttc")], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
