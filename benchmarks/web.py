@@ -24,7 +24,7 @@ from model.state import ReportState  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = ROOT / "tests" / "data" / "corpus"
 
 
 def seed_states() -> dict[str, ReportState]:

@@ -314,6 +314,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("从上年报告开始…", self.start_from_last_year))
         file_menu.addAction(self._action("导入已发布的报告或 Excel…", self.import_report))
         file_menu.addAction(self._action("汇总多个单位…", self.roll_up))
+        file_menu.addAction(self._action("核查已发布的报告…", self.audit_reports))
         file_menu.addSeparator()
         file_menu.addActions([self.save_action, self.save_as_action])
         file_menu.addSeparator()
@@ -509,6 +510,12 @@ class MainWindow(QMainWindow):
 
         if self.maybe_save() and (result := open_rollup_dialog(self)) is not None:
             self._adopt(result[0])
+
+    def audit_reports(self) -> None:
+        """A supervisor's check of many published reports: the result is a workbook, the open report stays."""
+        from gui.transfer_dialogs import open_audit_dialog
+
+        open_audit_dialog(self)
 
     def print_report(self) -> None:
         self._commit_editors()

@@ -14,7 +14,7 @@ from model.importers import import_file
 from model.state import ReportState
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = ROOT / "tests" / "data" / "corpus"  # the published reports as users meet them (README there)
 
 
 def run(*args):

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from model.drafts_io import load_draft, save_draft
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = ROOT / "tests" / "data" / "corpus"  # the published reports as users meet them (README there)
 
 
 def test_an_audit_of_a_folder_writes_summary_and_findings_and_lists_the_unreadable(tmp_path):
@@ -73,3 +73,22 @@ def test_the_gui_audit_shows_progress_and_writes_the_workbook(qtbot, tmp_path, m
     rows = list(load_workbook(out)["汇总"].iter_rows(min_row=2, values_only=True))
     assert [r[1] for r in rows] == ["发改局2023.html", "说明.docx"]
     assert shown and "已核查 1 份报告" in shown[0] and "无法读取：说明.docx" in shown[0]
+
+
+def test_the_file_menu_offers_the_audit_and_leaves_the_open_report_alone(qtbot, tmp_path, monkeypatch):
+    from gui import transfer_dialogs
+    from gui.controller import ReportController
+    from gui.main_window import MainWindow
+    from model.drafts_io import load_draft
+    from model.state import ReportState
+
+    window = MainWindow(ReportController(ReportState(load_draft(ROOT / "seeds" / "sample-2024.json")), None))
+    qtbot.addWidget(window)
+    opened = []
+    monkeypatch.setattr(transfer_dialogs, "open_audit_dialog", lambda parent: opened.append(parent))
+    file_menu = window.menuBar().actions()[0].menu()
+    action = next(a for a in file_menu.actions() if a.text().startswith("核查已发布的报告"))
+    agency = window.controller.to_draft().meta.agency
+    action.trigger()
+    assert opened == [window]
+    assert window.controller.to_draft().meta.agency == agency and not window.controller.dirty

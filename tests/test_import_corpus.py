@@ -115,9 +115,9 @@ def test_run_together_digits_that_cannot_add_up_are_uncertain_and_a_separated_wr
                for x in report.lines())
 
 
-# Real published reports (../shared/corpus), hand-checked against the rendered PDF pages. Each keeps its own
+# Real published reports (tests/data/corpus), hand-checked against the rendered PDF pages. Each keeps its own
 # numbers; every cell must come out as printed or be listed as unfilled / uncertain.
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parent / "data" / "corpus"  # the published reports as users meet them (README there)
 S3_ROWS = ["new", "carried_in", "disclosed", "partial", "withheld_secret", "withheld_prohibited", "withheld_security",
            "withheld_third_party", "withheld_internal", "withheld_process", "withheld_enforcement_file",
            "withheld_query", "unable_not_held", "unable_needs_creation", "unable_unclear", "not_processed_petition",

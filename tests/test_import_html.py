@@ -14,7 +14,7 @@ from model.importers import ImportError_, import_file
 from model.importers.html import import_html_text
 from model.state import ReportState
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parent / "data" / "corpus"  # the published reports as users meet them (README there)
 SHUYANG_FGJ = CORPUS / "shuyang-fgj_2023.html"
 
 # Hand-checked against the page (its <table> cells, read in a browser): 沭阳县发展和改革局 2023.
