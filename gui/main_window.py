@@ -246,7 +246,7 @@ class MainWindow(QMainWindow):
                 return f"{errors} 个错误，{warnings} 个警告", "#c0302a" if errors else "#c07000"
             return ("可以导出", "#2a7a2a") if not errors else ("有错误，仅可导出草稿", "#c0302a")
         issues = [i for i in state.issues if (i.section == sid or (sid == "meta" and i.section in ("meta", None, "preamble")))
-                  and i.rule not in ("F-2", "S3-4", "S4-2")]
+                  and i.rule not in state.spec.completeness_rules]
         errors = sum(1 for i in issues if i.severity == "error")
         warnings = len(issues) - errors
         if sid == "meta":

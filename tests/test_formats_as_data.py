@@ -41,3 +41,10 @@ def test_new_offers_every_format_file(monkeypatch):
     args = main.build_parser().parse_args(["new", "--year", "2027", "--agency", "某局", "--format", "2027",
                                            "--out", "x.json"])
     assert args.format == "2027"
+
+
+def test_the_window_takes_the_rules_about_unfilled_cells_from_the_format_file():
+    rule_id = re.compile(r"""["'](?:S\d-\d|F-\d+)["']""")
+    found = {p.relative_to(ROOT).as_posix(): rule_id.findall(p.read_text(encoding="utf-8"))
+             for p in sorted((ROOT / "gui").rglob("*.py"))}
+    assert {p: ids for p, ids in found.items() if ids} == {}
