@@ -33,7 +33,7 @@ from docx.shared import Emu, Mm, Pt, RGBColor
 from lxml import etree
 
 from export import document as d
-from export.linebreak import CANNOT_END, CANNOT_START
+from export.linebreak import CANNOT_END, CANNOT_START, break_title, title_breaks
 
 FONT_NAMES = {"仿宋": "仿宋_GB2312", "黑体": "黑体", "楷体": "楷体_GB2312", "宋体": "宋体", "小标宋": "方正小标宋简体"}
 # 3号 as the PDF sets it: 15.75 pt, so that 28 characters fill 156 mm. Word sizes go in half points, so the glyphs
@@ -46,6 +46,7 @@ TABLE_MIN_PT = 6.5  # a table's font steps down to this at most, so that every n
 CELL_MARGIN_TWIPS = 40
 
 TEXT_WIDTH_MM, TEXT_HEIGHT_MM = 156, 225
+TITLE_SIZE_PT = 22  # 2号小标宋
 CHARS_PER_LINE, LINES_PER_PAGE = 28, 22
 GRID_CHAR_PITCH_PT = 15.75  # 28 × 15.75 pt = 441 pt, inside the 442.2 pt block
 # docGrid values: linePitch in twentieths of a point, rounded down so that 22 lines fit; charSpace in 4096ths of a
@@ -191,7 +192,7 @@ def _styles(doc) -> dict:
         return style
 
     return {
-        "title": make("标题", FONT_NAMES["小标宋"], 22, WD_ALIGN_PARAGRAPH.CENTER, indent=False, exact=False,
+        "title": make("标题", FONT_NAMES["小标宋"], TITLE_SIZE_PT, WD_ALIGN_PARAGRAPH.CENTER, indent=False, exact=False,
                       grid=False, heading=True),
         "h1": make("一级标题", FONT_NAMES["黑体"], BODY_PT, WD_ALIGN_PARAGRAPH.JUSTIFY, heading=True),
         "h2": make("二级标题", FONT_NAMES["楷体"], BODY_PT, WD_ALIGN_PARAGRAPH.JUSTIFY, heading=True),
@@ -557,6 +558,23 @@ def picture_size(blob: bytes) -> tuple[Emu, Emu]:
     return Emu(int(w * scale)), Emu(int(h * scale))
 
 
+def _title_char_width(ch: str) -> float:
+    # Word sets the title itself; a full-width character takes one em, Latin letters and digits about half
+    return TITLE_SIZE_PT * (1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5)
+
+
+def _title(doc, doc_layout: d.Document, style) -> None:
+    """The title broken where the PDF breaks it (after “YYYY年”, else after the agency), as line breaks inside one
+    paragraph, so Word never splits 政府信息公开工作年度报告 or a word of the agency's name."""
+    lines = break_title(doc_layout.title, _title_char_width, Mm(TEXT_WIDTH_MM).pt,
+                        title_breaks(doc_layout.title, doc_layout.agency))
+    paragraph = doc.add_paragraph(style=style)
+    for i, line in enumerate(lines):
+        run = paragraph.add_run(line)
+        if i < len(lines) - 1:
+            run.add_break()
+
+
 def render_docx(doc_layout: d.Document) -> bytes:
     doc = new_docx()
     styles = _styles(doc)
@@ -567,7 +585,7 @@ def render_docx(doc_layout: d.Document) -> bytes:
     body = doc.paragraphs[0] if doc.paragraphs else None
     if body is not None:
         body._p.getparent().remove(body._p)
-    doc.add_paragraph(doc_layout.title, style=styles["title"])
+    _title(doc, doc_layout, styles["title"])
     doc.add_paragraph("", style=styles["body"])
     for el in doc_layout.body:
         if isinstance(el, d.Heading):

@@ -245,6 +245,18 @@ def _place(tokens: list[str], w: Callable[[str], float], line_width: float, star
     return Line(pieces, line_width, natural - squeezed, justify and gaps > 0)
 
 
+def title_breaks(title: str, agency: str) -> list[int]:
+    """Where a report's title may break, most wanted first: after “YYYY年”, then after the agency's name."""
+    breaks = []
+    year = re.search(r"\d{4}\s*年", title)
+    if year:
+        breaks.append(year.end())
+    at = title.find(agency) if agency else -1
+    if at >= 0:
+        breaks.append(at + len(agency))
+    return breaks
+
+
 def break_title(text: str, width_of: WidthOf, width: float, breaks: list[int]) -> list[str]:
     """Lines of a title, broken only at the given offsets (meaningful boundaries), most wanted first.
 

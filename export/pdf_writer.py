@@ -28,7 +28,7 @@ from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame,
 
 from export import document as d
 from export.fonts import FontSet, RegisteredFont, find_fonts
-from export.linebreak import Line, break_lines, break_title
+from export.linebreak import Line, break_lines, break_title, title_breaks
 
 LEFT, TOP, WIDTH, HEIGHT = 28 * mm, 37 * mm, 156 * mm, 225 * mm
 BOTTOM = A4[1] - TOP - HEIGHT
@@ -230,15 +230,8 @@ class _Setter:
 
     def title(self, doc: d.Document) -> list[_Row]:
         face = self.title_face
-        breaks = []  # most wanted first: after the year, then after the agency
-        year = re.search(r"\d{4}\s*年", doc.title)
-        if year:
-            breaks.append(year.end())
-        at = doc.title.find(doc.agency) if doc.agency else -1
-        if at >= 0:
-            breaks.append(at + len(doc.agency))
         rows = []
-        for text in break_title(doc.title, face.width, WIDTH, breaks):
+        for text in break_title(doc.title, face.width, WIDTH, title_breaks(doc.title, doc.agency)):
             lines = break_lines(text, face.width, WIDTH, justify=False)
             for line in lines:
                 rows.append(_row(line, face, TITLE_LEADING, (WIDTH - line.natural) / 2))

@@ -294,3 +294,39 @@ def test_the_closing_follows_gb_9704_and_never_stands_alone_on_a_page(demanding)
     else:
         assert right[1] == pytest.approx(2 * em, abs=0.1)
     assert start_date - start_agency == pytest.approx(2 * em, abs=0.1)
+
+
+def _title_lines(docx: Docx) -> list[str]:
+    """The title paragraph's text, split where it holds line breaks (w:br)."""
+    first = next(docx.xml("word/document.xml").iter(W + "p"))
+    lines = [""]
+    for el in first.iter(W + "t", W + "br"):
+        if el.tag == W + "br":
+            lines.append("")
+        else:
+            lines[-1] += el.text or ""
+    return lines
+
+
+@pytest.mark.parametrize("name", ["sample-2024", "yuexiu-2023", "panyu-2020"])
+def test_the_title_breaks_after_the_year_and_keeps_its_tail_whole(tmp_path, name):
+    state = ReportState(load_draft(SEEDS / f"{name}.json"))
+    path = tmp_path / f"{name}.docx"
+    write_report(state, "docx", path, allow_errors=True)
+    lines = _title_lines(Docx(path))
+    title = "".join(lines)
+    assert title.endswith("政府信息公开工作年度报告")
+    # as the published reports set it: the agency and the year on the upper line, the kind of report whole below
+    assert len(lines) == 2 and re.search(r"\d{4}年$", lines[0]) and lines[1] == "政府信息公开工作年度报告", lines
+
+
+def test_a_title_too_long_for_two_lines_breaks_after_the_agency_not_inside_a_word(tmp_path):
+    state = ReportState(load_draft(SEEDS / "sample-2024.json"))
+    agency = "某某省某某市某某区人民政府办公室政务公开和政务服务管理科"
+    state.set_meta(agency=agency)
+    path = tmp_path / "long.docx"
+    write_report(state, "docx", path, allow_errors=True)
+    lines = _title_lines(Docx(path))
+    assert "".join(lines).endswith("政府信息公开工作年度报告")
+    assert any(line.endswith("政府信息公开工作年度报告") and "政府信息公开工作年度报告" in line for line in lines)
+    assert all(len(line) <= 20 for line in lines), lines  # 20 characters of 22 pt fill the 156 mm block
