@@ -170,13 +170,9 @@ def log_dir() -> Path:
     override = os.environ.get(LOG_DIR_ENV)
     if override:
         return Path(override)
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "nianbao" / "logs"
+    from model.user_cache import user_cache_dir
+
+    return user_cache_dir() / "logs"
 
 
 def write_crash_log(args, exc: BaseException) -> Path:

@@ -34,6 +34,7 @@ from lxml import etree
 
 from export import document as d
 from export.linebreak import CANNOT_END, CANNOT_START, break_title, title_breaks
+from export.table_widths import fit_column_widths
 
 FONT_NAMES = {"仿宋": "仿宋_GB2312", "黑体": "黑体", "楷体": "楷体_GB2312", "宋体": "宋体", "小标宋": "方正小标宋简体"}
 # 3号 as the PDF sets it: 15.75 pt, so that 28 characters fill 156 mm. Word sizes go in half points, so the glyphs
@@ -420,38 +421,8 @@ def text_width(text: str, size: float) -> float:
 def column_widths(layout: d.TableLayout, size: float, total_pt: float) -> list[float] | None:
     """Column widths in points that give every number its full width on one line and every text column room for
     two characters, as close to the layout's proportions as that allows; None when they cannot fit."""
-    pad = 2 * CELL_MARGIN_TWIPS / 20 + 1
-    prop = [total_pt * w / sum(layout.widths) for w in layout.widths]
-    need = [0.0] * layout.columns
-    spans = []
-    for _, c, cell in layout.cells():
-        if cell.is_number:
-            w = text_width(cell.text, size) + pad
-        elif cell.vertical:
-            w = size + pad
-        else:
-            w = min(2, len(cell.text)) * size + pad
-        if cell.colspan == 1:
-            need[c] = max(need[c], w)
-        else:
-            spans.append((c, cell.colspan, w))
-    for c, span, w in spans:
-        have = sum(need[c:c + span])
-        if have < w:
-            for k in range(c, c + span):
-                need[k] += (w - have) / span
-    if sum(need) > total_pt:
-        return None
-    lo, hi = 0.0, 1.0
-    for _ in range(40):  # the largest scale k with sum(max(need, k·prop)) ≤ total
-        k = (lo + hi) / 2
-        if sum(max(n, k * p) for n, p in zip(need, prop)) <= total_pt:
-            lo = k
-        else:
-            hi = k
-    widths = [max(n, lo * p) for n, p in zip(need, prop)]
-    rest = total_pt - sum(widths)
-    return [w + rest * w / sum(widths) for w in widths]
+    return fit_column_widths(layout, total_pt, size, 2 * CELL_MARGIN_TWIPS / 20 + 1,
+                             lambda text: text_width(text, size))
 
 
 def _table(doc, layout: d.TableLayout, styles: dict) -> None:

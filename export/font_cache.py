@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import sys
 from array import array
 from pathlib import Path
 
@@ -24,6 +23,7 @@ import reportlab
 from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFont, TTFontFace
 
 from model.drafts_io import WriteError, atomic_write_bytes
+from model.user_cache import user_cache_dir
 
 CACHE_DIR_ENV = "NIANBAO_CACHE_DIR"  # where the cache lives (tests point it elsewhere)
 _FORMAT = 2  # bump when what is stored changes
@@ -33,15 +33,7 @@ _NOT_STORED = ("_ttf_data", "_pdfScale", "_pos")  # the file's bytes, a lambda, 
 def cache_dir() -> Path:
     """The user's cache folder for this program (per platform)."""
     override = os.environ.get(CACHE_DIR_ENV)
-    if override:
-        return Path(override)
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "nianbao"
+    return Path(override) if override else user_cache_dir()
 
 
 class _FaceFromCache(TTFontFace):

@@ -29,6 +29,7 @@ from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame,
 from export import document as d
 from export.fonts import FontSet, RegisteredFont, find_fonts
 from export.linebreak import Line, break_lines, break_title, title_breaks
+from export.table_widths import fit_column_widths
 
 LEFT, TOP, WIDTH, HEIGHT = 28 * mm, 37 * mm, 156 * mm, 225 * mm
 BOTTOM = A4[1] - TOP - HEIGHT
@@ -275,38 +276,8 @@ def _column_widths(layout: d.TableLayout, font: str, size: float,
     """Widths that give every number its full width on one line (or `number_chars` of its characters, when
     numbers wrap) and every text column at least two characters, as close to the layout's proportions as that
     allows; None when no such widths fit the text block."""
-    total = sum(layout.widths)
-    prop = [WIDTH * w / total for w in layout.widths]
-    need = [0.0] * layout.columns
-    spans = []
-    for _, c, cell in layout.cells():
-        if cell.is_number:
-            w = stringWidth(cell.text[:number_chars], font, size) + 2 * CELL_PAD + 1
-        elif cell.vertical:
-            w = size + 2 * CELL_PAD + 1
-        else:
-            w = min(2, len(cell.text)) * size + 2 * CELL_PAD + 1
-        if cell.colspan == 1:
-            need[c] = max(need[c], w)
-        else:
-            spans.append((c, cell.colspan, w))
-    for c, span, w in spans:
-        have = sum(need[c:c + span])
-        if have < w:
-            for k in range(c, c + span):
-                need[k] += (w - have) / span
-    if sum(need) > WIDTH:
-        return None
-    lo, hi = 0.0, 1.0
-    for _ in range(40):  # the largest scale k with sum(max(need, k·prop)) ≤ WIDTH
-        k = (lo + hi) / 2
-        if sum(max(n, k * p) for n, p in zip(need, prop)) <= WIDTH:
-            lo = k
-        else:
-            hi = k
-    widths = [max(n, lo * p) for n, p in zip(need, prop)]
-    rest = WIDTH - sum(widths)
-    return [w + rest * w / sum(widths) for w in widths]
+    return fit_column_widths(layout, WIDTH, size, 2 * CELL_PAD + 1,
+                             lambda text: stringWidth(text[:number_chars], font, size))
 
 
 def _table(layout: d.TableLayout, fonts: FontSet) -> Table:
