@@ -95,9 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="导出 PDF、Word、Excel、纯文本")
     p.add_argument("file", help="草稿文件 .json")
-    p.add_argument("--to", default="pdf,docx,xlsx,txt", help="格式，逗号分隔：pdf,docx,xlsx,txt")
+    p.add_argument("--to", default="pdf,docx,xlsx,txt", help="格式，逗号分隔：pdf,docx,xlsx,txt,html")
     p.add_argument("--out", default=".", help="输出文件夹")
     p.add_argument("--allow-errors", action="store_true", help="有错误时仍导出（标注“草稿（未通过校验）”）")
+    p.add_argument("--accept-missing-glyphs", action="store_true",
+                   help="PDF 中有本机字体都没有的字（印为空白）时仍以退出码 0 结束")
 
     p = sub.add_parser("import", help="从已发布的报告（.txt/.pdf/.docx）或填好的 Excel 导入为草稿")
     p.add_argument("source", help="来源文件")

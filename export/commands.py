@@ -30,6 +30,7 @@ def run_export(args) -> int:
         print(f"错误：无法创建输出文件夹“{out}”：{os_error_text(exc)}。", file=sys.stderr)
         return 2
     fonts_reported = False
+    missing: list[str] = []
     for kind in kinds:
         target = out / export_file_name(state.title(), kind)  # {机关}{年度}年…报告.pdf, never a path
         try:
@@ -51,4 +52,10 @@ def run_export(args) -> int:
             fonts_reported = True
         for note in result.notes:
             print(f"  {note}")
+        missing += result.missing_chars
+    if missing and not args.accept_missing_glyphs:
+        # the files are written, but a blank in a published report is a finding the user must decide on
+        print(f"注意：PDF 中有 {len(missing)} 个字（{''.join(missing)}）本机没有字体可以显示，印出来是空白（位置见上）。"
+              "请改用常用字或安装含这些字的字体后重新导出；确认接受空白请加 --accept-missing-glyphs。", file=sys.stderr)
+        return 1
     return 0

@@ -29,32 +29,34 @@ class ExportResult:
     kind: str
     fonts_used: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    missing_chars: list[str] = field(default_factory=list)  # characters no font could draw (left blank in the PDF)
 
 
-def _render(state: ReportState, kind: str, doc: d.Document) -> tuple[bytes, list[str], list[str]]:
+def _render(state: ReportState, kind: str, doc: d.Document) -> tuple[bytes, list[str], list[str], list[str]]:
     if kind == "pdf":
         from export.fonts import find_fonts, missing_glyph_notes, missing_glyphs
         from export.pdf_writer import render_pdf
 
         fonts = find_fonts()
-        notes = list(fonts.notes) + missing_glyph_notes(missing_glyphs(doc, fonts))
-        return render_pdf(doc, fonts), fonts.used(), notes
+        missing = missing_glyphs(doc, fonts)
+        notes = list(fonts.notes) + missing_glyph_notes(missing)
+        return render_pdf(doc, fonts), fonts.used(), notes, list(dict.fromkeys(g.char for g in missing))
     if kind == "docx":
         from export.docx_writer import FONT_NAMES, render_docx
 
-        return render_docx(doc), [f"{k}：{v}" for k, v in FONT_NAMES.items()], []
+        return render_docx(doc), [f"{k}：{v}" for k, v in FONT_NAMES.items()], [], []
     if kind == "xlsx":
         from export.xlsx_writer import render_xlsx
 
-        return render_xlsx(state, doc), [], []
+        return render_xlsx(state, doc), [], [], []
     if kind == "txt":
         from export.txt_writer import write_text
 
-        return write_text(doc), [], []
+        return write_text(doc), [], [], []
     if kind == "html":
         from export.html_writer import render_html
 
-        return render_html(doc), [], []
+        return render_html(doc), [], [], []
     raise ValueError(f"未知的导出格式：{kind}")
 
 
@@ -65,10 +67,10 @@ def write_report(state: ReportState, kind: str, path: str | Path, *, allow_error
     if errors and not allow_errors:
         raise ExportRefused(errors)
     doc = d.build_document(state, draft_mark=bool(errors))
-    data, fonts_used, notes = _render(state, kind, doc)
+    data, fonts_used, notes, missing = _render(state, kind, doc)
     notes = doc.notes + notes
     path = Path(path)
     atomic_write_bytes(path, data)
     if errors:
         notes.insert(0, f"报告有 {len(errors)} 个错误，已标注“{d.DRAFT_MARK}”。")
-    return ExportResult(path, kind, fonts_used, notes)
+    return ExportResult(path, kind, fonts_used, notes, missing)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,8 @@ from model.drafts_io import load_draft
 from model.state import ReportState
 from tests.data.demanding import demanding_state
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
 NAMES = ["sample-2024", "panyu-2020", "yuexiu-2023", "demanding"]
 MM = 72 / 25.4
 LEFT, RIGHT = 28 * MM, (28 + 156) * MM
@@ -307,3 +309,23 @@ def test_title_breaks_only_at_the_given_boundaries():
     lines = break_title(agency + title[15:], _w, 16, [len(agency) + 5, len(agency)])
     cuts = [len("".join(lines[:k])) for k in range(1, len(lines))]
     assert len(lines) == 3 and all(c <= len(agency) or c == len(agency) + 5 for c in cuts), lines
+
+
+def test_the_export_command_exits_1_on_characters_no_font_has_unless_told_to_accept_them(tmp_path):
+    from model.drafts_io import save_draft
+
+    state = ReportState(load_draft(SEEDS / "sample-2024.json"))
+    blocks = list(state.blocks("s1")) + [Paragraph(text="姓名含生僻字𠀀，已核对。")]
+    state.set_blocks("s1", blocks)
+    draft = tmp_path / "rare.json"
+    save_draft(state.to_draft(), draft)
+    run = [sys.executable, str(ROOT / "main.py"), "export", str(draft), "--to", "pdf", "--out", str(tmp_path / "out")]
+    refused = subprocess.run(run, capture_output=True, text=True, encoding="utf-8")
+    assert refused.returncode == 1, refused.stderr
+    assert "𠀀" in refused.stderr and "--accept-missing-glyphs" in refused.stderr
+    assert list((tmp_path / "out").glob("*.pdf"))  # written all the same: the user decides
+    accepted = subprocess.run(run + ["--accept-missing-glyphs"], capture_output=True, text=True, encoding="utf-8")
+    assert accepted.returncode == 0, accepted.stderr
+    clean = subprocess.run([sys.executable, str(ROOT / "main.py"), "export", str(SEEDS / "sample-2024.json"), "--to",
+                            "pdf", "--out", str(tmp_path / "clean")], capture_output=True, text=True, encoding="utf-8")
+    assert clean.returncode == 0, clean.stderr
