@@ -104,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="从已发布的报告（.txt/.pdf/.docx）或填好的 Excel 导入为草稿")
     p.add_argument("source", help="来源文件")
     p.add_argument("--out", required=True, help="输出的草稿文件 .json")
+    p.add_argument("--force", action="store_true", help="输出文件已存在时覆盖它")
 
     p = sub.add_parser("aggregate", help="汇总多个单位的草稿")
     p.add_argument("inputs", nargs="+", help="草稿文件或文件夹")

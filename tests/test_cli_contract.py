@@ -217,6 +217,20 @@ def test_import_never_writes_over_its_source(tmp_path, capsys, alias):
     assert source.read_bytes() == (ROOT / "seeds" / "yuexiu-2023.txt").read_bytes()
 
 
+def test_import_does_not_replace_an_existing_file_without_force(tmp_path, capsys):
+    source = ROOT / "seeds" / "yuexiu-2023.txt"
+    out = tmp_path / "已有的草稿.json"
+    out.write_text(sample_text(), encoding="utf-8")
+    code, _, err = run(["import", source, "--out", out], capsys)
+    assert code == 2
+    one_chinese_line(err, "--force")
+    assert out.read_text(encoding="utf-8") == sample_text()
+    code, _, _ = run(["import", source, "--out", out, "--force"], capsys)
+    from model.drafts_io import load_draft
+
+    assert code == 0 and load_draft(out).meta.agency == "广州市越秀区来穗人员服务管理局"
+
+
 def test_export_never_writes_over_its_draft(tmp_path, capsys):
     first = tmp_path / "first"
     assert run(["export", SAMPLE, "--to", "txt", "--out", first, "--allow-errors"], capsys)[0] == 0

@@ -16,6 +16,10 @@ def run_import(args) -> int:
     except OutputRefused as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    if Path(args.out).exists() and not getattr(args, "force", False):
+        kind = "文件夹" if Path(args.out).is_dir() else "文件"
+        print(f"错误：{kind}“{args.out}”已存在，导入不会覆盖它；要覆盖请加 --force，或换一个 --out 文件名。", file=sys.stderr)
+        return 2
     try:
         draft, report = import_file(args.source)
     except ImportError_ as exc:
