@@ -16,6 +16,8 @@ import sys
 import traceback
 from pathlib import Path
 
+from model.user_cache import LOG_DIR_ENV, log_dir  # noqa: F401 — LOG_DIR_ENV is how tests point the logs elsewhere
+
 
 # Each command's handler lives with the code it drives; it is imported only when the command runs, so that
 # `check` does not pay for reportlab and no command pays for Qt.
@@ -30,7 +32,6 @@ HANDLERS = {
 
 
 COMMAND_WORDS = {"new": "新建草稿", "check": "校验", "export": "导出", "import": "导入", "aggregate": "汇总", "audit": "核查"}
-LOG_DIR_ENV = "NIANBAO_LOG_DIR"  # where tracebacks of unexpected errors are written (tests point it elsewhere)
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
@@ -166,16 +167,6 @@ def _printable_output() -> None:
                 reconfigure(errors="backslashreplace")
             except (ValueError, OSError):
                 pass
-
-
-def log_dir() -> Path:
-    """The user's cache folder for this program's logs (per platform), or the temp folder."""
-    override = os.environ.get(LOG_DIR_ENV)
-    if override:
-        return Path(override)
-    from model.user_cache import user_cache_dir
-
-    return user_cache_dir() / "logs"
 
 
 def write_crash_log(args, exc: BaseException) -> Path:

@@ -107,25 +107,30 @@ def choose_recoveries(parent: QWidget | None, recoveries: list[Recovery]) -> tup
     return dialog.to_restore, dialog.to_discard
 
 
-def confirm_open_elsewhere(parent: QWidget | None, draft: str | Path, own: instances.DraftLock | None) -> bool:
-    """True when the draft is free, or when the user chooses to open it although another window has it open."""
+def _open_where(draft: str | Path, own: instances.DraftLock | None) -> str | None:
+    """Who else has the draft open, in words for the user; None when nobody has."""
     pid = instances.open_elsewhere(draft, own)
     if pid is None:
+        return None
+    return "本程序的另一个窗口" if pid == os.getpid() else f"另一个正在运行的年报助手（进程号 {pid}）"
+
+
+def confirm_open_elsewhere(parent: QWidget | None, draft: str | Path, own: instances.DraftLock | None) -> bool:
+    """True when the draft is free, or when the user chooses to open it although another window has it open."""
+    where = _open_where(draft, own)
+    if where is None:
         return True
-    where = "本程序的另一个窗口" if pid == os.getpid() else f"另一个正在运行的年报助手（进程号 {pid}）"
     return dialogs.confirm(
         parent, "草稿已在别处打开",
         f"“{Path(draft).name}”已在{where}中打开。\n\n两处同时修改并保存，后保存的会覆盖先保存的内容。"
         f"\n建议切换到那个窗口继续编辑。仍要在这里打开吗？")
 
 
-
 def confirm_save_over_open(parent: QWidget | None, draft: str | Path, own: instances.DraftLock | None) -> bool:
     """True when no other window has this draft open, or when the user chooses to save over it anyway."""
-    pid = instances.open_elsewhere(draft, own)
-    if pid is None:
+    where = _open_where(draft, own)
+    if where is None:
         return True
-    where = "本程序的另一个窗口" if pid == os.getpid() else f"另一个正在运行的年报助手（进程号 {pid}）"
     return dialogs.confirm(
         parent, "草稿正在别处编辑",
         f"“{Path(draft).name}”正在{where}中打开。\n\n保存到这个文件会覆盖它；那边再保存时，又会覆盖这里的内容。"

@@ -1,4 +1,4 @@
-"""The user's cache folder for this program, per platform, without Qt (the commands must not load it)."""
+"""The user's cache and log folders for this program, per platform, without Qt (the commands must not load it)."""
 
 from __future__ import annotations
 
@@ -16,3 +16,13 @@ def user_cache_dir() -> Path:
     else:
         base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return base / "nianbao"
+
+
+LOG_DIR_ENV = "NIANBAO_LOG_DIR"  # where tracebacks of unexpected errors are written (tests point it elsewhere)
+
+
+def log_dir() -> Path:
+    """Where the app and the commands write the log of an unexpected error: %LOCALAPPDATA%/nianbao/logs on Windows,
+    ~/.cache/nianbao/logs on Linux (created when the first log is written)."""
+    override = os.environ.get(LOG_DIR_ENV)
+    return Path(override) if override else user_cache_dir() / "logs"
