@@ -212,3 +212,14 @@ def test_an_ocr_converted_markdown_text_imports_with_every_cell_exact_or_listed(
     assert wrong == []
     assert all(f"s3.{row}.natural" not in listed for row in S3_ROWS)
     assert draft.meta.year == 2025
+
+
+def test_a_2021_report_that_writes_the_row_as_gui_fan_xing_wen_jian_is_read_into_that_row():
+    # official-format.md: the 2021 row is 行政规范性文件; reports carried over from the 2019 form still write
+    # 规范性文件 (the 沭阳县发展和改革局 page in the corpus does). The format file lists it as an alias.
+    draft, report = import_text(_one_line_report("规章 0 0 0 规范性文件 3 4 12", " 7 0 0 0 0 0 7"))
+    state = ReportState(draft)
+    assert draft.format == "2021"
+    assert [state.value(f"s2.normative_docs.{c}") for c in ("issued", "abolished", "in_force")] == [3, 4, 12]
+    assert [state.value(f"s2.rules.{c}") for c in ("issued", "abolished", "in_force")] == [0, 0, 0]
+    assert not any(x.startswith("行政规范性文件") for x in report.missing)
