@@ -8,11 +8,13 @@ The page is built as an element tree with lxml and serialised by it, so every te
 from __future__ import annotations
 
 import base64
+import io
 
 import lxml.html
 from lxml.html import builder as E
 
 from export import document as d
+from model.importers.html import MISSING_PICTURE, UNREADABLE_PICTURE
 
 _FONT = "font-family:'仿宋_GB2312','仿宋',FangSong,serif;font-size:16pt;line-height:1.8;"
 _BODY = "max-width:800px;margin:0 auto;padding:24px;color:#000;background:#fff;"
@@ -27,6 +29,8 @@ _ALIGN = {"value": "text-align:center;", "computed": "text-align:center;", "labe
           "head": "text-align:center;", "group": "text-align:center;", "block": "text-align:left;font-weight:bold;",
           "note": "text-align:center;"}
 _MIME = ((b"\x89PNG", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
+_NO_PICTURE = ("margin:8px auto;padding:24px 8px;max-width:60%;text-align:center;text-indent:0;color:#666;"
+               "border:1px dashed #999;font-size:12pt;")
 
 
 def _table(layout: d.TableLayout):
@@ -46,12 +50,29 @@ def _table(layout: d.TableLayout):
     return E.TABLE(E.TBODY(*rows), border="1", cellspacing="0", cellpadding="3", style=_TABLE)
 
 
+def _readable(image: bytes) -> bool:
+    """Whether a browser can show the picture: a PNG/JPEG that Pillow can read through (a truncated or
+    damaged file would show as a broken-image icon on the portal)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(image)) as picture:
+            picture.verify()
+        return True
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return False
+
+
 def _figure(fig: d.Figure) -> list:
     out = []
     mime = next((m for magic, m in _MIME if fig.image and fig.image.startswith(magic)), None)
-    if fig.image and mime:
+    if fig.image and mime and _readable(fig.image):
         src = f"data:{mime};base64,{base64.b64encode(fig.image).decode('ascii')}"
         out.append(E.P(E.IMG(src=src, alt=fig.caption, style="max-width:100%;"), style="text-align:center;margin:8px 0;"))
+    else:
+        # never a broken <img>: a visible box says the picture is missing (a draft export only: the check
+        # F-9 refuses a final export with such a figure), and the import reads it back as a figure
+        out.append(E.P(UNREADABLE_PICTURE if fig.image else MISSING_PICTURE, style=_NO_PICTURE))
     if fig.caption:
         out.append(E.P(fig.caption, style="text-align:center;margin:0 0 8px;font-size:12pt;"))
     return out

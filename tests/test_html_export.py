@@ -94,3 +94,46 @@ def test_copy_web_version_puts_the_html_and_plain_text_on_the_clipboard(qtbot):
     assert [p for p in state.spec.cells if ReportState(draft).value(p) != state.value(p)] == []
     window.controller.undo_stack.setClean()
     window.close()
+
+
+def _with_figures(*figures):
+    from model.draft import Figure
+
+    draft = load_draft(SEEDS / "sample-2024.json")
+    draft.narrative["s1"] = [*draft.narrative["s1"], *[Figure(caption=c, image=img, mime=m) for c, img, m in figures]]
+    return ReportState(draft)
+
+
+def test_a_figure_without_its_picture_shows_a_visible_placeholder_never_a_broken_img(tmp_path):
+    import base64
+
+    damaged = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40).decode("ascii")  # a PNG cut off after its header
+    state = _with_figures(("图9 缺少图片的说明", None, None), ("图10 图片已损坏的说明", damaged, "image/png"))
+    path = tmp_path / "draft.html"
+    write_report(state, "html", path, allow_errors=True)
+    page = lxml.html.fromstring(path.read_bytes())
+    texts = [" ".join(p.text_content().split()) for p in page.xpath("//p")]
+    missing = texts.index("（图片缺失）")
+    assert texts[missing + 1] == "图9 缺少图片的说明"
+    damaged_at = texts.index("（图片已损坏，无法显示）")
+    assert texts[damaged_at + 1] == "图10 图片已损坏的说明"
+    # every <img> left on the page is one a browser can draw: a complete PNG or JPEG
+    from PIL import Image
+    import io
+    for src in page.xpath("//img/@src"):
+        with Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1]))) as picture:
+            picture.load()
+    assert len(page.xpath("//img")) == sum(1 for b in state.blocks("s1") if b.type == "figure" and b.image) - 1
+    # the placeholder box is visible: a dashed border, not hidden text
+    box = page.xpath("//p[normalize-space()='（图片缺失）']")[0]
+    assert "border:1px dashed" in box.get("style") and "display:none" not in box.get("style")
+
+
+def test_a_figure_without_its_picture_reads_back_as_that_figure_not_as_a_sentence(tmp_path):
+    state = _with_figures(("工作会议现场", None, None))
+    path = tmp_path / "draft.html"
+    write_report(state, "html", path, allow_errors=True)
+    draft, _ = import_file(path)
+    last = draft.narrative["s1"][-1]
+    assert (last.type, last.caption, last.image) == ("figure", "工作会议现场", None)
+    assert all("图片缺失" not in str(text) for _, _, text, _ in _blocks(draft))

@@ -43,6 +43,10 @@ _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl"
 _SPACE = str.maketrans({"\xa0": " ", "\u3000": " ", "\u200b": "", "\ufeff": ""})
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _CAPTION = re.compile(r"^[（(]?图\s*\d*")
+# What our HTML export shows in place of a picture the draft does not have (or cannot show): read back as a
+# figure without its image, never as a sentence of the report.
+MISSING_PICTURE = "（图片缺失）"
+UNREADABLE_PICTURE = "（图片已损坏，无法显示）"
 _MIME_BY_MAGIC = ((b"\x89PNG", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
 
 
@@ -417,10 +421,16 @@ def _narrative(items: list, text_lines_kept: int | None, resources, base) -> lis
     i = 0
     while i < len(items):
         item = items[i]
+        placeholder = isinstance(item, str) and item in (MISSING_PICTURE, UNREADABLE_PICTURE)
+        if placeholder:
+            item = Picture("", "")
         if isinstance(item, Picture):
             caption = item.alt
             nxt = items[i + 1] if i + 1 < len(items) else None
-            if isinstance(nxt, str) and (nxt == item.alt or _CAPTION.match(nxt) and len(nxt) <= 60):
+            # after our placeholder the caption is the short line our export writes below it
+            own_caption = placeholder and isinstance(nxt, str) and len(nxt) <= 60 and not _SUBHEAD.match(nxt) \
+                and not nxt.endswith("。")
+            if isinstance(nxt, str) and (own_caption or nxt == item.alt or _CAPTION.match(nxt) and len(nxt) <= 60):
                 caption = nxt[1:-1] if nxt[:1] in "（(" and nxt[-1:] in "）)" else nxt
                 i += 1
             blocks.append(_figure(item, caption, resources, base))
