@@ -30,11 +30,21 @@ class Cell:
     colspan: int = 1
     path: str | None = None  # the model cell a value comes from
     vertical: bool = False  # printed one character a line, as the official table does
-    unit: str | None = None  # a value's unit (万元 …), for writers that show it apart from the number
+    unit: str | None = None  # a value's unit (万元 …), for writers that show it apart from the number;
+    # on a column's head cell: the unit of its values that its label does not name (2019's 采购总金额)
 
     @property
     def is_number(self) -> bool:
         return self.role in ("value", "computed")
+
+    @property
+    def printed_text(self) -> str:
+        """The text a printed table (PDF, Word) shows: a head cell names its values' unit, as 2021's
+        “本年收费金额（单位：万元）” does in the format itself; the text and Excel exports say it in their own way
+        (a labelled line, a number format) from the same unit."""
+        if self.role == "head" and self.unit:
+            return f"{self.text}（单位：{self.unit}）"
+        return self.text
 
 
 @dataclass
@@ -89,7 +99,7 @@ class Document:
             elif isinstance(el, Figure):
                 parts.append(el.caption)
             elif isinstance(el, TableLayout):
-                parts.extend(cell.text for _, _, cell in el.cells())
+                parts.extend(cell.printed_text for _, _, cell in el.cells())
         return "".join(parts)
 
 
@@ -149,6 +159,8 @@ def _clean_all_text(doc: Document) -> None:
         elif isinstance(el, TableLayout):
             for _, _, cell in el.cells():
                 cell.text = clean(cell.text, f"{section}的表格")
+                if cell.role == "head" and cell.unit:  # a unit the draft names is printed in the head
+                    cell.unit = clean(cell.unit, f"{section}的表格").strip() or None
         body.append(el)
     doc.body = body
     for note, places in changes.items():
@@ -208,13 +220,26 @@ def _stacked_blocks(state: ReportState, table: Table) -> TableLayout:
     for block in table.blocks:
         rows.append(_row_with_spans(width, [Cell(block.title or "", "block", colspan=width)]))
         head = [Cell(block.header_label or "信息内容", "head")]
-        head += [Cell(col.label, "head", colspan=col.span) for col in block.columns]
-        rows.append(_row_with_spans(width, head))
+        body = []
         for row in block.rows:
             cells = [Cell(row.label, "label")]
             cells += [_value_cell(state, f"{table.id}.{row.id}.{col.id}", col.span) for col in block.columns]
-            rows.append(_row_with_spans(width, cells))
+            body.append(cells)
+        for k, col in enumerate(block.columns):
+            head.append(Cell(col.label, "head", colspan=col.span, unit=_unit_to_name(col.label, [r[k + 1] for r in body])))
+        rows.append(_row_with_spans(width, head))
+        rows.extend(_row_with_spans(width, cells) for cells in body)
     return TableLayout(table.id, width, [2.2, 1.6, 1.6, 1.6], 0, rows)
+
+
+def _unit_to_name(label: str, cells: list[Cell]) -> str | None:
+    """The unit a column's head must name: its values' one unit, when neither the label nor the values' own text
+    says it (a value in another unit than the column's prints it after the number)."""
+    units = {c.unit for c in cells}
+    unit = units.pop() if len(units) == 1 else None
+    if unit and unit not in label and not any(c.text.endswith(unit) for c in cells):
+        return unit
+    return None
 
 
 def _row_with_spans(width: int, cells: list[Cell]) -> list[Cell | None]:

@@ -463,7 +463,7 @@ def _table(doc, layout: d.TableLayout, styles: dict) -> None:
             # every row keeps with the next: a table that fits on a page moves whole rather than split; a taller
             # one still splits between rows
             p.paragraph_format.keep_with_next = True
-        text = "\n".join(cell.text) if cell.vertical else cell.text
+        text = "\n".join(cell.text) if cell.vertical else cell.printed_text
         run = p.add_run(text)
         run.font.size = Pt(size * (0.9 if cell.role == "note" else 1))
         if cell.role in ("head", "block"):

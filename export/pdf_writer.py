@@ -347,7 +347,7 @@ def _table_at(layout: d.TableLayout, fonts: FontSet, size: float, widths: list[f
             elif cell.is_number:
                 line.append(cell.text)  # a plain string: drawn on one line, never wrapped
             else:
-                text = "\n".join(cell.text) if cell.vertical else cell.text
+                text = "\n".join(cell.text) if cell.vertical else cell.printed_text
                 face = faces[{"head": "head", "block": "head", "note": "note"}.get(cell.role, "body")]
                 line.append(CellText(text, face, centred=cell.role != "label"))
             if cell.rowspan > 1 or cell.colspan > 1:

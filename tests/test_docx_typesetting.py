@@ -330,3 +330,14 @@ def test_a_title_too_long_for_two_lines_breaks_after_the_agency_not_inside_a_wor
     assert "".join(lines).endswith("政府信息公开工作年度报告")
     assert any(line.endswith("政府信息公开工作年度报告") and "政府信息公开工作年度报告" in line for line in lines)
     assert all(len(line) <= 20 for line in lines), lines  # 20 characters of 22 pt fill the 156 mm block
+
+
+def test_the_2019_procurement_amount_names_its_unit_in_the_table(tmp_path):
+    path = tmp_path / "panyu.docx"
+    write_report(ReportState(load_draft(SEEDS / "panyu-2020.json")), "docx", path, allow_errors=True)
+    cells = ["".join(t.text or "" for t in tc.iter(W + "t"))
+             for tc in Docx(path).xml("word/document.xml").iter(W + "tc")]
+    at = cells.index("采购项目数量")
+    assert cells[at + 1] == "采购总金额（单位：万元）"
+    assert cells[cells.index("政府集中采购") + 2] == "2.9786"  # the amount itself stays the bare number
+    assert sum("万元" in c for c in cells) == 1

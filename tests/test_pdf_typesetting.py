@@ -329,3 +329,15 @@ def test_the_export_command_exits_1_on_characters_no_font_has_unless_told_to_acc
     clean = subprocess.run([sys.executable, str(ROOT / "main.py"), "export", str(SEEDS / "sample-2024.json"), "--to",
                             "pdf", "--out", str(tmp_path / "clean")], capture_output=True, text=True, encoding="utf-8")
     assert clean.returncode == 0, clean.stderr
+
+
+def test_the_2019_procurement_amount_prints_its_unit_in_the_table(rendered):
+    """2019's （九）采购总金额 holds 万元 (the format names no unit): the printed table says so in the column's head,
+    as 2021's “本年收费金额（单位：万元）” does, and the amount stays the bare number."""
+    _, _, rows, _, _ = rendered["panyu-2020"]
+    head = next(r for r in rows if "采购项目数量" in r.text)
+    assert head.text.endswith("采购总金额（单位：万元）"), head.text
+    amount = next(r for r in rows if r.text.startswith("政府集中采购"))
+    assert amount.words[-1] == "2.9786"
+    # 2021's fee heading names its unit already: not a second time
+    assert not any("（单位：万元）（单位：万元）" in r.text for name in NAMES for r in rendered[name][2])
