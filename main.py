@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true",
                         help="出现程序内部错误时显示完整的错误信息（traceback），供维护人员排查")
     parser.add_argument("--version", action=VersionAction, help="显示版本号后退出")
+    parser.add_argument("--self-check", action="store_true",
+                        help="自检：在临时文件夹中打开示例报告，自动填写、保存、重新打开、导出全部格式并打印到 PDF 文件，"
+                             "逐项报告结果（全部正常时退出码为 0）；不改动本机的草稿和设置")
     sub = parser.add_subparsers(dest="command", metavar="命令")
 
     p = sub.add_parser("new", help="新建年报草稿")
@@ -127,6 +130,10 @@ def main(argv: list[str] | None = None) -> int:
     # --debug may stand anywhere on the line; the commands themselves never see it
     debug = "--debug" in argv
     argv = [a for a in argv if a != "--debug"]
+    if argv == ["--self-check"]:
+        from gui.self_check import run_self_check
+
+        return run_self_check()
     if not argv or (argv[0] not in HANDLERS and not argv[0].startswith("-")):
         from gui.app import run_app
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from gui import crash, dialogs, instances, recovery_dialog
@@ -18,6 +19,15 @@ from model.state import ReportState
 
 SAMPLE = SEEDS / "sample-2024.json"
 SMOKE_TEST_ENV = "NIANBAO_SMOKE_TEST"  # packaging/smoke_test.py: start, show every page, quit
+ICON_FOLDER = Path(__file__).resolve().parent.parent / "resources"  # icon-<size>.png from packaging/make_icon.py
+
+
+def app_icon() -> QIcon:
+    """The application's icon in every drawn size: Qt picks the sharp one for the title bar and task bar."""
+    icon = QIcon()
+    for path in sorted(ICON_FOLDER.glob("icon-*.png")):
+        icon.addFile(str(path))
+    return icon
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -29,6 +39,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("nianbao")
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName("nianbao")
+    app.setWindowIcon(app_icon())
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     # Qt's own dialogs and buttons (确定/取消, file dialogs) speak Chinese
     translator = QTranslator(app)

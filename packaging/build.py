@@ -43,16 +43,20 @@ def version_tuple(version: str) -> tuple[int, int, int, int]:
     return tuple((numbers + [0, 0, 0, 0])[:4])
 
 
-def version_info_text(version: str, description: str) -> str:
+# the two programs of the bundle: file name → what Properties → 详细信息 and Task Manager call it
+PROGRAMS = {f"{BUNDLE_NAME}.exe": PRODUCT_NAME, f"{BUNDLE_NAME}-cli.exe": f"{PRODUCT_NAME}（命令行）"}
+
+
+def version_info_text(version: str, description: str, exe_name: str = f"{BUNDLE_NAME}.exe") -> str:
     """The VSVersionInfo file PyInstaller's EXE(version=…) reads (a Python expression)."""
     v = version_tuple(version)
     strings = {
         "CompanyName": COMPANY_NAME,
-        "FileDescription": PRODUCT_NAME,
+        "FileDescription": PROGRAMS[exe_name],
         "FileVersion": version,
-        "InternalName": BUNDLE_NAME,
-        "LegalCopyright": description,
-        "OriginalFilename": f"{BUNDLE_NAME}.exe",
+        "InternalName": exe_name.removesuffix(".exe"),
+        "Comments": description,
+        "OriginalFilename": exe_name,
         "ProductName": PRODUCT_NAME,
         "ProductVersion": version,
     }
@@ -71,12 +75,19 @@ def version_info_text(version: str, description: str) -> str:
 """
 
 
+def version_info_name(exe_name: str) -> str:
+    """version_info.txt for nianbao.exe, version_info_cli.txt for nianbao-cli.exe (read by nianbao.spec)."""
+    suffix = exe_name.removesuffix(".exe").removeprefix(BUNDLE_NAME).replace("-", "_")
+    return f"version_info{suffix}.txt"
+
+
 def write_generated(folder: Path) -> str:
     meta = project()
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "version.txt").write_text(meta["version"] + "\n", encoding="utf-8")
-    (folder / "version_info.txt").write_text(version_info_text(meta["version"], meta.get("description", "")),
-                                             encoding="utf-8")
+    for exe_name in PROGRAMS:
+        (folder / version_info_name(exe_name)).write_text(
+            version_info_text(meta["version"], meta.get("description", ""), exe_name), encoding="utf-8")
     return meta["version"]
 
 

@@ -48,6 +48,8 @@ DefaultGroupName={#AppName}
 DisableProgramGroupPage=yes
 UninstallDisplayName={#AppName}
 UninstallDisplayIcon={app}\{#AppExe}
+; the installer's own icon; the program's icon is inside nianbao.exe (nianbao.spec), used by the shortcuts below
+SetupIconFile=..\resources\icon.ico
 ChangesAssociations=yes
 OutputDir=dist
 OutputBaseFilename=nianbao-{#AppVersion}-windows-x64-setup
@@ -65,8 +67,8 @@ Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{
 Source: "{#BundleDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 
 [Icons]
-Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppExe}"
-Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; Tasks: desktopicon
+Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppExe}"; IconFilename: "{app}\{#AppExe}"
+Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; IconFilename: "{app}\{#AppExe}"; Tasks: desktopicon
 
 [Registry]
 ; HKA is HKEY_CURRENT_USER for a per-user install. A ProgID for drafts, listed under .json's OpenWithProgids:

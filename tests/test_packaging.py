@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QStandardPaths, Qt, QTimer
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -242,6 +243,136 @@ def test_portable_zip_holds_the_bundle_folder_under_ascii_names(tmp_path):
     (bundle / "示例.json").write_text("{}")
     with pytest.raises(SystemExit, match="non-ASCII"):
         build.portable_zip(bundle, VERSION)
+
+
+# -- Windows version information, read by PyInstaller itself --------------------------------------------
+VERSION_INFO_READER = r"""
+import json, sys, types
+# PyInstaller's version-file reader is plain Python; the module also imports the Windows-only helpers it uses
+# for writing into an .exe, which the reading never touches
+sys.modules.setdefault("pefile", types.ModuleType("pefile"))
+import PyInstaller.compat
+if not hasattr(PyInstaller.compat, "win32api"):
+    PyInstaller.compat.win32api = None
+from PyInstaller.utils.win32.versioninfo import load_version_info_from_text_file
+result = {}
+for path in sys.argv[1:]:
+    info = load_version_info_from_text_file(path)
+    tables = [t for kid in info.kids if type(kid).__name__ == "StringFileInfo" for t in kid.kids]
+    translations = [v.kids for kid in info.kids if type(kid).__name__ == "VarFileInfo" for v in kid.kids]
+    raw = info.toRaw()
+    result[path] = {
+        "file_version": [info.ffi.fileVersionMS >> 16, info.ffi.fileVersionMS & 0xFFFF,
+                         info.ffi.fileVersionLS >> 16, info.ffi.fileVersionLS & 0xFFFF],
+        "tables": {t.name: {s.name: s.val for s in t.kids} for t in tables},
+        "translations": translations,
+        "raw_has_product_name": "政务公开年报助手".encode("utf-16-le") in raw,
+    }
+print(json.dumps(result, ensure_ascii=False))
+"""
+
+
+def test_windows_version_information_is_read_by_pyinstaller_with_product_name_and_version(tmp_path):
+    build.write_generated(tmp_path)
+    files = {"nianbao.exe": tmp_path / "version_info.txt", "nianbao-cli.exe": tmp_path / "version_info_cli.txt"}
+    uv = os.environ.get("UV") or "uv"
+    proc = subprocess.run([uv, "run", "--frozen", "--group", "build", "python", "-c", VERSION_INFO_READER,
+                           *map(str, files.values())], capture_output=True, text=True, encoding="utf-8", cwd=ROOT,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    read = json.loads(proc.stdout)
+    for exe, path in files.items():
+        info = read[str(path)]
+        assert info["file_version"] == list(build.version_tuple(VERSION))
+        assert list(info["tables"]) == ["080404b0"]  # zh-CN, UTF-16: shown in Chinese in Properties → 详细信息
+        strings = info["tables"]["080404b0"]
+        assert strings["ProductName"] == APP_NAME == "政务公开年报助手"
+        assert strings["ProductVersion"] == strings["FileVersion"] == VERSION
+        assert strings["OriginalFilename"] == exe
+        assert APP_NAME in strings["FileDescription"]
+        assert info["translations"] == [[0x0804, 1200]]
+        assert info["raw_has_product_name"]  # the binary resource written into the .exe holds the name
+    assert read[str(files["nianbao-cli.exe"])]["tables"]["080404b0"]["FileDescription"] != \
+        read[str(files["nianbao.exe"])]["tables"]["080404b0"]["FileDescription"]
+
+
+# -- the application icon ----------------------------------------------------------------------------------
+ICON_SIZES = [16, 24, 32, 48, 64, 256]
+
+
+def test_the_window_icon_is_set_in_every_size(qtbot):
+    from gui.app import make_app
+
+    app = make_app()
+    window = open_window(qtbot)
+    for icon in (app.windowIcon(), window.windowIcon()):
+        assert not icon.isNull()
+        sizes = {s.width() for s in icon.availableSizes()}
+        assert set(ICON_SIZES) <= sizes
+    # the title bar's 16 px picture is the one drawn for 16 px, not a blur of the large one
+    small = window.windowIcon().pixmap(16, 16).toImage()
+    drawn = QImage(str(ROOT / "resources" / "icon-16.png"))
+    assert small.size() == drawn.size() and small.convertToFormat(drawn.format()) == drawn
+    close_quietly(window)
+
+
+def test_the_ico_holds_each_size_windows_asks_for_and_each_picture_is_the_icon():
+    import make_icon  # packaging/make_icon.py
+
+    pictures = make_icon.read_ico((ROOT / "resources" / "icon.ico").read_bytes())
+    assert [(w, h) for w, h, _ in pictures] == [(s, s) for s in ICON_SIZES]
+    for size, (_w, _h, data) in zip(ICON_SIZES, pictures):
+        image = QImage.fromData(data)
+        assert (image.width(), image.height()) == (size, size)
+        assert image == QImage(str(ROOT / "resources" / f"icon-{size}.png"))
+    # the red of the header and seal is there at 16 px: the mark reads in a title bar
+    small = QImage.fromData(pictures[0][2])
+    reds = sum(1 for x in range(16) for y in range(16)
+               if small.pixelColor(x, y).red() > 180 and small.pixelColor(x, y).green() < 60)
+    assert reds >= 20
+
+
+def test_the_icon_files_are_the_drawings_rendered(tmp_path):
+    proc = subprocess.run([sys.executable, str(PACKAGING / "make_icon.py"), "--check"], capture_output=True,
+                          text=True, encoding="utf-8", cwd=ROOT, timeout=120,
+                          env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_exe_the_installer_its_shortcuts_and_the_uninstaller_carry_the_icon():
+    spec = (PACKAGING / "nianbao.spec").read_text(encoding="utf-8")
+    assert re.search(r'ICON = ROOT / "resources" / "icon\.ico"', spec) and "icon=str(ICON)" in spec
+    setup = {k: expand(v, DEFINES) for k, v in iss_setup(SECTIONS).items()}
+    assert (PACKAGING / setup["SetupIconFile"].replace("\\", "/")).resolve() == ROOT / "resources" / "icon.ico"
+    app_exe = f"{{app}}\\{DEFINES['AppExe']}"
+    assert setup["UninstallDisplayIcon"] == app_exe  # Windows 设置 → 应用 shows the .exe's icon
+    for shortcut in iss_entries(SECTIONS, "Icons"):
+        assert expand(shortcut["Filename"], DEFINES) == app_exe
+        assert expand(shortcut["IconFilename"], DEFINES) == app_exe
+
+
+# -- 自检 ----------------------------------------------------------------------------------------------------
+SELF_CHECK_STEPS = ["打开主窗口", "程序图标", "填写表格", "输入文字", "保存草稿", "重新打开", "导出全部格式", "打印"]
+
+
+def test_self_check_does_a_users_work_and_leaves_the_users_folders_alone(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(home), XDG_CONFIG_HOME=str(home / "config"),
+               XDG_DATA_HOME=str(home / "data"), XDG_CACHE_HOME=str(home / "cache"), TMPDIR=str(tmp_path))
+    env.pop("NIANBAO_RECOVERY_DIR", None)
+    proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "--self-check"], capture_output=True, text=True,
+                          encoding="utf-8", cwd=tmp_path, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("自检开始")
+    assert [line.split("：")[0] for line in lines[1:-1]] == [f"通过  {step}" for step in SELF_CHECK_STEPS]
+    assert lines[-1].startswith(f"自检通过：{len(SELF_CHECK_STEPS)} 项全部正常")
+    assert "Traceback" not in proc.stderr
+    # settings, recent files and recovery files went to its own temporary folder, which it removed
+    assert not [p for p in home.rglob("*") if p.is_file() and "nianbao" in p.as_posix().lower()
+                and "/cache/" not in p.as_posix()]
+    assert not list(tmp_path.glob("nianbao-selfcheck-*"))
 
 
 # -- version -----------------------------------------------------------------------------------------------
