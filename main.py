@@ -209,4 +209,10 @@ def internal_error_message(args, exc: BaseException) -> str:
 
 
 if __name__ == "__main__":
+    if getattr(sys, "frozen", False):
+        # the bundled program on Windows starts export's second process (export.render_worker) by running itself
+        # again; this hands that run to the worker instead of the command line
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     sys.exit(main())

@@ -1,23 +1,46 @@
-"""The `export` command: exit 0 written, 1 refused because of errors, 2 input unreadable."""
+"""The `export` command: exit 0 written, 1 refused because of errors, 2 input unreadable.
+
+The layout is built once and every format renders it; the PDF (the slowest, most of it imports and fonts that do
+not depend on the report) renders in a second process started before the report is read (export.render_worker).
+Files are written only when every format has rendered, each atomically, in the order asked for.
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from export.filenames import export_file_name
-from export.writers import KIND_NAMES, KINDS, ExportRefused, write_report
-from model.drafts_io import DraftError, load_draft, os_error_text
-from model.paths import OutputRefused, refuse_overwriting_inputs
-from model.state import ReportState
+from export.render_worker import start_worker
+
+# The formats worth a process of their own, when others are exported with them: the PDF's imports and fonts
+# take longer than reading the report, so they run while this process reads it and renders the rest.
+_IN_WORKER = ("pdf",)
 
 
 def run_export(args) -> int:
-    kinds = [k.strip().lower() for k in args.to.split(",") if k.strip()]
+    from export.writers import KINDS
+
+    kinds = list(dict.fromkeys(k.strip().lower() for k in args.to.split(",") if k.strip()))
     unknown = [k for k in kinds if k not in KINDS]
     if unknown or not kinds:
         print(f"错误：不支持的导出格式 {'、'.join(unknown) or '（未指定）'}，可选 {','.join(KINDS)}。", file=sys.stderr)
         return 2
+    workers = {k: start_worker(k) for k in _IN_WORKER if k in kinds and len(kinds) > 1}
+    workers = {k: w for k, w in workers.items() if w is not None}
+    try:
+        return _export(args, kinds, workers)
+    finally:
+        for worker in workers.values():
+            worker.close()
+
+
+def _export(args, kinds: list[str], workers: dict) -> int:
+    from export.filenames import export_file_name
+    from export.writers import KIND_NAMES, ExportRefused, export_layout, render, save_rendered
+    from model.drafts_io import DraftError, load_draft, os_error_text
+    from model.paths import OutputRefused, refuse_overwriting_inputs
+    from model.state import ReportState
+
     try:
         state = ReportState(load_draft(args.file))
     except DraftError as exc:
@@ -29,8 +52,7 @@ def run_export(args) -> int:
     except OSError as exc:
         print(f"错误：无法创建输出文件夹“{out}”：{os_error_text(exc)}。", file=sys.stderr)
         return 2
-    fonts_reported = False
-    missing: list[str] = []
+    targets = {}
     for kind in kinds:
         target = out / export_file_name(state.title(), kind)  # {机关}{年度}年…报告.pdf, never a path
         try:
@@ -38,13 +60,24 @@ def run_export(args) -> int:
         except OutputRefused as exc:
             print(f"错误：{exc}", file=sys.stderr)
             return 2
+        targets[kind] = target
+    try:
+        doc, errors = export_layout(state, allow_errors=args.allow_errors)
+    except ExportRefused as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    for kind, worker in workers.items():
+        worker.send(state, doc)
+    rendered = {kind: render(state, kind, doc) for kind in kinds if kind not in workers}
+    for kind, worker in workers.items():
+        rendered[kind] = worker.result()
+    fonts_reported = False
+    missing: list[str] = []
+    for kind in kinds:
         try:
-            result = write_report(state, kind, target, allow_errors=args.allow_errors)
-        except ExportRefused as exc:
-            print(str(exc), file=sys.stderr)
-            return 1
+            result = save_rendered(targets[kind], kind, doc, errors, rendered[kind])
         except OSError as exc:
-            print(f"错误：无法写入“{target}”：{os_error_text(exc)}。", file=sys.stderr)
+            print(f"错误：无法写入“{targets[kind]}”：{os_error_text(exc)}。", file=sys.stderr)
             return 2
         print(f"已导出{KIND_NAMES[kind]}：{result.path}")
         if kind == "pdf" and not fonts_reported:
@@ -53,7 +86,7 @@ def run_export(args) -> int:
         for note in result.notes:
             print(f"  {note}")
         missing += result.missing_chars
-    if missing and not args.accept_missing_glyphs:
+    if missing and not getattr(args, "accept_missing_glyphs", False):
         # the files are written, but a blank in a published report is a finding the user must decide on
         print(f"注意：PDF 中有 {len(missing)} 个字（{''.join(missing)}）本机没有字体可以显示，印出来是空白（位置见上）。"
               "请改用常用字或安装含这些字的字体后重新导出；确认接受空白请加 --accept-missing-glyphs。", file=sys.stderr)

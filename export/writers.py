@@ -32,7 +32,18 @@ class ExportResult:
     missing_chars: list[str] = field(default_factory=list)  # characters no font could draw (left blank in the PDF)
 
 
-def _render(state: ReportState, kind: str, doc: d.Document) -> tuple[bytes, list[str], list[str], list[str]]:
+@dataclass
+class Rendered:
+    """One format's file content and what the user is told about it; plain data, so that another process can
+    render it and send it back."""
+    data: bytes
+    fonts_used: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    missing_chars: list[str] = field(default_factory=list)
+
+
+def render(state: ReportState | None, kind: str, doc: d.Document) -> Rendered:
+    """One format's bytes from the layout (the state only for the workbook's check results), nothing written."""
     if kind == "pdf":
         from export.fonts import find_fonts, missing_glyph_notes, missing_glyphs
         from export.pdf_writer import render_pdf
@@ -40,37 +51,47 @@ def _render(state: ReportState, kind: str, doc: d.Document) -> tuple[bytes, list
         fonts = find_fonts()
         missing = missing_glyphs(doc, fonts)
         notes = list(fonts.notes) + missing_glyph_notes(missing)
-        return render_pdf(doc, fonts), fonts.used(), notes, list(dict.fromkeys(g.char for g in missing))
+        return Rendered(render_pdf(doc, fonts), fonts.used(), notes, list(dict.fromkeys(g.char for g in missing)))
     if kind == "docx":
         from export.docx_writer import FONT_NAMES, render_docx
 
-        return render_docx(doc), [f"{k}：{v}" for k, v in FONT_NAMES.items()], [], []
+        return Rendered(render_docx(doc), [f"{k}：{v}" for k, v in FONT_NAMES.items()])
     if kind == "xlsx":
         from export.xlsx_writer import render_xlsx
 
-        return render_xlsx(state, doc), [], [], []
+        return Rendered(render_xlsx(state, doc))
     if kind == "txt":
         from export.txt_writer import write_text
 
-        return write_text(doc), [], [], []
+        return Rendered(write_text(doc))
     if kind == "html":
         from export.html_writer import render_html
 
-        return render_html(doc), [], [], []
+        return Rendered(render_html(doc))
     raise ValueError(f"未知的导出格式：{kind}")
+
+
+def export_layout(state: ReportState, *, allow_errors: bool = False) -> tuple[d.Document, list]:
+    """The layout every format of one export renders, and the errors it is marked for. Refuses (ExportRefused)
+    while errors remain unless allowed; an allowed export of an erroneous report is marked “草稿（未通过校验）”."""
+    errors = state.errors()
+    if errors and not allow_errors:
+        raise ExportRefused(errors)
+    return d.build_document(state, draft_mark=bool(errors)), errors
+
+
+def save_rendered(path: str | Path, kind: str, doc: d.Document, errors: list, rendered: Rendered) -> ExportResult:
+    """Write one rendered format atomically, with the notes the user is told about it."""
+    notes = doc.notes + rendered.notes
+    path = Path(path)
+    atomic_write_bytes(path, rendered.data)
+    if errors:
+        notes.insert(0, f"报告有 {len(errors)} 个错误，已标注“{d.DRAFT_MARK}”。")
+    return ExportResult(path, kind, list(rendered.fonts_used), notes, list(rendered.missing_chars))
 
 
 def write_report(state: ReportState, kind: str, path: str | Path, *, allow_errors: bool = False) -> ExportResult:
     """Write one output file atomically. Refuses (ExportRefused) while errors remain unless allowed; an allowed
     export of an erroneous report is marked “草稿（未通过校验）”."""
-    errors = state.errors()
-    if errors and not allow_errors:
-        raise ExportRefused(errors)
-    doc = d.build_document(state, draft_mark=bool(errors))
-    data, fonts_used, notes, missing = _render(state, kind, doc)
-    notes = doc.notes + notes
-    path = Path(path)
-    atomic_write_bytes(path, data)
-    if errors:
-        notes.insert(0, f"报告有 {len(errors)} 个错误，已标注“{d.DRAFT_MARK}”。")
-    return ExportResult(path, kind, fonts_used, notes, missing)
+    doc, errors = export_layout(state, allow_errors=allow_errors)
+    return save_rendered(path, kind, doc, errors, render(state, kind, doc))
