@@ -217,9 +217,8 @@ class ReportController(QObject):
             return changes
 
         def undo():
-            fresh = ReportState(before)
-            self.state.__dict__.update(fresh.__dict__)
+            changes = self.state.rebuild(before)
             self.documentChanged.emit()
-            return Changes(cells=set(self.state.spec.cells), meta=True, issues=True, format=True)
+            return changes
 
         self._push("更改格式版本", do, undo)

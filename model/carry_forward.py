@@ -9,7 +9,6 @@ from model.placeholders import placeholder
 from model.spec import format_for_year, get_format
 from model.state import ReportState
 
-S3_INPUT_COLUMNS = ("natural", "commercial", "research", "public_welfare", "legal_service", "other")
 _PROBLEM = re.compile(r"[^。；]*(?:问题|不足|欠缺|短板|有待|不够|薄弱|仍需)[^。；]*[。；]?")
 
 
@@ -20,9 +19,9 @@ def stated_problems(last: Draft) -> list[str]:
 
 
 def carry_forward(last: Draft, year: int, format_id: str | None = None) -> Draft:
-    """A new draft for `year`: agency and contacts carried, 上年结转 from last year's 结转下年度, (2019 format)
-    上一年项目数量 from last year's figures, last year's report attached for the cross-year rules, and a prompt
-    in section 五 for the 上年度问题整改情况."""
+    """A new draft for `year`: agency and contacts carried, the cells the format file carries forward (上年结转
+    from last year's 结转下年度; in the 2019 format 上一年项目数量 from last year's figures), last year's report
+    attached for the cross-year rules, and a prompt in section 五 for the 上年度问题整改情况."""
     target = format_id or format_for_year(year).id
     spec = get_format(target)
     last_state = ReportState(last)
@@ -31,18 +30,12 @@ def carry_forward(last: Draft, year: int, format_id: str | None = None) -> Draft
     draft = Draft(format=target, meta=Meta(agency=last.meta.agency, year=year, contact=last.meta.contact,
                                            agency_kind=last.meta.agency_kind))
     values: dict = {}
-    for c in S3_INPUT_COLUMNS:
-        v = last_state.value(f"s3.carried_out.{c}")
-        if v is not None:
-            values[f"s3.carried_in.{c}"] = v
-    if target == "2019" and last_state.format_id == "2019":
-        for row, prev_col, change_col in (("licensing", "prev_count", "change"), ("other_services", "prev_count", "change"),
-                                          ("penalty", "p_prev_count", "p_change"),
-                                          ("enforcement", "p_prev_count", "p_change"),
-                                          ("fees", "fee_prev_count", "fee_change")):
-            a, b = last_state.value(f"s2.{row}.{prev_col}"), last_state.value(f"s2.{row}.{change_col}")
-            if a is not None and b is not None:
-                values[f"s2.{row}.{prev_col}"] = a + b
+    for carried in spec.carried_forward:  # declared by the format file (carry_forward)
+        if carried.same_format_only and last_state.format_id != target:
+            continue
+        sources = [last_state.value(p) if p in last_state.spec.cells else None for p in carried.sources]
+        if sources and all(v is not None for v in sources):
+            values[carried.target] = sum(sources[1:], sources[0])
     state = ReportState(draft)
     state.set_values({p: v for p, v in values.items() if p in spec.cells})
     problems = stated_problems(last)

@@ -1,7 +1,8 @@
 """Moving a draft between formats, and upgrading old draft files.
 
-Cells that exist under the same path in both formats are kept; the 2019 single （六）其他处理 row maps to the
-2021 （六）3.其他 row (and back). Section 二 of the two formats measure different things (本年新制作数量 vs
+Cells that exist under the same path and column label in both formats are kept; the newer format's file
+declares the rest (migrate_from: e.g. the 2019 format's single （六）其他处理 row becomes the 2021 format's
+（六）3.其他 row, and back). Section 二 of the two formats measure different things (本年新制作数量 vs
 本年制发件数, 上一年项目数量 vs 本年处理决定数量): only blocks whose columns mean the same are carried; the rest
 stays unfilled and is reported by the completeness rules.
 """
@@ -9,33 +10,30 @@ stays unfilled and is reported by the completeness rules.
 from __future__ import annotations
 
 from model.draft import Draft
-from model.spec import get_format
+from model.spec import FormatSpec, get_format
 
-# (from format, to format) → {old path: new path}
-_RENAMES: dict[tuple[str, str], dict[str, str]] = {
-    ("2019", "2021"): {
-        **{f"s3.other_handling.{c}": f"s3.other_other.{c}"
-           for c in ("natural", "commercial", "research", "public_welfare", "legal_service", "other")},
-        "s2.licensing.decisions": "s2.licensing.decisions",
-        "s2.penalty.p_decisions": "s2.penalty.p_decisions",
-        "s2.enforcement.p_decisions": "s2.enforcement.p_decisions",
-    },
-    ("2021", "2019"): {
-        **{f"s3.other_other.{c}": f"s3.other_handling.{c}"
-           for c in ("natural", "commercial", "research", "public_welfare", "legal_service", "other")},
-    },
-}
+
+def _declared(source: FormatSpec, target: FormatSpec) -> dict[str, str]:
+    """{source path: target path} as the format files declare it: the target's migrate_from entry for the
+    source, or the source's entry for the target read backwards (renamed cells only)."""
+    for migration in target.data.migrate_from:
+        if migration.format == source.id:
+            return dict(migration.cells)
+    for migration in source.data.migrate_from:
+        if migration.format == target.id:
+            return {new: old for old, new in migration.cells.items() if old != new}
+    return {}
 
 
 def map_path(path: str, source: str, target: str) -> str | None:
     """The path a cell of format `source` has in format `target`, or None when it has no counterpart."""
     if source == target:
         return path
-    renamed = _RENAMES.get((source, target), {}).get(path)
-    if renamed is not None:
-        return renamed
     spec_t = get_format(target)
     spec_s = get_format(source)
+    renamed = _declared(spec_s, spec_t).get(path)
+    if renamed is not None:
+        return renamed
     if path in spec_t.cells and path in spec_s.cells:
         # Same path and same column label: the same measure in both formats.
         if spec_t.cells[path].column.label == spec_s.cells[path].column.label:

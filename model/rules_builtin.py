@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from model.rule_registry import Issue, builtin, make_issue
 from model.draft import blocks_text
-from model.spec import Check, format_ids, get_format
+from model.spec import Check, format_for_year
 from model.values import format_value
 
 if TYPE_CHECKING:
@@ -19,9 +19,12 @@ if TYPE_CHECKING:
 @builtin("format_matches_year")
 def format_matches_year(state: "ReportState", check: Check) -> list[Issue]:
     year = state.meta.year
-    if state.spec.covers_year(year):
+    try:
+        expected = format_for_year(year)  # of the formats whose years include it, the newest
+    except KeyError:
+        expected = None
+    if expected is not None and expected.id == state.spec.id or expected is None and state.spec.covers_year(year):
         return []
-    expected = next((get_format(f) for f in format_ids() if get_format(f).covers_year(year)), None)
     expected_name = f"{expected.name}（{expected.data.notice}）" if expected else "适用的格式"
     actual = f"{state.spec.name}（{state.spec.data.notice}）"
     msg = check.message.format(year=year, expected=expected_name, actual=actual)

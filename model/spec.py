@@ -8,6 +8,7 @@ and expands its templated formulas into concrete cell equations once, so that re
 from __future__ import annotations
 
 import json
+import os
 import re
 import string
 from dataclasses import dataclass
@@ -18,6 +19,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 FORMATS_DIR = Path(__file__).resolve().parent.parent / "resources" / "formats"
+# Further folders of format files, separated like PATH (“:” on Linux, “;” on Windows): a new national format
+# can be tried out, or a test can add one, without touching resources/formats.
+EXTRA_FORMATS_ENV = "NIANBAO_FORMATS_DIR"
 
 ValueKind = Literal["count", "signed_count", "amount"]
 Severity = Literal["error", "warning"]
@@ -81,6 +85,7 @@ class Section(_Strict):
     table: str | None = None
     guidance: str | None = None
     outline: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()  # sentence kinds the editor offers for this section (model.narrative.suggest)
 
     @property
     def heading(self) -> str:
@@ -141,6 +146,46 @@ class Check(_Strict):
         return hash((self.id, self.rule, self.function))
 
 
+class Detection(_Strict):
+    """How an imported report is recognised as this format: words of its tables or headings that reports of
+    other formats do not print. The format with the most cues found wins; on a tie, the one whose years
+    include the report's year."""
+
+    cues: tuple[str, ...] = ()
+
+
+class Migration(_Strict):
+    """Moving a draft from an older format into this one: {old cell path: new cell path}. Cells with the same
+    path and the same column label move without being listed; an entry whose path is unchanged declares that
+    a relabelled column still measures the same. Renamed entries (old ≠ new) also move a draft back."""
+
+    format: str
+    cells: dict[str, str]
+
+
+class CarryForward(_Strict):
+    """A cell of this year's report filled from last year's: the sum of last year's cells (see Computed)."""
+
+    id: str
+    for_each: ForEach | None = None
+    target: str
+    sum: tuple[str, ...]
+    # only when last year's report was in this format too (its cells mean the same then)
+    same_format_only: bool = False
+
+
+class NarrativeFigure(_Strict):
+    """A figure the text may quote (“予以公开N件”), bound to the cells it sums. The phrase that names it is
+    the key's (model.narrative.figures); the cells are the format's."""
+
+    label: str  # what the table calls it, for messages
+    cells: tuple[str, ...]
+    alternatives: tuple[tuple[str, ...], ...] = ()  # other sums the same words are used for
+    # a percentage: cells over denominator, times 100; other bases reports use for the same share
+    denominator: tuple[str, ...] = ()
+    other_denominators: tuple[tuple[str, ...], ...] = ()
+
+
 class FormatFile(_Strict):
     id: str
     name: str
@@ -153,6 +198,10 @@ class FormatFile(_Strict):
     tables: tuple[Table, ...]
     computed: tuple[Computed, ...]
     checks: tuple[Check, ...]
+    detection: Detection = Detection()
+    migrate_from: tuple[Migration, ...] = ()
+    carry_forward: tuple[CarryForward, ...] = ()
+    narrative_figures: dict[str, NarrativeFigure] = {}
 
 
 @dataclass(frozen=True)
@@ -213,6 +262,8 @@ BUILTIN_PLACEHOLDERS = {
     "section_not_copied": {"section", "repeated", "total", "share", "where", "excerpt"},
     "headings_official": {"place", "found", "expected"},
 }
+# the sentence kinds model.narrative.suggest drafts, as sections[].suggestions names them
+SUGGESTION_KINDS = frozenset({"proactive", "applications", "appeals", "rectification", "fee_statement"})
 # builtins that report unfilled cells or sections rather than a contradiction
 COMPLETENESS_FUNCTIONS = frozenset({"sections_filled", "unfilled_cells"})
 # the parameters each builtin reads from its check's `params`, checked on load so a typo is not a silent no-op
@@ -258,6 +309,9 @@ class FormatSpec:
         self.input_paths = tuple(p for p in self.cells if p not in self.computed_paths)
         self.equations = self._expand_equations()
         self._check_ids_and_placeholders()
+        self.carried_forward = self._expand_carry_forward()
+        self._check_detection_and_migrations()
+        self._check_narrative_figures()
 
     # -- lookups -------------------------------------------------------------------------------------
     def table_cells(self, table_id: str) -> list[str]:
@@ -458,6 +512,77 @@ class FormatSpec:
                                   f"（可用：{'、'.join(sorted(allowed)) or '无'}）")
             if check.section is not None and check.section not in self.section_by_id:
                 raise self._error(f"{here}.section", f"没有部分 {check.section}")
+        for si, sec in enumerate(self.sections):
+            for ki, kind in enumerate(sec.suggestions):
+                if kind not in SUGGESTION_KINDS:
+                    raise self._error(f"sections[{si}]（{sec.id}）.suggestions[{ki}]",
+                                      f"程序中没有名为 {kind!r} 的建议语句（可用：{'、'.join(sorted(SUGGESTION_KINDS))}）")
+
+    def _expand_carry_forward(self) -> list[CarriedCell]:
+        out: list[CarriedCell] = []
+        for ci, rule in enumerate(self.data.carry_forward):
+            here = f"carry_forward[{ci}]（{rule.id}）"
+            values = rule.for_each.values if rule.for_each else ("",)
+            axis = rule.for_each.axis if rule.for_each else ""
+            for value in values:
+                target = self._substitute(rule.target, axis, value) if axis else rule.target
+                sources = tuple(self._substitute(p, axis, value) if axis else p for p in rule.sum)
+                if target not in self.cells or target in self.computed_paths:
+                    raise self._error(f"{here}.target", f"{target} 不是本格式可以填写的单元格")
+                for j, src in enumerate(sources):
+                    if not _PATH.match(src):
+                        raise self._error(f"{here}.sum[{j}]", f"无法识别的单元格 {src!r}（应为“表.行.列”）")
+                    if rule.same_format_only and src not in self.cells:
+                        raise self._error(f"{here}.sum[{j}]", f"没有单元格 {src}")
+                out.append(CarriedCell(target, sources, rule.same_format_only))
+        return out
+
+    def _check_detection_and_migrations(self) -> None:
+        for ci, cue in enumerate(self.data.detection.cues):
+            if not cue.strip():
+                raise self._error(f"detection.cues[{ci}]", "格式标志不能为空")
+        seen: set[str] = set()
+        for mi, migration in enumerate(self.data.migrate_from):
+            here = f"migrate_from[{mi}]"
+            if migration.format == self.id:
+                raise self._error(f"{here}.format", "不能从本格式迁移到本格式")
+            if migration.format in seen:
+                raise self._error(f"{here}.format", f"从 {migration.format} 的迁移重复")
+            seen.add(migration.format)
+            for old, new in migration.cells.items():
+                if not _PATH.match(old):
+                    raise self._error(f"{here}.cells", f"无法识别的单元格 {old!r}（应为“表.行.列”）")
+                if new not in self.cells or new in self.computed_paths:
+                    raise self._error(f"{here}.cells.{old}", f"{new} 不是本格式可以填写的单元格")
+
+    def _check_narrative_figures(self) -> None:
+        from model.narrative.figures import PHRASE_KEYS  # the phrases the text is read with
+
+        for key, figure in self.data.narrative_figures.items():
+            here = f"narrative_figures.{key}"
+            if key not in PHRASE_KEYS:
+                raise self._error(here, f"程序中没有识别“{key}”的语句（可用：{'、'.join(sorted(PHRASE_KEYS))}）")
+            groups = [("cells", figure.cells), ("denominator", figure.denominator),
+                      *((f"alternatives[{i}]", a) for i, a in enumerate(figure.alternatives)),
+                      *((f"other_denominators[{i}]", d) for i, d in enumerate(figure.other_denominators))]
+            if not figure.cells:
+                raise self._error(f"{here}.cells", "至少要有一个单元格")
+            for name, paths in groups:
+                for j, path in enumerate(paths):
+                    if path not in self.cells:
+                        raise self._error(f"{here}.{name}[{j}]", f"没有单元格 {path}")
+
+
+_PATH = re.compile(r"^[a-z0-9_]+\.[a-z0-9_]+\.[a-z0-9_]+$")
+
+
+@dataclass(frozen=True)
+class CarriedCell:
+    """One expanded carry-forward: this year's `target` is the sum of last year's `sources`."""
+
+    target: str
+    sources: tuple[str, ...]
+    same_format_only: bool
 
 
 def _topological(formulas: list[Formula], error) -> list[Formula]:
@@ -504,22 +629,52 @@ def parse_format(raw, source: str) -> FormatSpec:
     return FormatSpec(data, source)
 
 
+def format_dirs() -> list[Path]:
+    """resources/formats, then the folders NIANBAO_FORMATS_DIR names (read each time: a test sets it)."""
+    extra = [Path(p) for p in os.environ.get(EXTRA_FORMATS_ENV, "").split(os.pathsep) if p.strip()]
+    return [FORMATS_DIR, *extra]
+
+
+def _format_files() -> dict[str, Path]:
+    return _files_in(tuple(format_dirs()))
+
+
 @cache
-def get_format(format_id: str) -> FormatSpec:
-    path = FORMATS_DIR / f"{format_id}.json"
-    if not path.is_file():
-        raise KeyError(format_id)
+def _files_in(folders: tuple[Path, ...]) -> dict[str, Path]:
+    """The format files of these folders by id; read once per set of folders (formats do not change while
+    the program runs)."""
+    files: dict[str, Path] = {}
+    for folder in folders:
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.json")):
+                files.setdefault(path.stem, path)  # resources/formats first: a folder cannot replace a format
+    return files
+
+
+@cache
+def _load(path: Path) -> FormatSpec:
     return load_format_file(path)
 
 
+def get_format(format_id: str) -> FormatSpec:
+    path = _format_files().get(format_id)
+    if path is None:
+        raise KeyError(format_id)
+    return _load(path)
+
+
 def format_ids() -> list[str]:
-    return sorted(p.stem for p in FORMATS_DIR.glob("*.json"))
+    return sorted(_format_files())
 
 
 def format_for_year(year: int) -> FormatSpec:
-    """The format that applies to a report year (2019 trial format for 2019–2020, 2021 format from 2021)."""
-    for fid in format_ids():
-        spec = get_format(fid)
-        if spec.covers_year(year):
-            return spec
-    raise KeyError(year)
+    """The format that applies to a report year: of the formats whose years include it, the newest (a format
+    open towards later years gives way to the next one from that one's first year)."""
+    covering = [spec for spec in map(get_format, format_ids()) if spec.covers_year(year)]
+    if not covering:
+        raise KeyError(year)
+    return max(covering, key=lambda spec: spec.data.first_year)
+
+
+def newest_format() -> FormatSpec:
+    return max(map(get_format, format_ids()), key=lambda spec: spec.data.first_year)

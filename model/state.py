@@ -43,24 +43,27 @@ class Changes:
 
 class ReportState:
     def __init__(self, draft: Draft):
-        self.spec: FormatSpec = get_format(draft.format)
-        self._draft = draft.model_copy(deep=True)
-        self.inputs: dict[str, Value] = {}
-        self.stated: dict[str, Value] = {}
-        self._load_cells(self._draft.tables, self.inputs, "tables", computed_allowed=False)
-        self._load_cells(self._draft.stated_totals, self.stated, "stated_totals", computed_allowed=True)
-        self._draft.tables = {}
-        self._draft.stated_totals = {}
-        self.previous: ReportState | None = None
-        if draft.previous is not None:
-            prev = draft.previous.model_copy(deep=True)
-            prev.previous = None
-            self.previous = ReportState(prev)
-        self._draft.previous = None
+        self.rebuild(draft)
+
+    def rebuild(self, draft: Draft) -> Changes:
+        """Become the report `draft` holds (a format change, an undone one): every field is set afresh from
+        the draft, as on construction. A draft that is refused (EditError) leaves the report as it was."""
+        spec: FormatSpec = get_format(draft.format)
+        own = draft.model_copy(deep=True)
+        inputs = _loaded_cells(spec, own.tables, "tables", computed_allowed=False)
+        stated = _loaded_cells(spec, own.stated_totals, "stated_totals", computed_allowed=True)
+        previous: ReportState | None = None
+        if own.previous is not None:
+            own.previous.previous = None
+            previous = ReportState(own.previous)
+        own.tables, own.stated_totals, own.previous = {}, {}, None
+        self.spec, self._draft, self.inputs, self.stated, self.previous = spec, own, inputs, stated, previous
         self.derived: dict[str, Value | None] = {}
         self.issues: list = []
         self._recompute()
         self._rerun_checks()
+        return Changes(cells=set(self.spec.cells), sections={s.id for s in self.spec.sections} | {"preamble"},
+                       meta=True, issues=True, format=True)
 
     # -- construction --------------------------------------------------------------------------------
     @classmethod
@@ -69,11 +72,6 @@ class ReportState:
 
         fid = format_id or format_for_year(year).id
         return cls(Draft(format=fid, meta=Meta(agency=agency, year=year, **meta)))
-
-    def _load_cells(self, cells: dict, into: dict, where: str, computed_allowed: bool) -> None:
-        for path, value in _cell_values(self.spec, cells, where, computed_allowed, parse_value):
-            if value is not None:
-                into[path] = value
 
     # -- reading -------------------------------------------------------------------------------------
     @property
@@ -222,15 +220,11 @@ class ReportState:
         return self._after_other_edit(Changes())
 
     def change_format(self, format_id: str) -> Changes:
-        """Move the report to another format; cells that exist in both are kept (2019 （六）其他处理 maps to
-        2021 （六）3.其他)."""
+        """Move the report to another format; cells that exist in both are kept, and the format files declare
+        the rest (migrate_from, e.g. the 2019 format's （六）其他处理 becomes the 2021 format's （六）3.其他)."""
         from model.migrate import convert_draft
 
-        draft = convert_draft(self.to_draft(), format_id)
-        fresh = ReportState(draft)
-        self.__dict__.update(fresh.__dict__)
-        return Changes(cells=set(self.spec.cells), sections={s.id for s in self.spec.sections} | {"preamble"},
-                       meta=True, issues=True, format=True)
+        return self.rebuild(convert_draft(self.to_draft(), format_id))
 
     # -- recomputation -------------------------------------------------------------------------------
     def _after_cell_edit(self, before: dict[str, Value | None]) -> Changes:
@@ -267,6 +261,11 @@ class ReportState:
 
 
 _CELL_PLACES = {"tables": "表格", "stated_totals": "原报告合计"}
+
+
+def _loaded_cells(spec: FormatSpec, cells: dict, where: str, computed_allowed: bool) -> dict[str, Value]:
+    return {path: value for path, value in _cell_values(spec, cells, where, computed_allowed, parse_value)
+            if value is not None}
 
 
 def _cell_values(spec: FormatSpec, cells, where: str, computed_allowed: bool, parse):

@@ -22,7 +22,7 @@ from model.draft import Draft, Figure, Heading, Meta, Paragraph
 from model.importers.report import MAX_TEXT_CHARS, ImportError_, ImportReport
 from model.importers.text import _SUBHEAD, _TITLE, _meta, detect_format, finish, squash
 from model.importers.xlsx import _labelled_rows, _one_row
-from model.spec import get_format
+from model.spec import get_format, newest_format
 
 # A saved portal page is 0.1–1 MB; pictures inlined as data: URIs can make it a few MB.
 MAX_HTML_BYTES = 48 << 20
@@ -320,7 +320,7 @@ def import_html_text(text: str, name: str = "网页", *, resources: dict[str, by
     .mhtml file); *base* is the folder of a saved page, whose “_files” pictures are read from disk."""
     report = ImportReport(name)
     root = parse_html(text, name)
-    spec0 = get_format("2021")  # both formats share the six headings; the tables decide the format below
+    spec0 = newest_format()  # the formats share the six headings; the tables decide the format below
     page = read_page(root, name, spec0)
     lines = [i for i in page.items if isinstance(i, str)]
     if sum(len(x) for x in lines) > MAX_TEXT_CHARS:

@@ -11,10 +11,11 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from model import format_detect
 from model.draft import Draft, Figure, Heading, Meta, Paragraph
 from model.importers import run_together
 from model.importers.report import MAX_LINES, MAX_TEXT_CHARS, ImportError_, ImportReport
-from model.spec import FormatSpec, format_for_year, format_ids, get_format
+from model.spec import FormatSpec, format_ids, get_format
 from model.state import ReportState
 from model.text_clean import clean_text
 from model.values import format_value, parse_value
@@ -22,8 +23,6 @@ from model.values import format_value, parse_value
 HEADINGS = [("s1", "一、总体情况"), ("s2", "二、主动公开政府信息情况"), ("s3", "三、收到和处理政府信息公开申请情况"),
             ("s4", "四、政府信息公开行政复议、行政诉讼情况"), ("s5", "五、存在的主要问题及改进情况"),
             ("s6", "六、其他需要报告的事项")]
-MARKERS_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "第二十条第（九）项", "政府集中采购", "上一年项目数量")
-MARKERS_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "行政规范性文件", "本年收费金额", "逾期不补正")
 EMPTY_MARKS = {"/", "／", "—", "－", "-", "不适用", "——"}
 
 _TITLE = re.compile(r"^(?P<agency>.+?)\s*(?P<year>\d{4})\s*年度?\s*政府信息公开(?:工作)?年度报告")
@@ -68,17 +67,9 @@ def squash(text: str) -> str:
 
 
 def detect_format(text: str, year: int | None) -> tuple[str, str | None]:
-    """(format id, note): by the format's own markers; the year decides only when no marker is found."""
-    flat = squash(text)
-    old = sum(m in flat for m in MARKERS_2019)
-    new = sum(m in flat for m in MARKERS_2021)
-    if old > new:
-        return "2019", None
-    if new > old:
-        return "2021", None
-    if year is not None:
-        return format_for_year(year).id, "未在表格中找到格式标志，按报告年度选择格式版本。"
-    return "2021", "未在表格中找到格式标志，按 2021 年版读取。"
+    """(format id, note): by the cues the format files declare; the year decides only when no cue is found."""
+    spec, note = format_detect.detect_format(text, year)
+    return spec.id, note
 
 
 def _width(line: str) -> float:

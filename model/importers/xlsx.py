@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from model.draft import Draft, Meta
+from model.format_detect import detect_format
 from model.importers.package import Package
 from model.importers.report import MAX_TEXT_CHARS, ImportError_, ImportReport
 from model.importers.text import _TITLE, finish
-from model.spec import format_for_year, get_format
 
 _NORM = str.maketrans("", "", "“”\"' \n\u3000")
 S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -184,9 +184,7 @@ def import_xlsx(path: Path):
     agency, year = title.group("agency").strip(), int(title.group("year"))
     grids = {id(ws): _grid(ws) for ws in worksheets}
     labels = " ".join(_norm(v) for ws in worksheets for row in grids[id(ws)] for v in row if isinstance(v, str))
-    fid = "2019" if ("本年新制作数量" in labels or "政府集中采购" in labels) else "2021" if "本年制发件数" in labels \
-        else format_for_year(year).id
-    spec = get_format(fid)
+    spec, _ = detect_format(labels, year)  # by the cues the format files declare, else by the year
     report.format_id = f"{spec.name}（{spec.data.notice}）"
     raw: dict[str, str] = {}
     sheets = {_norm(ws.value(1, 1)): ws for ws in worksheets}
@@ -203,7 +201,7 @@ def import_xlsx(path: Path):
             raw.update(_one_row(grid, spec, table, report))
         else:
             raw.update(_labelled_rows(grid, spec, table, report))
-    draft = Draft(format=fid, meta=Meta(agency=agency, year=year))
+    draft = Draft(format=spec.id, meta=Meta(agency=agency, year=year))
     return finish(draft, raw, spec, report)
 
 

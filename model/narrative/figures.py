@@ -14,11 +14,6 @@ from decimal import Decimal
 
 from model.narrative.numerals import NUMBER_PATTERN, parse_number
 
-S3_DETAIL_GROUPS = {
-    "withheld": "不予公开", "unable": "无法提供", "not_processed": "不予处理", "other": "其他处理",
-}
-
-
 @dataclass(frozen=True)
 class Quantity:
     key: str
@@ -52,55 +47,15 @@ class Finding:
 
 
 def quantities(spec) -> dict[str, Quantity]:
-    """The quantities a format's tables hold, by key."""
-    s3_rows = [r.id for r in spec.tables["s3"].blocks[0].rows]
-
-    def rows_with(prefix: str) -> tuple[str, ...]:
-        return tuple(f"s3.{r}.total" for r in s3_rows if r.startswith(prefix))
-
-    legal = ("commercial", "research", "public_welfare", "legal_service", "other")
-    q = {
-        "received": Quantity("received", "表三 一、本年新收政府信息公开申请数量（总计）", ("s3.new.total",),
-                             (("s3.new.total", "s3.carried_in.total"),)),
-        "received_natural": Quantity("received_natural", "表三 一、本年新收（自然人）", ("s3.new.natural",),
-                                     (("s3.new.natural", "s3.carried_in.natural"),)),
-        "received_legal": Quantity("received_legal", "表三 一、本年新收（法人或其他组织）",
-                                   tuple(f"s3.new.{c}" for c in legal),
-                                   (tuple(f"s3.{r}.{c}" for r in ("new", "carried_in") for c in legal),)),
-        "carried_in": Quantity("carried_in", "表三 二、上年结转政府信息公开申请数量（总计）", ("s3.carried_in.total",)),
-        "handled": Quantity("handled", "表三 （七）总计", ("s3.total.total",)),
-        "disclosed": Quantity("disclosed", "表三 （一）予以公开（总计）", ("s3.disclosed.total",)),
-        "partial": Quantity("partial", "表三 （二）部分公开（总计）", ("s3.partial.total",)),
-        "withheld": Quantity("withheld", "表三 （三）不予公开（总计）", rows_with("withheld_")),
-        "unable": Quantity("unable", "表三 （四）无法提供（总计）", rows_with("unable_")),
-        "not_processed": Quantity("not_processed", "表三 （五）不予处理（总计）", rows_with("not_processed_")),
-        "other_handling": Quantity("other_handling", "表三 （六）其他处理（总计）", rows_with("other_")),
-        "carried_out": Quantity("carried_out", "表三 四、结转下年度继续办理（总计）", ("s3.carried_out.total",)),
-        "review": Quantity("review", "表四 行政复议（总计）", ("s4.review.total",)),
-        "litigation": Quantity("litigation", "表四 行政诉讼（两栏总计之和）",
-                               ("s4.litigation_direct.total", "s4.litigation_after_review.total")),
-        "review_and_litigation": Quantity("review_and_litigation", "表四 行政复议与行政诉讼（三栏总计之和）",
-                                          ("s4.review.total", "s4.litigation_direct.total",
-                                           "s4.litigation_after_review.total")),
-        "disclosed_and_partial": Quantity("disclosed_and_partial", "表三 （一）予以公开与（二）部分公开之和（总计）",
-                                          ("s3.disclosed.total", "s3.partial.total")),
-        "licensing": Quantity("licensing", "表二 行政许可（处理决定数量）", ("s2.licensing.decisions",)),
-        "penalty": Quantity("penalty", "表二 行政处罚（处理决定数量）", ("s2.penalty.p_decisions",)),
-        "enforcement": Quantity("enforcement", "表二 行政强制（处理决定数量）", ("s2.enforcement.p_decisions",)),
-    }
-    if "s2.normative_docs.in_force" in spec.cells:  # 2021 format
-        q["docs_issued"] = Quantity("docs_issued", "表二 行政规范性文件（本年制发件数）", ("s2.normative_docs.issued",))
-        q["docs_abolished"] = Quantity("docs_abolished", "表二 行政规范性文件（本年废止件数）",
-                                       ("s2.normative_docs.abolished",))
-        q["docs_in_force"] = Quantity("docs_in_force", "表二 行政规范性文件（现行有效件数）",
-                                      ("s2.normative_docs.in_force",))
-        q["fees"] = Quantity("fees", "表二 行政事业性收费（本年收费金额，万元）", ("s2.fees.fee_amount",))
-    # 公开率: applications answered with 予以公开 or 部分公开, as a share of all applications handled
-    q["disclosure_rate"] = Ratio("disclosure_rate", "公开率（表三 予以公开与部分公开之和占（七）总计的比例）",
-                                 ("s3.disclosed.total", "s3.partial.total"), ("s3.total.total",),
-                                 (("s3.new.total",), ("s3.new.total", "s3.carried_in.total")))
-    return {k: v for k, v in q.items()
-            if all(c in spec.cells for c in v.cells) and all(c in spec.cells for a in v.alternatives for c in a)}
+    """The quantities a format's tables hold, by key: the format file binds each phrase key to its cells
+    (narrative_figures); a format without a figure simply leaves its key out."""
+    out: dict[str, Quantity] = {}
+    for key, fig in spec.data.narrative_figures.items():
+        if fig.denominator:
+            out[key] = Ratio(key, fig.label, fig.cells, fig.denominator, fig.other_denominators, fig.alternatives)
+        else:
+            out[key] = Quantity(key, fig.label, fig.cells, fig.alternatives)
+    return out
 
 
 # The words that may stand between a figure's name and its number: 申请/案件/共/为/了/达/决定…
@@ -144,6 +99,8 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [(k, re.compile(p)) for k, p in [
 ]]
 # 废止 counts only inside a sentence about 规范性文件
 _ABOLISHED = re.compile(rf"废止{_FILL}{_N}件")
+# the figures a format file may bind to its cells (narrative_figures): the keys of the phrases above
+PHRASE_KEYS = frozenset({k for k, _ in _PATTERNS} | {"docs_abolished"})
 _NEGATIONS: list[tuple[str, re.Pattern]] = [
     ("received", re.compile(r"(?:未|没有)(?:收到|受理)(?:过)?(?:任何)?(?:政府信息公开|依申请公开的?)?申请")),
     ("review", re.compile(r"未(?:发生|收到)(?:政府信息公开)?(?:相关)?行政复议(?![、和及与])")),

@@ -120,21 +120,49 @@ def appeals_sentence(state: "ReportState") -> str | None:
 FEE_SENTENCE = "本年度未收取信息处理费。"
 
 
+def _proactive(state: "ReportState", section_id: str) -> Suggestion | None:
+    text = proactive_sentence(state)
+    return Suggestion("主动公开情况（据表二）", text, section_id, "（一）主动公开") if text else None
+
+
+def _applications(state: "ReportState", section_id: str) -> Suggestion | None:
+    text = applications_sentence(state)
+    return Suggestion("依申请公开情况（据表三）", text, section_id, "（二）依申请公开") if text else None
+
+
+def _appeals(state: "ReportState", section_id: str) -> Suggestion | None:
+    text = appeals_sentence(state)
+    if not text:
+        return None
+    # in section 一 under its （五）监督保障 sub-head; elsewhere (the 2019 format's 六) a paragraph of its own
+    heading = "（五）监督保障" if section_id == "s1" else None
+    return Suggestion("行政复议、行政诉讼情况（据表四）", text, section_id, heading)
+
+
+def _rectification(state: "ReportState", section_id: str) -> Suggestion:
+    return Suggestion("上年度问题整改情况（提纲）",
+                      "上年度问题整改情况：针对上年度报告提出的……问题，本年度采取了……措施，已整改到位。", section_id)
+
+
+def _fee_statement(state: "ReportState", section_id: str) -> Suggestion:
+    return Suggestion("信息处理费收取情况", FEE_SENTENCE, section_id,
+                      note="表格中没有信息处理费的数字：如本年度收取了信息处理费，请改写为实际的件数和金额。")
+
+
+# sentence kind (as a format file's sections[].suggestions names it) → how it is drafted
+_DRAFTERS = {
+    "proactive": _proactive,
+    "applications": _applications,
+    "appeals": _appeals,
+    "rectification": _rectification,
+    "fee_statement": _fee_statement,
+}
+
+
 def suggestions(state: "ReportState", section_id: str) -> list[Suggestion]:
-    out: list[Suggestion] = []
-    if section_id == "s1":
-        if (text := proactive_sentence(state)):
-            out.append(Suggestion("主动公开情况（据表二）", text, "s1", "（一）主动公开"))
-        if (text := applications_sentence(state)):
-            out.append(Suggestion("依申请公开情况（据表三）", text, "s1", "（二）依申请公开"))
-        if (text := appeals_sentence(state)):
-            out.append(Suggestion("行政复议、行政诉讼情况（据表四）", text, "s1", "（五）监督保障"))
-    elif section_id == "s5":
-        out.append(Suggestion("上年度问题整改情况（提纲）",
-                              "上年度问题整改情况：针对上年度报告提出的……问题，本年度采取了……措施，已整改到位。", "s5"))
-    elif section_id == "s6":
-        out.append(Suggestion("信息处理费收取情况", FEE_SENTENCE, "s6",
-                              note="表格中没有信息处理费的数字：如本年度收取了信息处理费，请改写为实际的件数和金额。"))
-        if (text := appeals_sentence(state)) and state.spec.id == "2019":
-            out.append(Suggestion("行政复议、行政诉讼情况（据表四）", text, "s6"))
-    return out
+    """The sentences the format file offers for a section, in its order, drafted from the tables."""
+    section = state.spec.section_by_id.get(section_id)
+    if section is None:
+        return []
+    drafted = (_DRAFTERS[kind](state, section_id) for kind in section.suggestions)
+    return [s for s in drafted if s is not None]
