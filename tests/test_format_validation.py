@@ -108,10 +108,53 @@ def _unknown_field(raw):
     return "checks[0].level：格式文件中不应有这一项"
 
 
+def _migration_into_an_unknown_cell(raw):
+    raw["migrate_from"][0]["cells"]["s3.other_handling.natural"] = "s3.other_elsewhere.natural"
+    return "migrate_from[0].cells.s3.other_handling.natural：s3.other_elsewhere.natural 不是本格式可以填写的单元格"
+
+
+def _migration_from_itself(raw):
+    raw["migrate_from"][0]["format"] = raw["id"]
+    return "migrate_from[0].format：不能从本格式迁移到本格式"
+
+
+def _carry_forward_into_a_total(raw):
+    raw["carry_forward"][0]["target"] = "s3.total.{column}"
+    return "carry_forward[0]（s3_carried_in）.target：s3.total.natural 不是本格式可以填写的单元格"
+
+
+def _carry_forward_from_a_malformed_cell(raw):
+    raw["carry_forward"][0]["sum"] = ["s3 carried_out"]
+    return "carry_forward[0]（s3_carried_in）.sum[0]：无法识别的单元格 's3 carried_out'"
+
+
+def _figure_the_text_cannot_name(raw):
+    raw["narrative_figures"]["appeals_won"] = {"label": "胜诉", "cells": ["s4.review.upheld"]}
+    return "narrative_figures.appeals_won：程序中没有识别“appeals_won”的语句"
+
+
+def _figure_of_an_unknown_cell(raw):
+    raw["narrative_figures"]["disclosure_rate"]["denominator"] = ["s3.handled.total"]
+    return "narrative_figures.disclosure_rate.denominator[0]：没有单元格 s3.handled.total"
+
+
+def _unknown_suggestion(raw):
+    raw["sections"][5]["suggestions"].append("weather")
+    return "sections[5]（s6）.suggestions[1]：程序中没有名为 'weather' 的建议语句"
+
+
+def _empty_detection_cue(raw):
+    raw["detection"]["cues"].append(" ")
+    return "detection.cues[6]：格式标志不能为空"
+
+
 @pytest.mark.parametrize("breaker", [
     _group_cycle, _unknown_parent, _unknown_previous, _previous_without_declaring_it, _unknown_cell_in_equation,
     _malformed_term, _unknown_cell_in_computed, _duplicate_check_id, _duplicate_section_id, _duplicate_row_id,
     _duplicate_column_id, _unknown_builtin, _unknown_placeholder, _missing_field, _unknown_field,
+    _migration_into_an_unknown_cell, _migration_from_itself, _carry_forward_into_a_total,
+    _carry_forward_from_a_malformed_cell, _figure_the_text_cannot_name, _figure_of_an_unknown_cell,
+    _unknown_suggestion, _empty_detection_cue,
 ], ids=lambda f: f.__name__.strip("_"))
 def test_a_broken_format_file_is_refused_naming_file_and_json_path(tmp_path, breaker):
     raw = _raw()
@@ -149,3 +192,10 @@ def test_a_rule_the_code_does_not_provide_is_reported_not_skipped(monkeypatch):
         "error", "格式文件 2021.json 的检查 F-6（说明上年度问题整改情况）无法运行：本程序没有提供名为"
                  " mentions_rectification 的检查。请使用与格式文件相配的程序版本。")]
     assert get_format("2021").source == "2021.json"
+
+
+def test_every_suggestion_a_format_may_name_is_drafted_by_code():
+    from model.narrative import suggest
+    from model.spec import SUGGESTION_KINDS
+
+    assert set(suggest._DRAFTERS) == SUGGESTION_KINDS
