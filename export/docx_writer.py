@@ -23,12 +23,14 @@ import io
 import unicodedata
 
 from docx import Document as new_docx
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.image.image import Image as PictureHeader
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.parser import parse_xml
+from docx.oxml.simpletypes import ST_HpsMeasure
 from docx.shared import Emu, Mm, Pt, RGBColor
 from lxml import etree
 
@@ -88,8 +90,6 @@ _PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "
               "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
               "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
               "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
-_TCPR_ORDER = ("cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
-               "textDirection", "tcFitText", "vAlign", "hideMark")
 
 
 def _insert_in_order(parent, el, order: tuple[str, ...]) -> None:
@@ -390,29 +390,6 @@ def _properties(doc, layout: d.Document) -> None:
         del rels[rid]
 
 
-def _cell_margins(table) -> None:
-    tbl_pr = table._tbl.tblPr
-    mar = OxmlElement("w:tblCellMar")
-    for side in ("left", "right"):
-        el = OxmlElement(f"w:{side}")
-        el.set(qn("w:w"), str(CELL_MARGIN_TWIPS))
-        el.set(qn("w:type"), "dxa")
-        mar.append(el)
-    look = tbl_pr.find(qn("w:tblLook"))
-    if look is not None:
-        look.addprevious(mar)  # tblCellMar precedes tblLook in the schema
-    else:
-        tbl_pr.append(mar)
-
-
-def _shade(cell, fill: str) -> None:
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    _insert_in_order(cell._tc.get_or_add_tcPr(), shd, _TCPR_ORDER)
-
-
 def text_width(text: str, size: float) -> float:
     """Advance of text in a Chinese office font: wide characters one em, digits and Latin half an em."""
     return sum(size if unicodedata.east_asian_width(ch) in ("W", "F") else size / 2 for ch in text)
@@ -435,51 +412,113 @@ def _table(doc, layout: d.TableLayout, styles: dict) -> None:
         widths_pt = column_widths(layout, size, total_pt)
     if widths_pt is None:  # cannot happen with the formats' tables; keep the layout's proportions
         widths_pt = [total_pt * w / sum(layout.widths) for w in layout.widths]
-    table = doc.add_table(rows=nrows, cols=ncols)
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    _cell_margins(table)
-    widths = [Pt(w) for w in widths_pt]
-    for i, col in enumerate(table.columns):
-        col.width = widths[i]  # gridCol, read by LibreOffice
-    grid = [row.cells for row in table.rows]  # built once: table.cell() rebuilds the cell list on every call
-    for r in range(nrows):
+    table_style = doc.part.get_style_id("Table Grid", WD_STYLE_TYPE.TABLE)
+    doc.element.body._insert_tbl(parse_xml(_table_xml(layout, nrows, ncols, [Pt(w).twips for w in widths_pt], size,
+                                                      styles["cell"].style_id, table_style)))
+
+
+# The table is written as one piece of XML and parsed once: python-docx's cell API looks up and re-sorts elements
+# on every call and cost most of the document's time. The XML is what that API made (doc.add_table, cell.merge,
+# widths, vAlign, add_run …), element for element, so Word, LibreOffice and the tests see the same document.
+def _xml_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _xml_attr(text: str) -> str:
+    return _xml_text(text).replace('"', "&quot;")
+
+
+def _run_content(text: str) -> str:
+    """A run's text as python-docx's Run.text writes it: <w:t> pieces, a tab as <w:tab/>, \\n and \\r as <w:br/>."""
+    out, piece = [], []
+
+    def flush():
+        if piece:
+            t = "".join(piece)
+            space = ' xml:space="preserve"' if len(t.strip()) < len(t) else ""
+            out.append(f"<w:t{space}>{_xml_text(t)}</w:t>")
+            piece.clear()
+
+    for ch in text:
+        if ch == "\t":
+            flush()
+            out.append("<w:tab/>")
+        elif ch in "\r\n":
+            flush()
+            out.append("<w:br/>")
+        else:
+            piece.append(ch)
+    flush()
+    return "".join(out)
+
+
+def _half_points(pt: float) -> str:
+    return ST_HpsMeasure.convert_to_xml(Pt(pt))  # as run.font.size writes it
+
+
+def _table_xml(layout: d.TableLayout, nrows: int, ncols: int, twips: list[int], size: float, cell_style: str,
+               table_style: str | None) -> str:
+    # which grid positions a merged cell covers: the first row of a merge starts it (vMerge restart), the rows
+    # below continue it; the columns after the first are no cells of their own (gridSpan)
+    span_of: dict[tuple[int, int], tuple[int, str | None]] = {}  # (row, col) → (colspan, vMerge)
+    covered: set[tuple[int, int]] = set()
+    for r, c, cell in layout.cells():
+        for dr in range(cell.rowspan):
+            vmerge = None if cell.rowspan == 1 else ("restart" if dr == 0 else "continue")
+            span_of[(r + dr, c)] = (cell.colspan, vmerge)
+            covered.update((r + dr, c + dc) for dc in range(1, cell.colspan))
+    style_attr = f' w:val="{_xml_attr(table_style)}"' if table_style else ""
+    parts = [f"<w:tbl {nsdecls('w')}><w:tblPr>",
+             f"<w:tblStyle{style_attr}/>" if table_style else "",
+             '<w:tblW w:type="auto" w:w="0"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>',
+             f'<w:tblCellMar><w:left w:w="{CELL_MARGIN_TWIPS}" w:type="dxa"/>'
+             f'<w:right w:w="{CELL_MARGIN_TWIPS}" w:type="dxa"/></w:tblCellMar>',
+             '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" '
+             'w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid>']
+    parts += [f'<w:gridCol w:w="{w}"/>' for w in twips]
+    parts.append("</w:tblGrid>")
+    plain_size = _half_points(size)
+    note_size = _half_points(size * 0.9)
+    head_size = str(int(size * 2))
+    head_font = _xml_attr(FONT_NAMES["黑体"])
+    p_style = f'<w:pStyle w:val="{_xml_attr(cell_style)}"/>'
+    for r, row in enumerate(layout.rows):
+        parts.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if r < layout.header_rows else "") + "</w:trPr>")
         for c in range(ncols):
-            grid[r][c].width = widths[c]  # tcW, read by Word
-    # merge first, then fill
-    for r, c, cell in layout.cells():
-        if cell.rowspan > 1 or cell.colspan > 1:
-            grid[r][c].merge(grid[r + cell.rowspan - 1][c + cell.colspan - 1])
-    cell_style_id = styles["cell"].style_id
-    for r, c, cell in layout.cells():
-        target = grid[r][c]
-        target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        p = target.paragraphs[0]
-        p._p.style = cell_style_id  # by id: python-docx's style lookup rescans every style for each cell
-        if cell.role == "label":
-            p.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        if r < nrows - 1:
-            # every row keeps with the next: a table that fits on a page moves whole rather than split; a taller
-            # one still splits between rows
-            p.paragraph_format.keep_with_next = True
-        text = "\n".join(cell.text) if cell.vertical else cell.printed_text
-        run = p.add_run(text)
-        run.font.size = Pt(size * (0.9 if cell.role == "note" else 1))
-        if cell.role in ("head", "block"):
-            _set_east_asian(run._r, FONT_NAMES["黑体"], size)
-        if cell.role == "block":
-            _shade(target, "D9D9D9")
-        if cell.is_number:
-            _flag(target._tc.get_or_add_tcPr(), "noWrap", True, _TCPR_ORDER)
-    # header rows repeat when the table breaks across pages; no row splits across pages
-    for r, row in enumerate(table.rows):
-        tr_pr = row._tr.get_or_add_trPr()
-        cant = OxmlElement("w:cantSplit")
-        tr_pr.append(cant)
-        if r < layout.header_rows:
-            hdr = OxmlElement("w:tblHeader")
-            tr_pr.append(hdr)
+            if (r, c) in covered:
+                continue
+            colspan, vmerge = span_of.get((r, c), (1, None))
+            width = sum(twips[c:c + colspan])
+            cell = row[c] if c < len(row) else None
+            tc_pr = [f'<w:tcW w:type="dxa" w:w="{width}"/>']
+            if colspan > 1:
+                tc_pr.append(f'<w:gridSpan w:val="{colspan}"/>')
+            if vmerge == "restart":
+                tc_pr.append('<w:vMerge w:val="restart"/>')
+            elif vmerge == "continue":
+                tc_pr.append("<w:vMerge/>")
+            if cell is None:
+                parts.append(f"<w:tc><w:tcPr>{''.join(tc_pr)}</w:tcPr><w:p/></w:tc>")
+                continue
+            if cell.role == "block":
+                tc_pr.append('<w:shd w:val="clear" w:color="auto" w:fill="D9D9D9"/>')
+            if cell.is_number:
+                tc_pr.append("<w:noWrap/>")
+            tc_pr.append('<w:vAlign w:val="center"/>')
+            p_pr = p_style + ("<w:keepNext/>" if r < nrows - 1 else "") + \
+                ('<w:jc w:val="left"/>' if cell.role == "label" else "")
+            if cell.role in ("head", "block"):
+                r_pr = (f'<w:rFonts w:ascii="{head_font}" w:hAnsi="{head_font}" w:eastAsia="{head_font}" '
+                        f'w:cs="{head_font}"/><w:sz w:val="{head_size}"/><w:szCs w:val="{head_size}"/>'
+                        '<w:lang w:eastAsia="zh-CN"/>')
+            else:
+                r_pr = f'<w:sz w:val="{note_size if cell.role == "note" else plain_size}"/>'
+            text = "\n".join(cell.text) if cell.vertical else cell.printed_text
+            parts.append(f"<w:tc><w:tcPr>{''.join(tc_pr)}</w:tcPr><w:p><w:pPr>{p_pr}</w:pPr>"
+                         f"<w:r><w:rPr>{r_pr}</w:rPr>{_run_content(text)}</w:r></w:p></w:tc>")
+        parts.append("</w:tr>")
+    parts.append("</w:tbl>")
+    return "".join(parts)
 
 
 def closing_indents(agency: str, date_text: str) -> tuple[float, float]:
@@ -500,21 +539,44 @@ def closing_indents(agency: str, date_text: str) -> tuple[float, float]:
             max(0.0, min(right_date, block - min(wd, block) if date_text else block - em)))
 
 
+def _keep_with_closing(doc) -> None:
+    """Tie the report's last content to the closing that follows it: keepNext on the last paragraph with text (a
+    body paragraph, a heading or a picture's caption), on the blank paragraphs after it, and, when the report
+    ends with a table, on every paragraph of its last row (cantSplit keeps the row whole), so Word never moves the
+    closing alone onto a new page."""
+    body = doc.element.body
+    for el in reversed(body):
+        if el.tag == qn("w:p"):
+            ppr = el.get_or_add_pPr()
+            _flag(ppr, "keepNext", True, _PPR_ORDER)
+            if "".join(t.text or "" for t in el.iter(qn("w:t"))) or el.find(f".//{qn('w:drawing')}") is not None:
+                _flag(ppr, "keepLines", True, _PPR_ORDER)  # the last lines travel with the closing, not one alone
+                return
+        elif el.tag == qn("w:tbl"):
+            rows = el.findall(qn("w:tr"))
+            if rows:
+                for p in rows[-1].iter(qn("w:p")):
+                    _flag(p.get_or_add_pPr(), "keepNext", True, _PPR_ORDER)
+            return
+
+
 def _closing(doc, layout: d.Document, styles: dict) -> None:
-    """One blank line under the text, then agency and date; the text's last paragraph, the blank line and the
-    agency keep with what follows, so the closing never stands alone on a page."""
+    """One blank line under the text, then agency and date; the last content (a paragraph, a picture and its
+    caption, a table's last row), the blank line and the agency keep with what follows and each closing line
+    keeps its lines together, so the closing never stands alone on a page."""
     lines = [(text, indent) for text, indent in zip((layout.agency, layout.date_text),
                                                     closing_indents(layout.agency, layout.date_text)) if text]
     if not lines:
         return
-    last = doc.paragraphs[-1] if doc.paragraphs else None
-    if last is not None and last.style is not None and last.style.name == styles["body"].name and last.text:
-        last.paragraph_format.keep_with_next = True
-    doc.add_paragraph("", style=styles["body"]).paragraph_format.keep_with_next = True
+    _keep_with_closing(doc)
+    blank = doc.add_paragraph("", style=styles["body"]).paragraph_format
+    blank.keep_with_next = True
+    blank.keep_together = True
     for i, (text, indent) in enumerate(lines):
         p = doc.add_paragraph(text, style=styles["closing"])
         p.paragraph_format.right_indent = Pt(indent)
         p.paragraph_format.keep_with_next = i < len(lines) - 1
+        p.paragraph_format.keep_together = True
 
 
 def picture_size(blob: bytes) -> tuple[Emu, Emu]:
