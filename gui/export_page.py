@@ -7,17 +7,67 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPointF, QSettings, QUrl
+import logging
+import threading
+
+from PySide6.QtCore import QMimeData, QObject, QPointF, QRunnable, QSettings, Qt, QThreadPool, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrintPreviewDialog
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrintPreviewDialog, QPrintPreviewWidget
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSpinBox, QVBoxLayout,
+                               QWidget)
 
 from export.filenames import export_file_name
 from gui import dialogs
 from gui.controller import ReportController
-from gui.printing import load_pdf, make_printer, paint_pages
+from gui.printing import PrintJob, load_pdf, make_printer, set_a4_full_page
 from gui.user_folders import documents_folder
+
+log = logging.getLogger(__name__)
+# reportlab and the font cache keep process-wide state that is not safe to use from two threads at once: the
+# preview thread and this page's exports, copies and prints take turns through this lock.
+PDF_WRITER_LOCK = threading.Lock()
+WARM_UP_DELAY_MS = 1500  # after the window is up: load the PDF writer and fonts while the user reads the screen
+
+
+def _preview_pdf(state) -> bytes:
+    """The preview's PDF, in a worker thread: plain Python (reportlab), no Qt objects."""
+    from export.pdf_writer import pdf_bytes
+
+    with PDF_WRITER_LOCK:
+        return pdf_bytes(state)
+
+
+def _warm_up() -> None:
+    """Import the PDF writer and register the fonts (from the font cache) before the first preview needs them."""
+    from export.fonts import find_fonts
+    from export.pdf_writer import render_pdf  # noqa: F401
+
+    with PDF_WRITER_LOCK:
+        find_fonts()
+
+
+class _Signals(QObject):
+    done = Signal(int, object, str)  # generation, PDF bytes (None on failure), error text
+
+
+class _Task(QRunnable):
+    """One job on the preview thread; its result comes back to the UI thread through a queued signal."""
+
+    def __init__(self, generation: int, work, signals: _Signals | None):
+        super().__init__()
+        self.generation, self.work, self.signals = generation, work, signals
+
+    def run(self):
+        try:
+            result, error = self.work(), ""
+        except Exception as exc:  # noqa: BLE001 — shown to the user as a message on the page
+            result, error = None, f"{type(exc).__name__}：{exc}"
+        if self.signals is not None:
+            try:
+                self.signals.done.emit(self.generation, result, error)
+            except RuntimeError:  # the page was closed meanwhile: nobody waits for this result
+                pass
 
 BUTTONS = [("pdf", "导出 PDF"), ("docx", "导出 Word"), ("xlsx", "导出 Excel"), ("txt", "导出纯文本"), ("html", "导出网页")]
 
@@ -30,6 +80,15 @@ class ExportPage(QWidget):
         self._pdf: bytes = b""
         self.document = None
         self._buffer = None
+        # Previews are built one at a time on their own thread; each request has a generation number and a result
+        # whose generation is no longer the latest (the report changed meanwhile) is dropped.
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._signals = _Signals(self)
+        self._signals.done.connect(self._preview_built, Qt.ConnectionType.QueuedConnection)
+        self._generation = 0
+        self._building = False
+        self._print_job: PrintJob | None = None
         self.last_folder: Path | None = None
         title = QLabel("导出与打印")
         title.setStyleSheet("font-size: 16pt; font-weight: bold;")
@@ -70,11 +129,20 @@ class ExportPage(QWidget):
         fit = QPushButton("适合宽度")
         fit.clicked.connect(lambda: self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth))
         print_button = QPushButton("打印…")
-        print_button.clicked.connect(self.print_dialog)
+        print_button.setToolTip("按 A4 原大（100%）打印，文字为矢量，与导出的 PDF 完全一致")
+        print_button.clicked.connect(lambda: self.print_dialog())
         preview_button = QPushButton("打印预览…")
-        preview_button.clicked.connect(self.print_preview)
-        for w in (QLabel("预览：第"), self.page_box, self.page_count, zoom_out, zoom_in, fit):
+        preview_button.setToolTip("在大窗口中查看打印效果，可缩放、翻页，并从预览直接打印")
+        preview_button.clicked.connect(lambda: self.print_preview())
+        self.print_button, self.preview_button = print_button, preview_button
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)  # busy, no percentage: the PDF writer does not report progress
+        self.busy.setMaximumWidth(120)
+        self.busy_label = QLabel("正在生成预览…")
+        for w in (QLabel("预览：第"), self.page_box, self.page_count, zoom_out, zoom_in, fit, self.busy_label, self.busy):
             nav.addWidget(w)
+        self.busy.hide()
+        self.busy_label.hide()
         nav.addStretch(1)
         nav.addWidget(preview_button)
         nav.addWidget(print_button)
@@ -86,23 +154,67 @@ class ExportPage(QWidget):
         layout.addLayout(nav)
         layout.addWidget(self.view, 1)
         controller.listen(self, changed=self._mark_stale, documentChanged=self._mark_stale)
+        self.warm_up_later()
 
     # -- preview -------------------------------------------------------------------------------------
     def _mark_stale(self, *_args) -> None:
         self._stale = True
+        self._generation += 1  # a preview being built now describes an older report
+        self._print_job = None
         if self.isVisible():
-            self.refresh_preview()
+            self.start_preview()
 
     def showEvent(self, event):  # noqa: N802
         super().showEvent(event)
-        if self._stale:
-            self.refresh_preview()
+        if self._stale and not self._building:
+            self.start_preview()
+
+    def warm_up_later(self) -> None:
+        """Load the PDF writer and the fonts on the preview thread shortly after start-up, so that the first
+        preview does not wait for them."""
+        QTimer.singleShot(WARM_UP_DELAY_MS, self, lambda: self._pool.start(_Task(-1, _warm_up, None)))
+
+    def start_preview(self) -> None:
+        """Build the PDF exactly as it would be exported on the preview thread; the page stays usable meanwhile.
+
+        The worker reads the report while the UI thread may change it: any change bumps the generation first
+        (changes happen on the UI thread and signal synchronously), so a result built over a changing report is
+        never shown, and a failure inside such a build is dropped with it."""
+        self._generation += 1
+        self._building = True
+        self.busy.show()
+        self.busy_label.show()
+        self._pool.start(_Task(self._generation, lambda state=self.controller.state: _preview_pdf(state),
+                               self._signals))
+
+    def _preview_built(self, generation: int, pdf, error: str) -> None:
+        if generation != self._generation:
+            return  # stale: a newer preview is on its way (or will be started when the page is shown)
+        self._building = False
+        self.busy.hide()
+        self.busy_label.hide()
+        if pdf is None:
+            log.warning("preview failed: %s", error)
+            self.status.setText(f"<span style='color:#c0302a'>预览生成失败：{error}。导出时会再次生成，"
+                                "如仍失败请把这条信息告知维护人员。</span>")
+            return
+        self._show_pdf(pdf)
 
     def refresh_preview(self) -> None:
-        """Render the PDF exactly as it would be exported and show its pages."""
+        """Build and show the preview now, in this thread (printing needs the PDF at once; tests and benchmarks)."""
         from export.pdf_writer import pdf_bytes  # reportlab loads on first use, not at start-up
 
-        self._pdf = pdf_bytes(self.controller.state)
+        self._generation += 1  # a preview still being built is older than this one
+        self._building = False
+        self.busy.hide()
+        self.busy_label.hide()
+        with PDF_WRITER_LOCK:  # waits for a preview still being built on the preview thread
+            pdf = pdf_bytes(self.controller.state)
+        self._show_pdf(pdf)
+
+    def _show_pdf(self, pdf: bytes) -> None:
+        self._pdf = pdf
+        self._print_job = None
         old, old_buffer = self.document, self._buffer
         self.document, self._buffer = load_pdf(self._pdf, self)
         self.view.setDocument(self.document)
@@ -120,6 +232,9 @@ class ExportPage(QWidget):
                                 "请在“审核”中逐一改正后再导出正式文件。</span>")
         elif not self.status.text().startswith("已导出"):
             self.status.setText("校验通过，可以导出正式文件。")
+
+    def preview_ready(self) -> bool:
+        return not self._stale and not self._building and self.document is not None
 
     def preview_page_count(self) -> int:
         return self.document.pageCount() if self.document is not None else 0
@@ -152,7 +267,8 @@ class ExportPage(QWidget):
         if errors and not dialogs.ask_export_draft(self, len(errors)):
             self.status.setText("未复制：报告还有错误。")
             return False
-        doc = build_document(state, draft_mark=bool(errors))
+        with PDF_WRITER_LOCK:
+            doc = build_document(state, draft_mark=bool(errors))
         mime = QMimeData()
         mime.setHtml(body_html(doc))
         mime.setText(render_text(doc))
@@ -188,7 +304,8 @@ class ExportPage(QWidget):
             for kind in kinds:
                 # named after the report's title, made a safe plain file name: always inside the chosen folder
                 name = export_file_name(state.title(), kind)
-                result = write_report(state, kind, staging / name, allow_errors=allow)
+                with PDF_WRITER_LOCK:
+                    result = write_report(state, kind, staging / name, allow_errors=allow)
                 staged.append(result.path)
                 notes += [n for n in result.notes if n not in notes]
             for path in staged:
@@ -218,26 +335,66 @@ class ExportPage(QWidget):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_folder)))
 
     # -- printing ------------------------------------------------------------------------------------
-    def print_dialog(self) -> None:
-        self.controller.commit_pending_edits()
-        if self._stale or self.document is None:
+    def _job(self) -> PrintJob:
+        """The pages of the PDF on screen, read once for every print and preview of it."""
+        if self._stale or self.document is None or self._building:
             self.refresh_preview()
-        printer = make_printer()
+        if self._print_job is None:
+            with PDF_WRITER_LOCK:  # reads reportlab's registered fonts
+                self._print_job = PrintJob(self._pdf)
+        return self._print_job
+
+    def print_to(self, printer) -> int:
+        """Print the report into a configured printer (what 打印 does after its dialog; tests pass a PDF printer)."""
+        job = self._job()
+        set_a4_full_page(printer)
+        pages = job.paint(printer)
+        self.status.setText(f"已发送 {pages} 页到打印机（A4，100%）。" + job.note())
+        return pages
+
+    def print_dialog(self, printer=None) -> int:
+        """The system print dialog (page range, copies, duplex, printer), then printing at A4 100 %."""
+        self.controller.commit_pending_edits()
+        job = self._job()
+        printer = printer or self.new_printer()
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle("打印年报")
-        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
-            pages = paint_pages(self.document, printer)
-            self.status.setText(f"已发送 {pages} 页到打印机。")
+        dialog.setMinMax(1, max(1, job.page_count))
+        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintPageRange, True)
+        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintCollateCopies, True)
+        if self.exec_print_dialog(dialog) != QPrintDialog.DialogCode.Accepted:
+            return 0
+        return self.print_to(printer)
 
-    def print_preview(self) -> None:
+    def new_printer(self):
+        """The printer 打印 starts from (tests give a PDF printer)."""
+        return make_printer()
+
+    def exec_print_dialog(self, dialog) -> int:
+        """Shows the dialog (tests replace this with one that sets the printer as a user would)."""
+        return dialog.exec()
+
+    def print_preview(self) -> QPrintPreviewDialog:
+        """A large print preview (maximized, zoom and page navigation in its toolbar) drawn as the printer gets it."""
         self.controller.commit_pending_edits()
-        if self._stale or self.document is None:
-            self.refresh_preview()
+        job = self._job()
         printer = make_printer()
         dialog = QPrintPreviewDialog(printer, self)
-        dialog.setWindowTitle("打印预览")
-        dialog.paintRequested.connect(lambda p: paint_pages(self.document, p))
-        dialog.exec()
+        dialog.setWindowTitle("打印预览 — A4 原大（100%）")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one preview at a time, not one per click kept
+        dialog.setWindowState(dialog.windowState() | Qt.WindowState.WindowMaximized)
+        dialog.paintRequested.connect(lambda p: (set_a4_full_page(p), job.paint(p)))
+        preview = dialog.findChild(QPrintPreviewWidget)
+        if preview is not None:
+            preview.setViewMode(QPrintPreviewWidget.ViewMode.SinglePageView)
+            preview.setZoomMode(QPrintPreviewWidget.ZoomMode.FitToWidth)
+        if job.note():
+            self.status.setText(job.note())
+        self.exec_preview_dialog(dialog)
+        return dialog
+
+    def exec_preview_dialog(self, dialog) -> int:
+        return dialog.exec()
 
     def focus_target(self, target: str | None) -> None:
         pass

@@ -255,6 +255,7 @@ def test_export_page_previews_the_pdf_and_refuses_errors_unless_a_draft_is_chose
     window = open_window(qtbot, "broken-2024")
     window.go_to("export")
     page = window.pages["export"]
+    qtbot.waitUntil(page.preview_ready)  # the preview is built on its own thread
     import subprocess
 
     from export.pdf_writer import pdf_bytes

@@ -1,0 +1,248 @@
+"""打印 and 打印预览 as the user meets them: the export page's buttons, the system print dialog (replaced here by one
+that sets the printer as a user would), a PDF printer as the target, and the printed file measured against the
+exported PDF: size, real text at the same places, page count, page size."""
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtGui import QPageLayout, QPageSize
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewWidget
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QToolBar
+
+from gui import dialogs
+from gui.controller import ReportController
+from gui.main_window import MainWindow
+from model.drafts_io import load_draft
+from model.state import ReportState
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+QStandardPaths.setTestModeEnabled(True)
+
+
+@pytest.fixture(autouse=True)
+def quiet_close(monkeypatch):
+    monkeypatch.setattr(dialogs, "ask_save_changes", lambda parent, name: "discard")
+
+
+def export_page(qtbot, name="sample-2024"):
+    window = MainWindow(ReportController(ReportState(load_draft(SEEDS / f"{name}.json")), None))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.go_to("export")
+    page = window.pages["export"]
+    qtbot.waitUntil(page.preview_ready, timeout=60_000)
+    return window, page
+
+
+def close_quietly(window):
+    window.controller.undo_stack.setClean()
+    window.close()
+
+
+def pdf_printer(path: Path) -> QPrinter:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    return printer
+
+
+def print_with_dialog(qtbot, page, printer, choose=lambda printer: None) -> int:
+    """Press 打印… and accept the system dialog after `choose` set the printer as a user would there; returns the
+    pages the page says it sent."""
+    def accept(dialog):
+        choose(dialog.printer())
+        return QPrintDialog.DialogCode.Accepted
+
+    page.new_printer = lambda: printer
+    page.exec_print_dialog = accept
+    QTest.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+    sent = re.search(r"已发送 (\d+) 页", page.status.text())
+    assert sent, page.status.text()
+    return int(sent[1])
+
+
+def exported_pdf(page, tmp_path) -> Path:
+    path = tmp_path / "exported.pdf"
+    path.write_bytes(page._pdf)
+    return path
+
+
+def pdfinfo(path: Path) -> dict:
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
+
+
+def page_count(path: Path) -> int:
+    return int(pdfinfo(path)["Pages"])
+
+
+def words(path: Path, first: int | None = None, last: int | None = None) -> list[list[tuple]]:
+    """pdftotext -bbox: per page, (word, xMin, yMin, xMax, yMax)."""
+    pages = ["-f", str(first), "-l", str(last)] if first else []
+    out = subprocess.run(["pdftotext", "-bbox", *pages, str(path), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    return [[(w[4], float(w[0]), float(w[1]), float(w[2]), float(w[3]))
+             for w in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
+                                 body)]
+            for body in re.findall(r"<page .*?</page>", out, re.S)]
+
+
+def baselines(path: Path) -> list[list[float]]:
+    """Per page, the baselines text sits on (points from the page's top), as a PDF reader places the text."""
+    from pypdf import PdfReader
+
+    pages = []
+    for page in PdfReader(str(path)).pages:
+        height = float(page.mediabox.height)
+        found: set[float] = set()
+
+        def visit(text, cm, tm, _font, _size, found=found, height=height):
+            if text.strip():
+                found.add(round(height - (tm[4] * cm[1] + tm[5] * cm[3] + cm[5]), 1))
+
+        page.extract_text(visitor_text=visit)
+        pages.append(sorted(found))
+    return pages
+
+
+def assert_same_text_at_same_places(exported_pages, printed_pages):
+    assert len(exported_pages) == len(printed_pages)
+    for exp, got in zip(exported_pages, printed_pages):
+        assert [w[0] for w in exp] == [w[0] for w in got]
+        for a, b in zip(exp, got):
+            assert abs(a[1] - b[1]) <= 1 and abs(a[3] - b[3]) <= 1, (a, b)  # left and right edges of each word
+
+
+def assert_same_baselines(exported, printed):
+    assert len(exported) == len(printed)
+    for exp, got in zip(exported, printed):
+        assert len(exp) == len(got) and all(abs(a - b) <= 1 for a, b in zip(exp, got)), (exp, got)
+
+
+def test_printing_the_sample_to_a_pdf_printer_gives_small_vector_pages_identical_to_the_export(qtbot, tmp_path):
+    window, page = export_page(qtbot)
+    printed = tmp_path / "printed.pdf"
+    assert print_with_dialog(qtbot, page, pdf_printer(printed)) == 6
+    exported = exported_pdf(page, tmp_path)
+    assert page_count(printed) == page_count(exported) == 6
+    assert printed.stat().st_size < 1_000_000  # was 3.5 MB as 300-dpi page images
+    fonts = subprocess.run(["pdffonts", str(printed)], capture_output=True, text=True, check=True).stdout
+    assert "Type 3" not in fonts and "TrueType" in fonts  # the text is text in embedded fonts, not pictures or paths
+    assert_same_text_at_same_places(words(exported), words(printed))
+    assert_same_baselines(baselines(exported), baselines(printed))
+    assert "已发送 6 页" in page.status.text() and "A4" in page.status.text()
+    close_quietly(window)
+
+
+def test_printing_is_a4_at_100_percent_whatever_the_printer_started_with(qtbot, tmp_path):
+    window, page = export_page(qtbot, "yuexiu-2023")
+    printed = tmp_path / "printed.pdf"
+
+    def fit_to_letter(printer):  # a printer whose driver starts on Letter with margins, as many do
+        printer.setFullPage(False)
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter))
+        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+
+    print_with_dialog(qtbot, page, pdf_printer(printed), fit_to_letter)
+    assert pdfinfo(printed)["Page size"].split()[:3] == ["595", "x", "842"]
+    exported = exported_pdf(page, tmp_path)
+    assert_same_text_at_same_places(words(exported), words(printed))
+    close_quietly(window)
+
+
+def test_a_page_range_chosen_in_the_dialog_prints_those_pages(qtbot, tmp_path):
+    window, page = export_page(qtbot)
+    printed = tmp_path / "printed.pdf"
+
+    def pages_2_to_3(printer):
+        printer.setPrintRange(QPrinter.PrintRange.PageRange)
+        printer.setFromTo(2, 3)
+
+    assert print_with_dialog(qtbot, page, pdf_printer(printed), pages_2_to_3) == 2
+    assert page_count(printed) == 2
+    exported = exported_pdf(page, tmp_path)
+    assert_same_text_at_same_places(words(exported, 2, 3), words(printed))
+    close_quietly(window)
+
+
+def test_copies_the_printer_cannot_make_are_printed_one_after_another(qtbot, tmp_path):
+    window, page = export_page(qtbot, "broken-2024")
+    printed = tmp_path / "printed.pdf"
+
+    def two_copies(printer):
+        printer.setCopyCount(2)
+        printer.setCollateCopies(True)
+
+    printer = pdf_printer(printed)
+    n = print_with_dialog(qtbot, page, printer, two_copies)
+    exported = exported_pdf(page, tmp_path)
+    if printer.supportsMultipleCopies():  # the printer makes the copies itself
+        assert n == page_count(printed) == page_count(exported)
+    else:
+        assert n == page_count(printed) == 2 * page_count(exported)
+        assert [w[0] for w in words(printed)[0]] == [w[0] for w in words(printed)[page_count(exported)][:]]
+    close_quietly(window)
+
+
+def test_print_preview_is_a_large_window_with_zoom_and_pages_drawn_as_printed(qtbot):
+    window, page = export_page(qtbot)
+    shown = []
+
+    def show(dialog):  # instead of a modal exec: look at the dialog as the user sees it
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        shown.append(dialog)
+        return 0
+
+    page.exec_preview_dialog = show
+    QTest.mouseClick(page.preview_button, Qt.MouseButton.LeftButton)
+    dialog = shown[0]
+    assert dialog.windowState() & Qt.WindowState.WindowMaximized
+    preview = dialog.findChild(QPrintPreviewWidget)
+    qtbot.waitUntil(lambda: preview.pageCount() == 6)
+    try:
+        toolbar = dialog.findChild(QToolBar)
+        actions = {a.text(): a for a in toolbar.actions()}
+
+        def click(*names):
+            action = next(actions[n] for n in names if n in actions)
+            QTest.mouseClick(toolbar.widgetForAction(action), Qt.MouseButton.LeftButton)
+
+        before = preview.zoomFactor()
+        click("Zoom in", "放大")
+        assert preview.zoomFactor() > before
+        click("Next page", "下一页")
+        click("Next page", "下一页")
+        assert preview.currentPage() == 3
+        assert page._print_job is not None and page._print_job.raster_reasons == {}  # every page as vectors
+    finally:
+        dialog.close()
+        close_quietly(window)
+
+
+def test_a_page_that_cannot_be_drawn_as_vectors_is_printed_as_an_image_and_said_so(qtbot, tmp_path):
+    """A PDF page with a colour gradient (our writer never makes one) is printed as a picture, never blank."""
+    import io
+
+    from reportlab.lib import colors
+    from reportlab.pdfgen import canvas
+
+    from gui.printing import PrintJob
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.linearGradient(100, 100, 300, 300, (colors.red, colors.blue))
+    c.showPage()
+    c.save()
+    job = PrintJob(buf.getvalue())
+    assert list(job.raster_reasons) == [0]
+    assert "第 1 页无法按矢量打印" in job.note()
+    printed = tmp_path / "printed.pdf"
+    assert job.paint(pdf_printer(printed)) == 1
+    images = subprocess.run(["pdfimages", "-list", str(printed)], capture_output=True, text=True).stdout
+    assert len(images.splitlines()) > 2  # the page went out as a picture
