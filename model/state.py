@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from model.draft import Block, Draft, Meta
 from model.spec import FormatSpec, get_format
-from model.values import Value, ValueError_, parse_stored_value, parse_value, to_json
+from model.values import MAX_COUNT, Value, ValueError_, parse_stored_value, parse_value, to_json
 
 
 class EditError(ValueError):
@@ -42,14 +42,21 @@ class Changes:
 
 
 class ReportState:
-    def __init__(self, draft: Draft):
-        self.rebuild(draft)
+    # Which checks run: None for every one, else only those of these severities. A roll-up of thousands of
+    # units needs to know only whether each unit has errors; the narrative warnings (F-7 …) matter when that
+    # unit itself is opened, and were most of a roll-up's time.
+    severities: frozenset[str] | None = None
 
-    def rebuild(self, draft: Draft) -> Changes:
+    def __init__(self, draft: Draft, *, severities: frozenset[str] | None = None, adopt: bool = False):
+        """`adopt`: the caller hands the draft over and never touches it again, so it is not copied."""
+        self.severities = severities
+        self.rebuild(draft, adopt=adopt)
+
+    def rebuild(self, draft: Draft, adopt: bool = False) -> Changes:
         """Become the report `draft` holds (a format change, an undone one): every field is set afresh from
         the draft, as on construction. A draft that is refused (EditError) leaves the report as it was."""
         spec: FormatSpec = get_format(draft.format)
-        own = draft.model_copy(deep=True)
+        own = draft if adopt else draft.model_copy(deep=True)
         inputs = _loaded_cells(spec, own.tables, "tables", computed_allowed=False)
         stated = _loaded_cells(spec, own.stated_totals, "stated_totals", computed_allowed=True)
         previous: ReportState | None = None
@@ -257,7 +264,15 @@ class ReportState:
     def _rerun_checks(self) -> None:
         from model.checks import run_checks
 
-        self.issues = run_checks(self)
+        if self.severities is None:
+            self.issues = run_checks(self)
+            return
+        full = self.spec
+        self.spec = _with_checks_of(full, self.severities)
+        try:
+            self.issues = run_checks(self)
+        finally:
+            self.spec = full
 
 
 _CELL_PLACES = {"tables": "表格", "stated_totals": "原报告合计"}
@@ -290,10 +305,32 @@ def _cell_values(spec: FormatSpec, cells, where: str, computed_allowed: bool, pa
                     if computed_allowed:
                         raise EditError(f"{place}中的单元格 {path}（{info.label}）不是合计单元格")
                     raise EditError(f"单元格 {path}（{info.label}）是自动计算的合计，不能作为输入保存")
+                kind = info.column.kind
+                if (type(raw) is int and kind != "amount" and abs(raw) <= MAX_COUNT
+                        and (raw >= 0 or kind == "signed_count")):
+                    yield path, raw  # a count as drafts store it: what parse() returns, without its text round trip
+                    continue
                 try:
-                    yield path, parse(raw, info.column.kind)
+                    yield path, parse(raw, kind)
                 except ValueError_ as exc:
                     raise EditError(f"单元格 {path}（{info.label}）：{exc}") from None
+
+
+_CHECK_VIEWS: dict[tuple[int, frozenset[str]], tuple[FormatSpec, FormatSpec]] = {}
+
+
+def _with_checks_of(spec: FormatSpec, severities: frozenset[str]) -> FormatSpec:
+    """The format as the checks see it with only the checks of these severities (the spec itself is shared
+    and never changed)."""
+    key = (id(spec), severities)
+    kept = _CHECK_VIEWS.get(key)
+    if kept is None or kept[0] is not spec:
+        view = copy.copy(spec)
+        view.data = spec.data.model_copy(update={"checks": tuple(c for c in spec.data.checks
+                                                                 if c.severity in severities)})
+        view.equations = [eq for eq in spec.equations if eq.check.severity in severities]
+        kept = _CHECK_VIEWS[key] = (spec, view)
+    return kept[1]
 
 
 def read_stored_cells(format_id: str, cells, where: str) -> dict:
@@ -320,7 +357,7 @@ def _nest(flat: dict[str, Value]) -> dict:
 def _first_error(exc: Exception) -> str:
     from pydantic import ValidationError
 
-    from model.drafts_io import describe_validation_error
+    from model.validation_text import describe_validation_error
 
     if isinstance(exc, ValidationError):
         return describe_validation_error(exc)
