@@ -21,6 +21,8 @@ from pydantic import ValidationError
 
 from model.draft import SCHEMA_VERSION, Draft
 from model.spec import format_ids
+from model.state import EditError, read_stored_cells
+from model.validation_text import JsonConstant, LongInteger, describe_validation_error
 
 MAX_DRAFT_BYTES = 200 * 1024 * 1024  # pictures make drafts large, but not this large
 
@@ -191,22 +193,8 @@ def load_draft(path: str | Path) -> Draft:
     return parse_draft(raw, name)
 
 
-class _JsonConstant:
-    """NaN or Infinity in a file: valid for Python's json module, not for JSON, and never a value of a draft."""
-
-    def __init__(self, text: str):
-        self.text = text
-
-
-class _LongInteger:
-    """An integer too long to be any value of a draft (int() of 4,300 digits raises, and slowly before that)."""
-
-    def __init__(self, text: str):
-        self.digits = len(text.lstrip("-"))
-
-
 def _json_int(text: str):
-    return int(text) if len(text) <= 40 else _LongInteger(text)
+    return int(text) if len(text) <= 40 else LongInteger(text)
 
 
 def parse_draft(raw: bytes, name: str = "草稿") -> Draft:
@@ -220,7 +208,7 @@ def parse_draft(raw: bytes, name: str = "草稿") -> Draft:
         raise DraftError(f"文件“{name}”是空的。")
     try:
         # numbers with a fraction are read exactly (an amount of 2.9786 must not pass through a float)
-        data = json.loads(text, parse_float=Decimal, parse_int=_json_int, parse_constant=_JsonConstant)
+        data = json.loads(text, parse_float=Decimal, parse_int=_json_int, parse_constant=JsonConstant)
     except json.JSONDecodeError as exc:
         # a draft always ends with its closing brace; one that does not was cut off while being copied or saved
         hint = "文件不完整（可能被截断）" if not text.rstrip().endswith("}") else "JSON 格式错误"
@@ -303,82 +291,9 @@ def migrate_data(data: dict, version: int) -> dict:
 def _canonical_cells(data: dict, name: str, prefix: str) -> None:
     """Every stored cell checked against its kind before anything is computed, and kept as a draft keeps it
     (counts as integers, amounts as exact decimal strings), so that a bad value is named with its cell."""
-    from model.state import EditError, read_stored_cells
-
     try:
         for key in ("tables", "stated_totals"):
             if key in data:
                 data[key] = read_stored_cells(data["format"], data[key], key)
     except EditError as exc:
         raise DraftError(f"文件“{name}”{prefix or '中 '}{exc}。") from None
-
-
-_FIELD_NAMES = {
-    "meta": "基本信息", "agency": "机关名称", "year": "报告年度", "publication_date": "公布日期",
-    "contact": "联系方式", "agency_kind": "机关类型", "narrative": "文字部分", "preamble": "开头部分",
-    "tables": "表格", "stated_totals": "原报告合计", "previous": "上年报告", "format": "格式版本",
-    "caption": "图片说明", "image": "图片", "text": "文字", "acknowledgements": "警告说明",
-    "units": "计量单位", "mime": "图片类型", "type": "段落类型", "schema_version": "草稿版本",
-    "rollup": "汇总标记", "file": "文件名", "sha256": "文件校验值",
-    "[key]": "名称",
-}
-_BLOCK_TAGS = {"paragraph", "heading", "figure", "function-after", "function-before", "function-wrap"}
-
-_ERROR_TYPES = {
-    "missing": "缺少必填项", "int_parsing": "应为整数", "int_type": "应为整数", "int_from_float": "应为整数",
-    "int_parsing_size": "数值过大", "string_type": "应为文字", "string_too_long": "文字过长",
-    "string_too_short": "文字过短", "string_unicode": "文字含无效字符", "string_pattern_mismatch": "格式不对",
-    "date_from_datetime_parsing": "应为日期（如 2024-01-30）", "date_parsing": "应为日期（如 2024-01-30）",
-    "date_type": "应为日期（如 2024-01-30）", "date_from_datetime_inexact": "应为日期（如 2024-01-30）",
-    "extra_forbidden": "是无法识别的项目", "literal_error": "取值无效", "enum": "取值无效",
-    "greater_than_equal": "数值过小", "greater_than": "数值过小", "less_than_equal": "数值过大",
-    "less_than": "数值过大", "dict_type": "应为对象", "list_type": "应为列表", "model_type": "应为对象",
-    "model_attributes_type": "应为对象", "union_tag_invalid": "段落类型无效（应为段落、小标题或图片）",
-    "union_tag_not_found": "缺少段落类型", "none_required": "应为空", "bool_type": "应为是或否",
-    "bool_parsing": "应为是或否", "recursion_loop": "嵌套层数过多", "too_long": "项目过多",
-    "json_invalid": "JSON 格式错误", "value_error": "取值无效", "assertion_error": "取值无效",
-}
-
-
-def _kind_of(value) -> str:
-    if value is None:
-        return "空值"
-    if isinstance(value, bool):
-        return "真假值"
-    if isinstance(value, (int, _LongInteger)):
-        return "整数"
-    if isinstance(value, (float, Decimal)):
-        return "小数"
-    if isinstance(value, str):
-        return "文字"
-    if isinstance(value, list):
-        return "列表"
-    if isinstance(value, dict):
-        return "对象"
-    if isinstance(value, _JsonConstant):
-        return " NaN 或 Infinity"
-    return "无效的值"
-
-
-def describe_validation_error(exc: ValidationError, where: tuple[str, ...] = ()) -> str:
-    """The first problem pydantic found, as a Chinese place (JSON path with Chinese field names) and reason;
-    none of pydantic's own English wording reaches the user."""
-    err = exc.errors(include_url=False)[0]
-    place = list(where)
-    for part in err.get("loc", ()):
-        if isinstance(part, int):
-            place.append(f"第 {part + 1} 项")
-        elif str(part) in _BLOCK_TAGS or str(part).startswith(("function-", "lax-", "json-")):
-            continue  # the validator's own step names, not places in the file
-        else:
-            place.append(_FIELD_NAMES.get(str(part), str(part)[:40]))
-    kind = err.get("type", "")
-    what = _ERROR_TYPES.get(kind)
-    if what is None:
-        what = "类型不对" if kind.endswith("_type") else "无法识别" if kind.endswith("_parsing") else "取值无效"
-    value = err.get("input")
-    if isinstance(value, _LongInteger):
-        what = f"数值过大（{value.digits:,} 位）"
-    elif kind not in ("missing", "extra_forbidden", "union_tag_invalid", "union_tag_not_found"):
-        what += f"（实际为{_kind_of(value)}）"
-    return f"{' → '.join(place) if place else '文件'}：{what}"

@@ -357,7 +357,7 @@ def _nest(flat: dict[str, Value]) -> dict:
 def _first_error(exc: Exception) -> str:
     from pydantic import ValidationError
 
-    from model.drafts_io import describe_validation_error
+    from model.validation_text import describe_validation_error
 
     if isinstance(exc, ValidationError):
         return describe_validation_error(exc)

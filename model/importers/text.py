@@ -13,7 +13,7 @@ from pathlib import Path
 
 from model import format_detect
 from model.draft import Draft, Figure, Heading, Meta, Paragraph
-from model.importers import run_together
+import model.importers.run_together as run_together  # the module itself, not the package
 from model.importers.report import MAX_LINES, MAX_TEXT_CHARS, ImportError_, ImportReport
 from model.spec import FormatSpec, format_ids, get_format
 from model.state import ReportState
