@@ -324,9 +324,12 @@ def isolated_user_folders(work: Path) -> None:
 def run_self_check() -> int:
     from gui.app import make_app
 
-    if sys.stdout is not None and not sys.stdout.isatty():
+    if sys.stdout is not None:
         try:
-            sys.stdout.reconfigure(encoding="utf-8")  # a pipe or file gets the Chinese lines whole
+            if sys.stdout.isatty():  # a console whose code page lacks a character shows it escaped, never fails
+                sys.stdout.reconfigure(errors="backslashreplace")
+            else:  # a pipe or a file gets the Chinese lines whole
+                sys.stdout.reconfigure(encoding="utf-8")
         except (AttributeError, ValueError, OSError):
             pass
     started = time.monotonic()

@@ -7,7 +7,10 @@ The same checks run on Linux (tests/test_bundle.py) and on Windows (.github/work
   2. `nianbao-cli check` passes on the sample report, saved under a Chinese file name with spaces;
   3. `nianbao-cli export` writes every format the program exports (PDF, Word, Excel, plain text, web page), and
      each file holds the report;
-  4. the app (`nianbao`) opens offscreen on the sample, shows every page and quits with 0.
+  4. the app (`nianbao`) opens offscreen on the sample, shows every page and quits with 0;
+  5. 自检 (`--self-check`, gui/self_check.py): the built app opens its real window offscreen, a figure and a
+     sentence are typed in, the draft is saved, reopened, exported to every format and printed to a PDF file;
+     its lines are shown, and the time from the start of the program to its first window.
 The environment has no virtual environment, no PYTHONPATH, and its own empty home, temp and app-data folders,
 as on an office PC that never had Python. Prints one line per check; exits 1 at the first failure.
 """
@@ -45,6 +48,8 @@ class Result:
     version: str
     exports: dict[str, Path]  # kind → written file
     gui_seconds: float
+    self_check_lines: list[str]
+    first_window_seconds: float  # program started → 自检's first window shown
 
 
 def clean_env(home: Path) -> dict[str, str]:
@@ -166,7 +171,37 @@ def smoke_test(bundle: Path, work: Path, log=print) -> Result:
     if sys.platform != "win32" and "smoke test:" not in proc.stdout:  # the windowed Windows program has no stdout
         raise SmokeFailure(f"the app did not report its pages: {proc.stdout!r} {proc.stderr[-2000:]!r}")
     log(f"ok  app opened offscreen and closed: {proc.stdout.strip() or 'exit 0'}")
-    return Result(version, exports, gui_seconds)
+
+    # the console program on Windows: the windowed one has no stdout to report on
+    lines, first_window = self_check(cli if sys.platform == "win32" else app, env, work)
+    log(f"ok  self-check: first window {first_window:.2f} s after start; " + " | ".join(lines))
+    return Result(version, exports, gui_seconds, lines, first_window)
+
+
+def self_check(program: Path, env: dict[str, str], cwd: Path, timeout: float = 300) -> tuple[list[str], float]:
+    """Runs `program --self-check`; its lines, and the seconds from starting it to its line saying the main
+    window is shown (read as the line arrives)."""
+    with tempfile.TemporaryFile() as stderr:  # a file, not a pipe: a full stderr pipe would stall the program
+        started = time.monotonic()
+        proc = subprocess.Popen([str(program), "--self-check"], env=env, cwd=cwd, stdout=subprocess.PIPE,
+                                stderr=stderr)
+        lines: list[str] = []
+        first_window = 0.0
+        for raw in proc.stdout:  # the self-check writes UTF-8 to a pipe and flushes each line
+            line = raw.decode("utf-8", "replace").rstrip()
+            lines.append(line)
+            if not first_window and "打开主窗口" in line:
+                first_window = time.monotonic() - started
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
+        stderr.seek(0)
+        errors = stderr.read().decode("utf-8", "replace")
+    if proc.returncode != 0 or not lines or not lines[-1].startswith("自检通过"):
+        raise SmokeFailure(f"self-check: exit {proc.returncode}\nstdout: {chr(10).join(lines)}\nstderr: {errors[-4000:]}")
+    return lines, first_window
 
 
 def main(argv: list[str] | None = None) -> int:

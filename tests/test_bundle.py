@@ -21,6 +21,7 @@ import pytest
 
 from model.drafts_io import load_draft
 from model.state import ReportState
+from tests.test_packaging import SELF_CHECK_STEPS
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "packaging"))
@@ -84,7 +85,7 @@ def test_the_built_programs_show_their_version_check_export_and_open_the_app(bun
     result = smoke_test.smoke_test(bundle, tmp_path, log=lines.append)
     assert result.version == smoke_test.project_version()
     assert [line.split(":")[0] for line in lines] == ["ok  --version", "ok  check", "ok  export",
-                                                      "ok  app opened offscreen and closed"]
+                                                      "ok  app opened offscreen and closed", "ok  self-check"]
     # the exported documents are the report: every heading of its format in the PDF's text and in the Word file
     draft = load_draft(smoke_test.SAMPLE)
     state = ReportState(draft)
@@ -97,7 +98,12 @@ def test_the_built_programs_show_their_version_check_export_and_open_the_app(bun
         assert heading in txt
     assert draft.meta.agency in docx_xml
     # the app showed every step: 基本信息, each section of the format, 审核, 导出与打印
-    assert f"{state.title()}; {len(headings) + 3} steps shown" in lines[-1]
+    assert f"{state.title()}; {len(headings) + 3} steps shown" in lines[-2]
+    # 自检 of the built app: its window filled, saved, reopened, exported to every format and printed
+    assert [line.split("：")[0] for line in result.self_check_lines[1:-1]] == \
+        [f"通过  {step}" for step in SELF_CHECK_STEPS]
+    assert result.self_check_lines[-1].startswith(f"自检通过：{len(SELF_CHECK_STEPS)} 项全部正常")
+    assert 0 < result.first_window_seconds
 
 
 def test_the_bundle_carries_its_data_and_leaves_out_what_the_app_never_loads(bundle):
@@ -116,6 +122,10 @@ def test_the_bundle_carries_its_data_and_leaves_out_what_the_app_never_loads(bun
     libraries = [f.rsplit("/", 1)[1] for f in files if "/Qt/lib/" in f]
     assert not [n for n in libraries if "Qml" in n or "Quick" in n]
     assert any(n.startswith("libQt6Network") for n in libraries) and any(n.startswith("libQt6Pdf") for n in libraries)
+    assert any(n.startswith("libQt6Test") for n in libraries)  # 自检 types into the window through QtTest
+    # the window icon in every size it is drawn in, and the .exe's icon file
+    assert sorted(p.name for p in (internal / "resources").glob("icon-*.png")) == \
+        sorted(p.name for p in (ROOT / "resources").glob("icon-*.png"))
     platforms = sorted(f.rsplit("/", 1)[1] for f in files if "/plugins/platforms/" in f)
     assert "libqxcb.so" in platforms and "libqoffscreen.so" in platforms
     # nothing of the development tools, and names a portable zip can carry on any Windows code page

@@ -207,9 +207,34 @@ def test_workflow_gives_the_installer_the_pyproject_version_and_the_messages_fil
     assert "$version = uv run --frozen python packaging/build.py --print-version" in commands
     assert '"/DAppVersion=$version" packaging\\nianbao.iss' in commands
     assert "#error" in (PACKAGING / "nianbao.iss").read_text(encoding="utf-8-sig")  # no version, no installer
-    # the messages file the .iss names is downloaded next to it, from a fixed commit
+    # the messages file the .iss names is downloaded next to it, from a fixed commit, and refused unless its
+    # SHA-256 is the one of the file checked for this script (LanguageID $0804, Inno Setup 6.5+ messages)
     assert "-OutFile packaging/ChineseSimplified.isl" in commands
     assert re.search(r"/issrc/[0-9a-f]{40}/", WORKFLOW["env"]["ISL_URL"])
+    assert re.fullmatch(r"[0-9a-f]{64}", WORKFLOW["env"]["ISL_SHA256"])
+    assert "Get-FileHash -Algorithm SHA256 packaging/ChineseSimplified.isl" in commands
+    assert "-ne $env:ISL_SHA256) { throw" in commands
+    # the compiler is looked for where Inno Setup 6 and 7 install it, not at one version's folder
+    assert "Inno Setup 6\\ISCC.exe" not in commands and "Inno Setup *\\ISCC.exe" in commands
+
+
+def test_every_file_the_installer_script_names_is_there_when_iscc_runs():
+    """iscc resolves relative names against the script's folder: each one is in the repository, written by
+    packaging/build.py (the bundle), or downloaded there by the workflow before iscc runs."""
+    setup = {k: expand(v, DEFINES) for k, v in iss_setup(SECTIONS).items()}
+    written_by_build = {PACKAGING / "dist" / build.BUNDLE_NAME}
+    windows_steps = [step.get("run", "") for step in WORKFLOW["jobs"]["windows"]["steps"]]
+    iscc_step = next(i for i, run in enumerate(windows_steps) if "nianbao.iss" in run)
+    downloaded = {PACKAGING / m.group(1) for run in windows_steps[:iscc_step]
+                  for m in re.finditer(r"-OutFile packaging/(\S+)", run)}
+    named = [PACKAGING / setup["SetupIconFile"].replace("\\", "/")]
+    named += [PACKAGING / lang["MessagesFile"] for lang in iss_entries(SECTIONS, "Languages")]
+    named += [PACKAGING / Path(expand(f["Source"], DEFINES).replace("\\", "/")).parent
+              for f in iss_entries(SECTIONS, "Files")]
+    for path in named:
+        path = Path(os.path.normpath(path))
+        assert path.exists() or path in written_by_build or path in downloaded, f"{path} is named but never there"
+    assert downloaded == {PACKAGING / "ChineseSimplified.isl"}
 
 
 def test_print_version_is_the_pyproject_version(capsys):
