@@ -1,6 +1,7 @@
 """A long report for speed and memory measurements: yuexiu-2023's tables under a long narrative with pictures.
 
     uv run python benchmarks/long_report.py --pages 94 --out /tmp/long-94.json
+    uv run python benchmarks/long_report.py --pages 50 --pictures 40 --out /tmp/long-50.json
 
 About a third of the pages carry a picture (a photo-like 1200×800 JPEG, as staff paste from a camera or a phone,
 each different so nothing can be shared between them); the rest is body text in sub-headed paragraphs, varied so
@@ -54,10 +55,11 @@ def _paragraph(rnd: random.Random, chars: int) -> str:
     return out
 
 
-def long_draft(pages: int) -> dict:
+def long_draft(pages: int, pictures: int | None = None) -> dict:
+    """About `pages` pages with `pictures` pictures (by default one on every third page)."""
     draft = json.loads((SEEDS / "yuexiu-2023.json").read_text(encoding="utf-8"))
     rnd = random.Random(pages)
-    pictures = max(1, pages // 3)
+    pictures = max(1, pages // 3) if pictures is None else pictures
     text_pages = max(1.0, pages - 4 - pictures * PICTURE_PAGES)  # the three tables and the closing take ~4 pages
     paragraphs = int(text_pages * CHARS_PER_PAGE / 230)
     blocks = list(draft["narrative"].get("s1", []))
@@ -65,20 +67,28 @@ def long_draft(pages: int) -> dict:
         if i % 6 == 0:
             blocks.append({"type": "heading", "text": f"（{i // 6 + 1}）第{i // 6 + 1}项重点工作推进情况"})
         blocks.append({"type": "paragraph", "text": _paragraph(rnd, 200)})
-        if pictures and i % max(1, paragraphs // pictures) == 0:
-            blocks.append({"type": "figure", "caption": f"图{len([b for b in blocks if b['type'] == 'figure']) + 1}"
+        if pictures and i % max(1, paragraphs // pictures) == 0 and _figures(blocks) < pictures:
+            blocks.append({"type": "figure", "caption": f"图{_figures(blocks) + 1}"
                            "　政务公开工作现场", "image": base64.b64encode(_picture(i)).decode("ascii"),
                            "mime": "image/jpeg"})
+    while _figures(blocks) < pictures:  # more pictures than paragraphs: the rest at the end
+        blocks.append({"type": "figure", "caption": f"图{_figures(blocks) + 1}　政务公开工作现场",
+                       "image": base64.b64encode(_picture(len(blocks))).decode("ascii"), "mime": "image/jpeg"})
     draft["narrative"]["s1"] = blocks
     return draft
+
+
+def _figures(blocks: list[dict]) -> int:
+    return sum(1 for b in blocks if b["type"] == "figure")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="生成一份长篇年报草稿（长文本 + 图片），用于测速")
     parser.add_argument("--pages", type=int, default=94, help="大约的页数")
+    parser.add_argument("--pictures", type=int, default=None, help="图片张数（默认每三页一张）")
     parser.add_argument("--out", required=True, help="输出的草稿 .json")
     args = parser.parse_args()
-    Path(args.out).write_text(json.dumps(long_draft(args.pages), ensure_ascii=False), encoding="utf-8")
+    Path(args.out).write_text(json.dumps(long_draft(args.pages, args.pictures), ensure_ascii=False), encoding="utf-8")
 
 
 if __name__ == "__main__":
