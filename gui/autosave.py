@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QObject, QTimer
+from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 from PySide6.QtWidgets import QAbstractSpinBox, QLineEdit, QWidget
 
 from gui import instances
@@ -34,8 +35,13 @@ MAX_RETRIES = 15
 class Autosaver(QObject):
     """Secures one window's unsaved work every 30 s and at every page change.
 
-    The draft is serialised on the UI thread, where the report is consistent; the write with its fsync runs on
-    one worker thread, so a slow disk never freezes typing, and writes and removals keep their order."""
+    On the UI thread, where the report is consistent, only a snapshot of the draft is taken (a copy of its
+    structure; the long texts and pictures are shared, never copied). Turning it into JSON, the write and its
+    fsync run on one worker thread, so that neither pictures nor a slow disk freeze a page switch or typing.
+    Writes and removals keep their order, never two at once; snapshots taken while a write is under way are
+    not queued one by one: the next write takes the latest, so the last state is always the one written."""
+
+    failed = Signal()  # emitted on the worker thread, delivered on the UI thread: tell the user at once
 
     def __init__(self, controller: ReportController, parent=None):
         super().__init__(parent)
@@ -46,6 +52,9 @@ class Autosaver(QObject):
         self.draft_lock = instances.DraftLock(controller, self)
         self.last_error: OSError | None = None
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="autosave")
+        self._latest: tuple[str | None, Draft] | None = None  # the newest snapshot not yet written
+        self._latest_lock = threading.Lock()
+        self.failed.connect(self._report_failure)
         self._finished = False
         # what has been secured: a counter of edits, so that an idle window does not rewrite the same file
         self._edits = 0
@@ -90,13 +99,13 @@ class Autosaver(QObject):
             self.controller.commit_pending_edits()  # a cell or text still being typed in is part of the work
         if not self.controller.dirty or self._edits == self._secured_edits:
             return False
-        envelope = {"original_path": str(self.controller.path) if self.controller.path else None,
-                    "saved_at": dt.datetime.now().isoformat(timespec="seconds"),
-                    "pid": os.getpid(),
-                    "draft": json.loads(draft_to_json(self.controller.to_draft()))}
-        text = json.dumps(envelope, ensure_ascii=False)
+        snapshot = (str(self.controller.path) if self.controller.path else None, self.controller.to_draft())
         self._secured_edits = self._edits
-        self._writer.submit(self._write, text)
+        with self._latest_lock:
+            queued = self._latest is not None  # a write is waiting to start: it will take this snapshot
+            self._latest = snapshot
+        if not queued:
+            self._writer.submit(self._write_latest)
         return True
 
     def _report_failure(self) -> None:
@@ -106,14 +115,20 @@ class Autosaver(QObject):
             window.statusBar().showMessage(
                 f"自动保存失败：无法写入恢复文件“{self.path}”（{error.strerror or error}）。请尽快手动保存。", 20_000)
 
-    def _write(self, text: str) -> None:  # on the worker thread
+    def _write_latest(self) -> None:  # on the worker thread
+        with self._latest_lock:
+            snapshot, self._latest = self._latest, None
+        if snapshot is None:
+            return
+        original_path, draft = snapshot
         try:
-            atomic_write_text(self.path, text)
+            atomic_write_text(self.path, recovery_text(original_path, draft))
             self.last_error = None
         except OSError as exc:
             # a full disk must not interrupt the user's typing; the next tick tries again
             self.last_error = exc
             self._secured_edits = -1
+            self.failed.emit()
 
     def _remove_own_file(self) -> None:  # on the worker thread
         try:
@@ -185,6 +200,14 @@ class Recovery:
             pass  # a file that cannot be removed is offered again next time, never lost
         finally:
             self.lock.unlock()
+
+
+def recovery_text(original_path: str | None, draft: Draft) -> str:
+    """The recovery file: where the draft came from, when, which process, and the draft itself. The draft's
+    JSON is put in as it is written for a save (parsing it back only to nest it would double the work)."""
+    head = json.dumps({"original_path": original_path, "saved_at": dt.datetime.now().isoformat(timespec="seconds"),
+                       "pid": os.getpid()}, ensure_ascii=False)
+    return head[:-1] + ', "draft": ' + draft_to_json(draft).rstrip() + "}"
 
 
 def orphaned_recoveries() -> list[Recovery]:

@@ -7,9 +7,9 @@ each other and never do arithmetic.
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
@@ -57,6 +57,18 @@ class _Edit(QUndoCommand):
         return True
 
 
+def _is_within(obj: QObject, owner: QObject) -> bool:
+    """Whether obj is owner or one of its descendants (an object already deleted by Qt counts as within)."""
+    try:
+        while obj is not None:
+            if obj is owner:
+                return True
+            obj = obj.parent()
+    except RuntimeError:  # the C++ object is gone: its connections went with it
+        return True
+    return False
+
+
 class ReportController(QObject):
     changed = Signal(object)  # model.state.Changes
     documentChanged = Signal()  # a different report was loaded (new / open / recover / format change)
@@ -75,6 +87,9 @@ class ReportController(QObject):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
         self._typing_run = 0  # text edits merge into one undo step only within one burst of typing
+        # who listens through listen(), with their connections: detach() finds a page's listeners here
+        # instead of asking every object inside the page
+        self._listeners: list[tuple[QObject, list]] = []
 
     def _clean_changed(self, _clean: bool) -> None:
         self.fileStateChanged.emit()
@@ -101,18 +116,22 @@ class ReportController(QObject):
     def listen(self, owner: QObject, **slots) -> None:
         """Connect a view's slots to this controller's signals by name (changed=…, documentChanged=…,
         commitRequested=…); detach(owner) removes them all at once."""
-        connections = owner.property("_controller_connections") or []
-        for name, slot in slots.items():
-            connections.append((name, getattr(self, name).connect(slot)))
-        owner.setProperty("_controller_connections", connections)
+        connections = [(name, getattr(self, name).connect(slot)) for name, slot in slots.items()]
+        # views Qt has deleted meanwhile are forgotten (their connections went with them)
+        self._listeners = [(o, c) for o, c in self._listeners if shiboken6.isValid(o)]
+        self._listeners.append((owner, connections))
 
     def detach(self, owner: QObject) -> None:
         """Disconnect a view and everything inside it that listened through listen(). A page being replaced
         is deleted later, and until then it must neither hear edits of the new report nor keep it alive."""
-        for obj in [owner, *owner.findChildren(QObject)]:
-            for _name, connection in obj.property("_controller_connections") or []:
-                QObject.disconnect(connection)
-            obj.setProperty("_controller_connections", [])
+        kept = []
+        for listener, connections in self._listeners:
+            if _is_within(listener, owner):
+                for _name, connection in connections:
+                    QObject.disconnect(connection)
+            else:
+                kept.append((listener, connections))
+        self._listeners = kept
 
     def mark_unsaved(self) -> None:
         """A recovered or imported report has never been saved where the user expects it."""
@@ -185,9 +204,11 @@ class ReportController(QObject):
         self._push("修改基本信息", lambda: self.state.set_meta(**fields), lambda: self.state.set_meta(**old))
 
     def set_blocks(self, section_id: str, blocks: list, description: str = "编辑文字", merge: bool = True) -> None:
-        old = copy.deepcopy(self.state.blocks(section_id))
-        new = copy.deepcopy(blocks)
-        if [b.model_dump() for b in old] == [b.model_dump() for b in new]:
+        # a block holds only strings, which are never changed in place: a copy of each block is a safe snapshot
+        # (a deep copy walks every picture's text on every pause in typing)
+        old = [b.model_copy() for b in self.state.blocks(section_id)]
+        new = [b.model_copy() for b in blocks]
+        if old == new:
             return
         key = f"text:{section_id}:{self._typing_run}" if merge else None
         self._push(description, lambda: self.state.set_blocks(section_id, new),

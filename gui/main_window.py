@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
@@ -14,14 +15,11 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, 
 from gui import about, dialogs, find_replace
 from gui.autosave import Autosaver
 from gui.controller import ReportController
-from gui.export_page import ExportPage
 from gui.meta_page import KINDS, MetaPage, guard_wheel
 from gui.narrative_page import NarrativePage
 from gui.recent_files import MAX_RECENT, recent_paths, store_recent_paths
 from gui.recovery_dialog import confirm_open_elsewhere, confirm_save_over_open
-from gui.review_page import ReviewPage
 from gui.step_list import StepDelegate, show_step_state
-from gui.table_page import TablePage
 from gui.user_folders import documents_folder
 from model.draft import Draft, Meta
 from model.drafts_io import DraftError, load_draft
@@ -42,6 +40,37 @@ HELP_TEXT = """<h3>政务公开年报助手</h3>
 <li><b>导出与打印</b>：导出 PDF、Word、Excel、纯文本，预览并打印。</li>
 </ul>
 <p>每次修改都可撤销（Ctrl+Z）和重做（Ctrl+Y）。程序每 30 秒自动保存一份恢复文件，意外退出后下次启动可以恢复。</p>"""
+
+
+class LazyPages(Mapping):
+    """The window's pages by step id, each built the first time it is asked for (shown, searched, printed).
+
+    Opening a report builds only the page on screen; `built()` is what exists, for the window's own loops that
+    must not build pages (closing them, asking them about unsaved input)."""
+
+    def __init__(self, steps: list[str], build):
+        self._steps = list(steps)
+        self._build = build
+        self._built: dict[str, QWidget] = {}
+
+    def __getitem__(self, sid: str) -> QWidget:
+        if sid not in self._built:
+            if sid not in self._steps:
+                raise KeyError(sid)
+            self._built[sid] = self._build(sid)
+        return self._built[sid]
+
+    def __contains__(self, sid) -> bool:
+        return sid in self._steps
+
+    def __iter__(self):
+        return iter(self._steps)
+
+    def __len__(self) -> int:
+        return len(self._steps)
+
+    def built(self) -> dict[str, QWidget]:
+        return dict(self._built)
 
 
 def step_titles(state: ReportState) -> list[tuple[str, str]]:
@@ -111,7 +140,7 @@ class MainWindow(QMainWindow):
     def __init__(self, controller: ReportController):
         super().__init__()
         self.controller = controller
-        self.pages: dict[str, QWidget] = {}
+        self.pages = LazyPages([], self._build_page)
         self.step_list = QListWidget()
         self.step_list.setFixedWidth(300)
         self.step_list.setItemDelegate(StepDelegate(self.step_list))
@@ -147,29 +176,19 @@ class MainWindow(QMainWindow):
     # -- pages ---------------------------------------------------------------------------------------
     def _rebuild_pages(self) -> None:
         current = self.current_step() if self.pages else "meta"
-        for page in self.pages.values():
+        # the stack is hidden while its pages go: removing the page on show would show each next one in turn
+        # (the export page would render a preview of a report that is about to be replaced)
+        self.stack.hide()
+        for page in self.pages.built().values():
             # the old page may be the one whose slot is running (a format change from 基本信息), so it is
             # deleted later; cut it off now so that it neither hears the new report nor keeps the old alive
             self.controller.detach(page)
             self.stack.removeWidget(page)
             page.deleteLater()
-        self.pages = {}
         state = self.controller.state
         self.step_ids = [sid for sid, _ in step_titles(state)]
-        for sid in self.step_ids:
-            if sid == "meta":
-                page = MetaPage(self.controller)
-            elif sid == "review":
-                page = ReviewPage(self.controller)
-                page.jumpRequested.connect(self.jump_to)
-            elif sid == "export":
-                page = ExportPage(self.controller)
-            elif state.spec.section_by_id[sid].kind == "narrative":
-                page = NarrativePage(self.controller, sid)
-            else:
-                page = TablePage(self.controller, sid)
-            self.pages[sid] = page
-            self.stack.addWidget(page)
+        # each page is built the first time it is shown (or asked for): opening a report builds one page
+        self.pages = LazyPages(self.step_ids, self._build_page)
         self.step_list.blockSignals(True)
         self.step_list.clear()
         for sid, title in step_titles(state):
@@ -179,7 +198,30 @@ class MainWindow(QMainWindow):
         self.step_list.blockSignals(False)
         self._refresh_steps()
         self.go_to(current if current in self.pages else "meta")
+        self.stack.show()
         self._update_title()
+
+    def _build_page(self, sid: str) -> QWidget:
+        state = self.controller.state
+        if sid == "meta":
+            page = MetaPage(self.controller)
+        elif sid == "review":
+            from gui.review_page import ReviewPage
+
+            page = ReviewPage(self.controller)
+            page.jumpRequested.connect(self.jump_to)
+        elif sid == "export":
+            from gui.export_page import ExportPage  # QtPdf and the PDF writer load when the page is first shown
+
+            page = ExportPage(self.controller)
+        elif state.spec.section_by_id[sid].kind == "narrative":
+            page = NarrativePage(self.controller, sid)
+        else:
+            from gui.table_page import TablePage
+
+            page = TablePage(self.controller, sid)
+        self.stack.addWidget(page)
+        return page
 
     def current_step(self) -> str:
         row = self.step_list.currentRow()
@@ -214,7 +256,7 @@ class MainWindow(QMainWindow):
             step = next((s.id for s in state.spec.sections if getattr(s, "table", None) == table), None)
         elif changes.meta:
             step = "meta"
-        if step not in self.pages:
+        if step not in self.step_ids:
             return
         self.go_to(step)
         page = self.pages[step]
@@ -398,8 +440,8 @@ class MainWindow(QMainWindow):
     def refused_cells(self) -> list[str]:
         """Where a table still shows typed text that was refused (its editor stays open until corrected)."""
         titles = dict(step_titles(self.controller.state))
-        return [titles[sid] for sid, page in self.pages.items()
-                if isinstance(page, TablePage) and page.view.delegate.editor is not None]
+        return [titles[sid] for sid, page in self.pages.built().items()
+                if hasattr(page, "refused_text") and page.refused_text()]
 
     def save(self) -> bool:
         self._commit_editors()

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import base64
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QTimer, Qt, QUrl, Signal
-from PySide6.QtGui import (QColor, QFont, QImage, QInputMethodEvent, QKeySequence, QTextBlockUserData,
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, QTimer, Qt, QUrl, Signal
+from PySide6.QtGui import (QColor, QFont, QImage, QImageReader, QInputMethodEvent, QKeySequence, QTextBlockUserData,
                            QTextCharFormat, QTextCursor, QTextDocument, QTextImageFormat)
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMenu, QPushButton, QSplitter,
                                QTextEdit, QToolTip, QVBoxLayout, QWidget)
@@ -28,6 +28,7 @@ OBJECT = "\ufffc"
 NO_IMAGE_MARK = "（图）"  # shown before the caption of a picture whose image file is missing
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_IMAGE_WIDTH = 1600
+SHOWN_IMAGE_WIDTH = 360  # how wide the editor shows a picture (device-independent pixels)
 CAPTION_COLOUR = QColor("#555555")
 
 
@@ -54,6 +55,28 @@ def encode_image(path: str) -> tuple[str, str]:
     if len(raw) > MAX_IMAGE_BYTES:
         raise ValueError(f"图片缩小后仍有 {len(raw) // 1024} KB，超过 {MAX_IMAGE_BYTES // 1024 // 1024} MB 的限制，请先压缩。")
     return base64.b64encode(raw).decode("ascii"), mime
+
+
+def picture_thumbnail(image_b64: str, width: int) -> tuple[QImage, QSize]:
+    """A picture decoded at the size the editor shows it (at most `width` pixels wide), never at full size (a
+    phone photo decodes in a fraction of the time and memory), with the picture's own size. A picture that
+    cannot be read is a grey box."""
+    data = QByteArray(base64.b64decode(image_b64))
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
+    reader.setAutoTransform(True)
+    size = reader.size()
+    if size.isValid() and size.width() > width:
+        reader.setScaledSize(QSize(width, max(1, round(size.height() * width / size.width()))))
+    image = reader.read()
+    if image.isNull():  # kept in the draft as it is; shown by its size, never dropped
+        image = QImage(160, 90, QImage.Format.Format_RGB32)
+        image.fill(QColor("#dddddd"))
+        size = image.size()
+    elif not size.isValid():
+        size = image.size()
+    return image, size
 
 
 def image_names(block) -> list[tuple[int, str]]:
@@ -111,6 +134,8 @@ class BlockEditor(QTextEdit):
         self.loading = False
         self._repairing = False
         self._needs_repair = False
+        # where the text changed since the last repair (document positions); None: anywhere (repair every line)
+        self._dirty: tuple[int, int] | None = None
         self.document().contentsChange.connect(self._contents_change)
 
     # -- what is shown ---------------------------------------------------------------------------------
@@ -127,44 +152,61 @@ class BlockEditor(QTextEdit):
     def repairing(self) -> bool:
         return self._repairing
 
-    def _contents_change(self, _pos: int, _removed: int, _added: int) -> None:
+    def _contents_change(self, pos: int, _removed: int, added: int) -> None:
         if not self.loading and not self._repairing:
+            # one change since the last repair is repaired where it happened (a key touches one or two lines,
+            # and a long section must not be walked on every key); several at once, everywhere
+            self._dirty = (pos, pos + added) if not self._needs_repair else None
             self._needs_repair = True
             # edits that bypass the key and paste handlers (context menu, drop) are tidied right after
             QTimer.singleShot(0, self, self.repair)
 
     def repair(self) -> None:
-        """Make every line's kind follow what it shows; runs after each edit."""
+        """Make every line's kind follow what it shows; runs after each edit, on the lines it touched."""
         if not self._needs_repair or self._repairing or self.loading:
             return
         self._repairing = True
         try:
-            self._split_before_pictures()
-            block = self.document().firstBlock()
-            while block.isValid():
+            doc = self.document()
+            if self._dirty is None:
+                first, end = doc.firstBlock(), doc.characterCount()
+            else:
+                first = doc.findBlock(self._dirty[0])
+                first = first.previous() if first.previous().isValid() else first  # a merge ends the line above
+                end = self._dirty[1]
+            start = first.position()
+            end += self._split_before_pictures(first, end)
+            block = doc.findBlock(start)
+            while block.isValid() and block.position() <= end:
                 self._settle_kind(block)
                 block = block.next()
+            if block.isValid():  # the line after: a removed line end may have joined it to the changed one
+                self._settle_kind(block)
             if not self.textCursor().hasSelection():  # (with a selection Qt would restyle the selected text)
                 self.setCurrentCharFormat(kind_format(self.textCursor().block().userState()))
         finally:
             self._needs_repair = False
+            self._dirty = None
             self._repairing = False
 
-    def _split_before_pictures(self) -> None:
-        """A picture always begins its own line: text typed or merged in front of it becomes a line above."""
-        block = self.document().firstBlock()
-        while block.isValid():
+    def _split_before_pictures(self, block, end: int) -> int:
+        """A picture always begins its own line: text typed or merged in front of it becomes a line above.
+        Looks at the lines from `block` to document position `end`; returns how many lines it added."""
+        added = 0
+        while block.isValid() and block.position() <= end + added:
             for pos, _name in image_names(block):
                 if pos > block.position():
                     typing_here = self.textCursor().position() == pos and not self.textCursor().hasSelection()
                     cursor = QTextCursor(block)
                     cursor.setPosition(pos)
                     cursor.insertBlock()
+                    added += 1
                     if typing_here:  # go on typing on the new line, not in front of the picture again
                         cursor.setPosition(pos)
                         self.setTextCursor(cursor)
                     break
             block = block.next()
+        return added
 
     def _settle_kind(self, block) -> None:
         pictures = image_names(block)
@@ -437,6 +479,8 @@ class NarrativePage(QWidget):
         self._loading = False
         self._committing = False
         self._figure_counter = 0
+        self._thumbnails: dict[str, tuple[QImage, QSize]] = {}  # picture (base64) → as shown, with its own size
+        self._issues_stale = False  # issues changed while the page was hidden: shown when it is next shown
         self._typed_to: int | None = None  # where the cursor stands after the last edit typed
         self.editor = BlockEditor(self)
         self.editor.document().contentsChanged.connect(self._schedule_commit)
@@ -451,6 +495,10 @@ class NarrativePage(QWidget):
         self._commit_timer.setSingleShot(True)
         self._commit_timer.setInterval(self.COMMIT_MS)
         self._commit_timer.timeout.connect(self.commit)
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(0)
+        self._count_timer.timeout.connect(self._update_count)
         self._pause_timer = QTimer(self)
         self._pause_timer.setSingleShot(True)
         self._pause_timer.setInterval(self.PAUSE_MS)
@@ -571,6 +619,8 @@ class NarrativePage(QWidget):
                 if i > 0:
                     cursor.insertBlock()
                 self._write_block(cursor, block)
+            shown = {block.image for block in blocks if getattr(block, "image", None)}
+            self._thumbnails = {k: v for k, v in self._thumbnails.items() if k in shown}
             if show_change:
                 cursor_pos = _changed_place(before, doc.toPlainText())
             cursor.setPosition(min(cursor_pos, max(0, doc.characterCount() - 1)))
@@ -594,20 +644,27 @@ class NarrativePage(QWidget):
         if block.image:
             self._figure_counter += 1
             name = f"figure-{self._figure_counter}"
-            image = QImage()
-            image.loadFromData(base64.b64decode(block.image))
-            if image.isNull():  # kept in the draft as it is; shown by its size, never dropped
-                image = QImage(160, 90, QImage.Format.Format_RGB32)
-                image.fill(QColor("#dddddd"))
+            image, size = self._thumbnail(block.image)
             self.editor.document().addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
             self.editor.pictures[name] = (block.image, block.mime)
             img = QTextImageFormat()
             img.setName(name)
-            img.setWidth(min(360, image.width()))
-            img.setHeight(image.height() * min(360, image.width()) / max(1, image.width()))
+            width = min(SHOWN_IMAGE_WIDTH, size.width())
+            img.setWidth(width)
+            img.setHeight(size.height() * width / max(1, size.width()))
             cursor.insertImage(img)
             shown = True
         cursor.insertText((" " if shown else NO_IMAGE_MARK) + block.caption, fmt)
+
+    def _thumbnail(self, image_b64: str) -> tuple[QImage, QSize]:
+        """The picture as shown, decoded once: reloading the section (undo, redo, a picture inserted) reuses it.
+        Decoded for the screen's pixel ratio, so that it stays sharp at 150 %."""
+        found = self._thumbnails.get(image_b64)
+        if found is None:
+            ratio = max(1.0, self.devicePixelRatioF())
+            found = picture_thumbnail(image_b64, int(SHOWN_IMAGE_WIDTH * ratio))
+            self._thumbnails[image_b64] = found
+        return found
 
     def blocks(self) -> list:
         """The editor's content as report blocks; empty lines are not blocks."""
@@ -630,7 +687,7 @@ class NarrativePage(QWidget):
 
     def _schedule_commit(self) -> None:
         if not self._loading:
-            self._update_count()
+            self._count_timer.start()  # once the key is handled and the lines are tidied
             self._commit_timer.start()
             self._pause_timer.start()
 
@@ -684,7 +741,15 @@ class NarrativePage(QWidget):
         if self.section_id in changes.sections and not self._committing:
             self._load_blocks(self.controller.state.blocks(self.section_id), show_change=True)  # undo, redo, import
         if changes.issues or self.section_id in changes.sections:
+            if self.isVisible():
+                self._refresh_issues()
+            else:  # an edit elsewhere does not redraw the issues of every hidden page: this one, when shown
+                self._issues_stale = True
+
+    def showEvent(self, event):  # noqa: N802
+        if self._issues_stale:
             self._refresh_issues()
+        super().showEvent(event)
 
     def hideEvent(self, event):  # noqa: N802
         self.end_typing_run()
@@ -695,6 +760,7 @@ class NarrativePage(QWidget):
         return [i for i in self.controller.state.issues if i.section == self.section_id]
 
     def _refresh_issues(self) -> None:
+        self._issues_stale = False
         self.issue_list.clear()
         issues = self._section_issues()
         for issue in issues:
@@ -782,8 +848,19 @@ class NarrativePage(QWidget):
 
     # -- editing actions -----------------------------------------------------------------------------
     def _update_count(self) -> None:
-        text = "".join(b.text if b.type != "figure" else b.caption for b in self.blocks())
-        self.count.setText(f"字数：{len(text)}")
+        """字数 as blocks() would count it (texts and captions, stripped), read from the lines directly: this
+        runs on every key, and building the report's blocks of a long section would take longer than a key."""
+        count = 0
+        block = self.editor.document().firstBlock()
+        while block.isValid():
+            text = block.text()
+            if block.userState() == FIGURE:
+                text = text.replace(OBJECT, "").strip()
+                if text.startswith(NO_IMAGE_MARK):
+                    text = text[len(NO_IMAGE_MARK):]
+            count += len(text.strip())
+            block = block.next()
+        self.count.setText(f"字数：{count}")
 
     def _update_buttons(self) -> None:
         on_figure = self.editor.textCursor().block().userState() == FIGURE

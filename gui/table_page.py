@@ -400,6 +400,7 @@ class TablePage(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.section_id = section_id
+        self._issues_stale = False
         self.table_id = controller.state.spec.section_by_id[section_id].table
         self.model = ReportTableModel(controller, self.table_id, self)
         self.view = ReportTableView(self.model, self)
@@ -467,9 +468,13 @@ class TablePage(QWidget):
         if changes.cells:
             self.refusal.hide()  # the next accepted value ends the refusal's story
         if changes.issues or changes.format:
-            self._refresh_issues()
+            if self.isVisible():
+                self._refresh_issues()
+            else:  # an edit elsewhere does not rebuild the issue lists of hidden tables: this one, when shown
+                self._issues_stale = True
 
     def _refresh_issues(self) -> None:
+        self._issues_stale = False
         self.issue_list.clear()
         for issue in self.controller.state.issues:
             if issue.section != self.section_id:
@@ -507,6 +512,8 @@ class TablePage(QWidget):
             QSettings().setValue(ISSUE_HEIGHT_KEY, self.splitter.sizes()[1])
 
     def showEvent(self, event):  # noqa: N802
+        if self._issues_stale:
+            self._refresh_issues()
         super().showEvent(event)
         self._fit_issue_panel()
 
@@ -527,6 +534,17 @@ class TablePage(QWidget):
 
     def commit_open_editor(self) -> None:
         self.view.delegate.commit_open_editor()
+
+    def refused_text(self) -> str:
+        """The typed text a cell still holds because it was refused ('' when no cell editor is open)."""
+        editor = self.view.delegate.editor
+        return editor.text() if editor is not None else ""
+
+    def refused_place(self) -> str:
+        """The label of the cell whose editor holds refused text."""
+        index = self.view.delegate.editing
+        path = self.model.path_at(index) if index.isValid() else None
+        return self.controller.state.spec.cells[path].label if path in self.controller.state.spec.cells else ""
 
     def _issue_activated(self, item: QListWidgetItem) -> None:
         path = item.data(Qt.ItemDataRole.UserRole)

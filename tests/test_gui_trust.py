@@ -334,6 +334,8 @@ def test_review_shows_not_filled_instead_of_none(qtbot):
 def test_five_new_and_open_cycles_leave_no_stale_connection(qtbot, tmp_path, capfd, monkeypatch):
     window = open_window(qtbot)
     monkeypatch.setattr(main_window_module.NewReportDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    for step in window.step_ids:  # pages are built when first shown: count with every page there, as after
+        window.go_to(step)
     receivers_before = window.controller.receivers("2changed(PyObject)")
     capfd.readouterr()
     for cycle in range(5):

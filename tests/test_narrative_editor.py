@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from gui import autosave, dialogs
 from gui.controller import ReportController
 from gui.main_window import MainWindow
+from gui.narrative_page import SHOWN_IMAGE_WIDTH, picture_thumbnail
 from model.carry_forward import carry_forward
 from model.drafts_io import load_draft, save_draft
 from model.state import ReportState
@@ -67,8 +68,8 @@ def shown_and_saved(window: MainWindow, page) -> tuple[list, list]:
     saved = []
     for b in window.controller.to_draft().narrative[page.section_id]:
         if b.type == "figure" and b.image:
-            image = QImage()
-            image.loadFromData(base64.b64decode(b.image))
+            # the editor shows each picture decoded at the width it is drawn, not at full size
+            image, _size = picture_thumbnail(b.image, SHOWN_IMAGE_WIDTH)
             saved.append((image.width(), image.height()))
     return shown, saved
 
