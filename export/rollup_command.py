@@ -9,13 +9,13 @@ from pathlib import Path
 
 from model.drafts_io import DraftError, load_draft, save_draft
 from model.paths import OutputRefused, refuse_overwriting_inputs
-from model.rollup import DuplicateUnits, RollupError, aggregate
+from model.rollup import DuplicateUnits, RollupError, aggregate_units
 from model.rollup_inputs import GatheredFiles, gather
 from model.state import ReportState
 
 
 def run_aggregate(args) -> int:
-    gathered = gather(args.inputs)
+    gathered = gather(args.inputs, on_progress=_progress_bar, parallel=True)
     for item in gathered.skipped:
         print(item.line(), file=sys.stderr)
     if not gathered.units:
@@ -37,8 +37,7 @@ def run_aggregate(args) -> int:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     try:
-        result = aggregate([(u.name, u.draft) for u in gathered.units], agency=args.agency or "",
-                           on_progress=_progress_bar, keep=keep, digests={u.name: u.sha256 for u in gathered.units})
+        result = aggregate_units(gathered.units, agency=args.agency or "", keep=keep)
     except DuplicateUnits as exc:
         print(f"错误：{exc}如确需从中选一份，用 --keep 文件 指明计入哪一份。", file=sys.stderr)
         return 2
@@ -118,6 +117,8 @@ def _is_earlier_summary(path: Path) -> bool:
 def _progress_bar(done: int, total: int) -> None:
     if total < 20:
         return
+    if done < total and 100 * done // total == 100 * (done - 1) // total:
+        return  # the bar moves by whole percents: a line per file was a noticeable share of a large roll-up
     width = 30
     filled = width * done // total
     print(f"\r汇总进度 [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end="" if done < total else "\n",

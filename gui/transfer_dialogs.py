@@ -98,34 +98,35 @@ def open_rollup_dialog(parent: QWidget | None) -> tuple[Draft, list[str]] | None
     folder = dialogs.ask_folder(parent, "选择存放各单位草稿（.json）的文件夹")
     if not folder:
         return None
-    from model.rollup import RollupError, aggregate
+    from model.rollup import RollupError, aggregate_units
     from model.rollup_inputs import gather
 
-    gathered = gather([folder])
-    drafts = [(u.name, u.draft) for u in gathered.units]
-    if not drafts:
+    # reading the units is the long part of a roll-up: each is read, checked and kept as its row of figures
+    progress = QProgressDialog("正在读取各单位的报告……", "取消", 0, 0, parent)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(300)
+
+    def on_progress(done: int, total: int) -> None:
+        progress.setMaximum(total)
+        progress.setValue(done)
+        QApplication.processEvents()
+
+    try:
+        gathered = gather([folder], on_progress=on_progress)
+    finally:
+        progress.close()
+    if not gathered.units:
         dialogs.show_error(parent, "无法汇总", "\n".join([f"文件夹“{folder}”中没有可以汇总的草稿。"]
                                                        + [s.line() for s in gathered.skipped][:MAX_LISTED]))
         return None
     agency = dialogs.ask_agency(parent, "")
     if agency is None:
         return None
-    progress = QProgressDialog("正在汇总各单位的报告……", "取消", 0, len(drafts), parent)
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(300)
-
-    def on_progress(done: int, total: int) -> None:
-        progress.setValue(done)
-        QApplication.processEvents()
-
     try:
-        result = aggregate(drafts, agency=agency, on_progress=on_progress,
-                           digests={u.name: u.sha256 for u in gathered.units})
+        result = aggregate_units(gathered.units, agency=agency)
     except RollupError as exc:
         dialogs.show_error(parent, "无法汇总", str(exc))
         return None
-    finally:
-        progress.close()
     notes = [f"已汇总 {len(result.units)} 个单位的报告。文字部分留待编写。"]
     if result.units_with_errors:
         notes.append("以下单位的报告本身有错误，请核对：" + "、".join(result.units_with_errors))

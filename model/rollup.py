@@ -9,24 +9,18 @@ more decimal places than a cell keeps, or a unit that cannot be converted, is re
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, Inexact, localcontext
 from pathlib import Path
 from typing import Callable
 
 from model.draft import Draft, Meta, RollupInfo, RollupSource
 from model.rollup_inputs import Skipped
+from model.rollup_unit import (YUAN_POWERS, RollupError, UnitRow, cell_order, convert_amount,  # noqa: F401  re-exported
+                               unit_row)
 from model.spec import get_format
 from model.state import EditError, ReportState
-from model.values import AMOUNT_PLACES, MAX_AMOUNT, MAX_COUNT, Value, format_value
-
-# money units by their power of ten in 元; a unit not listed here is refused rather than guessed
-YUAN_POWERS = {"元": 0, "千元": 3, "万元": 4, "百万元": 6, "千万元": 7, "亿元": 8}
-
-
-class RollupError(Exception):
-    """The drafts cannot be summed; str() says why in Chinese, naming the files."""
+from model.values import MAX_AMOUNT, MAX_COUNT, Value, format_value
 
 
 class DuplicateUnits(RollupError):
@@ -40,10 +34,9 @@ class DuplicateUnits(RollupError):
 @dataclass
 class RollupResult:
     draft: Draft
-    units: list[tuple[str, ReportState]]
+    units: list[UnitRow]  # the units summed, in the order read
     units_with_errors: list[str] = field(default_factory=list)
     left_out: list[Skipped] = field(default_factory=list)  # drafts read but not summed, with the reason
-    unit_values: dict[str, dict[str, Value]] = field(default_factory=dict)  # name → cells as summed (column unit)
 
 
 def agency_key(agency: str) -> str:
@@ -51,74 +44,55 @@ def agency_key(agency: str) -> str:
     return "".join(agency.split())
 
 
-def convert_amount(value: Decimal, unit: str | None, target: str | None) -> Decimal:
-    """`value` in `unit` expressed exactly in `target`, with no more decimal places than it needs.
-    Raises RollupError (without the file name) when the unit is unknown or the places exceed a cell's."""
-    unit = (unit or "").strip() or None
-    if unit == target:
-        return value
-    if unit not in YUAN_POWERS or target not in YUAN_POWERS:
-        raise RollupError(f"金额单位“{unit}”无法换算为“{target}”")
-    with localcontext() as ctx:
-        ctx.prec = 60
-        ctx.traps[Inexact] = True
-        exact = value.scaleb(YUAN_POWERS[unit] - YUAN_POWERS[target])
-    if _places(exact) > AMOUNT_PLACES:
-        exact = exact.normalize()
-        if _places(exact) > AMOUNT_PLACES:
-            raise RollupError(f"{format_value(value)}{unit}换算为{target}是 {format_value(exact)}，超过金额最多保留的 "
-                              f"{AMOUNT_PLACES} 位小数，不能四舍五入后汇总；请把这一单位的金额改按{target}填写")
-    if exact == exact.to_integral_value() and _places(exact) < 0:
-        exact = exact.quantize(Decimal(1))  # 1E+2 → 100: drafts write amounts out in full
-    return exact
-
-
-def _places(value: Decimal) -> int:
-    exponent = value.as_tuple().exponent
-    return -exponent if isinstance(exponent, int) else 0
-
-
 def aggregate(drafts: list[tuple[str, Draft]], agency: str = "",
               on_progress: Callable[[int, int], None] | None = None,
               keep: Collection[str] = (), digests: dict[str, str] | None = None) -> RollupResult:
-    """Sum (name, draft) pairs of one format and year into a summary draft for `agency`.
+    """Sum (name, draft) pairs of one format and year into a summary draft for `agency` (the drafts are left
+    as they were). `digests` (name → SHA-256 of the file) goes into the mark. See aggregate_units."""
+    digests = digests or {}
+    units = []
+    for i, (name, draft) in enumerate(drafts, 1):
+        units.append(unit_row(name, draft, sha256=digests.get(name, "")))
+        if on_progress is not None:
+            on_progress(i, len(drafts))
+    return aggregate_units(units, agency, keep)
+
+
+def aggregate_units(units: Iterable[UnitRow], agency: str = "", keep: Collection[str] = ()) -> RollupResult:
+    """Sum the units' rows (model.rollup_unit) into a summary draft for `agency`.
 
     Refuses mixed formats or years, two drafts of one agency unless exactly one of them is named in `keep`,
-    and amounts that cannot be converted exactly. `digests` (name → SHA-256 of the file) goes into the mark.
+    and amounts that cannot be converted exactly.
     """
-    if not drafts:
+    units = list(units)
+    if not units:
         raise RollupError("没有可以汇总的草稿。")
-    _refuse_mixed(drafts)
-    fid, year = drafts[0][1].format, drafts[0][1].meta.year
+    _refuse_mixed(units)
+    fid, year = units[0].format, units[0].year
     spec = get_format(fid)
     left_out: list[Skipped] = []
-    drafts = _without_own_agency(drafts, agency, left_out)
-    drafts = _one_per_agency(drafts, set(keep), left_out)
-    units: list[tuple[str, ReportState]] = []
-    values: list[dict[str, Value]] = []
-    for i, (name, d) in enumerate(drafts):
-        try:
-            state = ReportState(d)
-        except EditError as exc:
-            raise RollupError(f"“{name}”无法读取：{exc}") from None
-        units.append((name, state))
-        values.append(_unit_values(name, state))
-        if on_progress is not None:
-            on_progress(i + 1, len(drafts))
-    suspect = _earlier_summary_among(values)
+    units = _without_own_agency(units, agency, left_out)
+    units = _one_per_agency(units, set(keep), left_out)
+    for unit in units:
+        if unit.problem:
+            raise RollupError(unit.problem)
+    paths, inputs = cell_order(spec)
+    suspect = _earlier_summary_among(units, inputs)
     if suspect is not None:
-        name = units[suspect][0]
+        name = units[suspect].name
         left_out.append(Skipped(name, f"每个数字都恰好等于其余 {len(units) - 1} 个单位之和，像是此前的汇总报告"
                                       "（没有汇总标记），未计入；如确是一个单位的报告，请核对", incomplete=True))
-        del units[suspect], values[suspect]
-    totals: dict[str, Value] = {}
-    for unit_values in values:
-        for path, v in unit_values.items():
-            totals[path] = totals.get(path, 0) + v
+        del units[suspect]
+    sums: dict[int, Value] = {}
+    for unit in units:
+        shown = unit.shown
+        for i in inputs:
+            v = shown[i]
+            if v is not None:
+                sums[i] = sums.get(i, 0) + v
+    totals = {paths[i]: v for i, v in sorted(sums.items())}
     _refuse_out_of_range(spec, totals)
-    digests = digests or {}
-    mark = RollupInfo(units=[RollupSource(agency=s.meta.agency, file=Path(n).name, sha256=digests.get(n, ""))
-                             for n, s in units])
+    mark = RollupInfo(units=[RollupSource(agency=u.agency, file=Path(u.name).name, sha256=u.sha256) for u in units])
     summary = ReportState(Draft(format=fid, meta=Meta(agency=agency, year=year), rollup=mark))
     summary.set_values(totals)
     draft = summary.to_draft()
@@ -126,46 +100,45 @@ def aggregate(drafts: list[tuple[str, Draft]], agency: str = "",
         ReportState(draft)  # what `check` and every exporter will do with it
     except EditError as exc:
         raise RollupError(f"汇总结果无法保存：{exc}") from None
-    with_errors = [n for n, s in units if s.errors()]
-    return RollupResult(draft, units, with_errors, left_out,
-                        {name: v for (name, _), v in zip(units, values)})
+    with_errors = [u.name for u in units if u.has_errors]
+    return RollupResult(draft, units, with_errors, left_out)
 
 
-def _refuse_mixed(drafts: list[tuple[str, Draft]]) -> None:
-    kinds = {(d.format, d.meta.year) for _, d in drafts}
+def _refuse_mixed(units: list[UnitRow]) -> None:
+    kinds = {(u.format, u.year) for u in units}
     if len(kinds) <= 1:
         return
     groups: dict = {}
-    for name, d in drafts:
-        groups.setdefault((d.format, d.meta.year), []).append(name)
+    for u in units:
+        groups.setdefault((u.format, u.year), []).append(u.name)
     detail = "；".join(f"{y}年度、{get_format(f).name}：{'、'.join(names[:5])}{'等' if len(names) > 5 else ''}"
                       for (f, y), names in sorted(groups.items()))
     raise RollupError(f"只能汇总同一年度、同一格式版本的报告，这些草稿不一致——{detail}")
 
 
-def _without_own_agency(drafts, agency: str, left_out: list[Skipped]):
+def _without_own_agency(units: list[UnitRow], agency: str, left_out: list[Skipped]) -> list[UnitRow]:
     """An unmarked earlier summary is most often found by its name: the agency the summary is made for."""
     target = agency_key(agency)
     if not target:
-        return drafts
+        return units
     kept = []
-    for name, d in drafts:
-        if agency_key(d.meta.agency) == target:
-            left_out.append(Skipped(name, f"机关名称与本次汇总的机关“{agency}”相同，像是此前的汇总报告（没有汇总标记），"
+    for u in units:
+        if agency_key(u.agency) == target:
+            left_out.append(Skipped(u.name, f"机关名称与本次汇总的机关“{agency}”相同，像是此前的汇总报告（没有汇总标记），"
                                           "未计入；如确是下属单位的报告，请为汇总报告另取名称", incomplete=True))
         else:
-            kept.append((name, d))
+            kept.append(u)
     if not kept:
         raise RollupError(f"所有草稿的机关名称都与本次汇总的机关“{agency}”相同，没有可以汇总的下属单位。")
     return kept
 
 
-def _one_per_agency(drafts, keep: set[str], left_out: list[Skipped]):
+def _one_per_agency(units: list[UnitRow], keep: set[str], left_out: list[Skipped]) -> list[UnitRow]:
     groups: dict[str, list[str]] = {}
-    for name, d in drafts:
-        key = agency_key(d.meta.agency)
+    for u in units:
+        key = agency_key(u.agency)
         if key:  # a draft without an agency name cannot be matched; it counts as its own unit
-            groups.setdefault(key, []).append(name)
+            groups.setdefault(key, []).append(u.name)
     dropped: set[str] = set()
     unresolved: list[list[str]] = []
     for names in groups.values():
@@ -180,49 +153,31 @@ def _one_per_agency(drafts, keep: set[str], left_out: list[Skipped]):
                 dropped.add(n)
                 left_out.append(Skipped(n, f"与“{chosen[0]}”是同一单位的报告，按指定只计入“{chosen[0]}”"))
     if unresolved:
-        agency_of = {n: d.meta.agency for n, d in drafts}
+        agency_of = {u.name: u.agency for u in units}
         detail = "；".join(f"“{agency_of[names[0]]}”：" + "、".join(f"“{n}”" for n in names) for names in unresolved)
         raise DuplicateUnits(f"同一单位有多份草稿（机关名称和年度相同），不能重复汇总——{detail}。请只保留其中一份。",
                              unresolved)
-    return [(n, d) for n, d in drafts if n not in dropped]
+    return [u for u in units if u.name not in dropped]
 
 
-def _unit_values(name: str, state: ReportState) -> dict[str, Value]:
-    """The unit's input cells, amounts in their column's unit."""
-    spec = state.spec
-    out: dict[str, Value] = {}
-    for path in spec.input_paths:
-        v = state.value(path)
-        if v is None:
-            continue
-        column = spec.cells[path].column
-        unit = state.unit(path)
-        if column.kind == "amount":
-            try:
-                v = convert_amount(v, unit, column.unit)
-            except RollupError as exc:
-                raise RollupError(f"“{name}”的{spec.cells[path].label}：{exc}。") from None
-        elif unit != column.unit:
-            raise RollupError(f"“{name}”的{spec.cells[path].label}记有单位“{unit}”，件数不能换算，请核对。")
-        out[path] = v
-    return out
-
-
-def _earlier_summary_among(values: list[dict[str, Value]]) -> int | None:
+def _earlier_summary_among(units: list[UnitRow], inputs: tuple[int, ...]) -> int | None:
     """The index of a unit whose every figure is the sum of all the others' (at least two others, and not all
     zero): an earlier summary saved without the mark. Best effort: a summary of only some of the units, or
     one edited since, is not recognised."""
-    if len(values) < 3:
+    if len(units) < 3:
         return None
-    grand: dict[str, Value] = {}
-    for unit_values in values:
-        for path, v in unit_values.items():
-            grand[path] = grand.get(path, 0) + v
+    grand: dict[int, Value] = {}
+    for unit in units:
+        for i in inputs:
+            v = unit.shown[i]
+            if v is not None:
+                grand[i] = grand.get(i, 0) + v
     if not any(grand.values()):
         return None
-    for i, unit_values in enumerate(values):
-        if all(2 * unit_values.get(path, 0) == total for path, total in grand.items()):
-            return i
+    for k, unit in enumerate(units):
+        shown = unit.shown
+        if all(2 * (shown[i] or 0) == total for i, total in grand.items()):
+            return k
     return None
 
 

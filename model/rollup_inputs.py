@@ -1,31 +1,32 @@
 """Which files a roll-up reads: folders are listed (not recursively), the same file named twice or two files
 with identical content are read once, and drafts marked as earlier roll-ups are set aside. Every file that is
-not summed is reported with the reason, in Chinese."""
+not summed is reported with the reason, in Chinese.
+
+Files are read one at a time and each unit is kept only as its row (model.rollup_unit): a folder of ten
+thousand units needs the memory of one draft plus the rows. Many files are read by two processes.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-from model.draft import Draft
 from model.drafts_io import DraftError, load_draft
+from model.rollup_unit import unit_row
 
 DRAFT_SUFFIX = ".json"
 # seeds/ keeps each sample's expected check result beside it; those files are not drafts
 EXPECTED_SUFFIX = ".expected.json"
 
 
-@dataclass
-class UnitFile:
-    """One unit's draft as read from disk; `name` is the file as the user named it (folder/file)."""
-
-    name: str
-    path: Path  # resolved
-    sha256: str
-    draft: Draft
-
-
+# Reading is spread over two processes only when there are enough files to repay starting them.
+PARALLEL_FROM = 200
+READ_WORKERS = 2
 @dataclass
 class Skipped:
     name: str
@@ -40,7 +41,7 @@ class Skipped:
 
 @dataclass
 class GatheredFiles:
-    units: list[UnitFile] = field(default_factory=list)
+    units: list = field(default_factory=list)  # model.rollup_unit.UnitRow of each draft to sum, in order
     skipped: list[Skipped] = field(default_factory=list)
     folders: list[Path] = field(default_factory=list)  # resolved input folders
     earlier_rollups: list[Path] = field(default_factory=list)  # resolved paths of marked roll-ups set aside
@@ -87,39 +88,75 @@ def list_candidates(inputs: list[str]) -> tuple[list[tuple[str, Path]], list[Ski
     return files, passed, folders
 
 
-def gather(inputs: list[str]) -> GatheredFiles:
+def gather(inputs: list[str], on_progress: Callable[[int, int], None] | None = None,
+           parallel: bool = False) -> GatheredFiles:
+    """Every draft of `inputs` read into its row, with the files that are not summed and why.
+    `on_progress(done, total)` after each file read; `parallel`: many files are read by two processes."""
     candidates, passed, folders = list_candidates(inputs)
     out = GatheredFiles(skipped=passed, folders=folders)
-    by_path: dict[Path, str] = {}
-    by_content: dict[str, str] = {}
+    first_of: dict[Path, str] = {}
+    plan: list[tuple[str, Path, Path, str | None]] = []  # (shown, path, resolved, the name it repeats or None)
     for shown, path in candidates:
         resolved = path.resolve()
-        if resolved in by_path:
-            out.skipped.append(Skipped(shown, f"与“{by_path[resolved]}”是同一个文件，只计一次"))
+        plan.append((shown, path, resolved, first_of.get(resolved)))
+        first_of.setdefault(resolved, shown)
+    to_read = [(shown, str(path)) for shown, path, _, again in plan if again is None]
+    results = _read_all(to_read, parallel)
+    by_content: dict[str, str] = {}
+    done = 0
+    for shown, _, resolved, again in plan:
+        if again is not None:
+            out.skipped.append(Skipped(shown, f"与“{again}”是同一个文件，只计一次"))
             continue
-        by_path[resolved] = shown
-        try:
-            draft = load_draft(path)
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except DraftError as exc:
-            out.skipped.append(Skipped(shown, _without_file_name(str(exc), path.name), incomplete=True))
-            out.unreadable_paths.append(resolved)
-            continue
-        except OSError as exc:
-            out.skipped.append(Skipped(shown, f"无法读取：{exc.strerror or exc}", incomplete=True))
+        kind, digest, found = next(results)
+        done += 1
+        if on_progress is not None:
+            on_progress(done, len(to_read))
+        if kind == "unreadable":
+            out.skipped.append(Skipped(shown, found, incomplete=True))
             out.unreadable_paths.append(resolved)
             continue
         if digest in by_content:
             out.skipped.append(Skipped(shown, f"与“{by_content[digest]}”内容完全相同，只计一次"))
             continue
         by_content[digest] = shown
-        if draft.rollup is not None:
-            out.skipped.append(Skipped(shown, f"是此前生成的汇总报告（汇总了 {len(draft.rollup.units)} 个单位），"
-                                              "不再重复计入"))
+        if kind == "earlier":
+            out.skipped.append(Skipped(shown, f"是此前生成的汇总报告（汇总了 {found} 个单位），不再重复计入"))
             out.earlier_rollups.append(resolved)
             continue
-        out.units.append(UnitFile(shown, resolved, digest, draft))
+        found.path = resolved
+        out.units.append(found)
     return out
+
+
+def _read_all(files: list[tuple[str, str]], parallel: bool) -> Iterator[tuple]:
+    """read_unit of each (shown, path), in order."""
+    workers = min(READ_WORKERS, os.cpu_count() or 1)
+    if not parallel or workers < 2 or len(files) < PARALLEL_FROM:
+        return (read_unit(shown, path) for shown, path in files)
+    return _read_in_processes(files, workers)
+
+
+def _read_in_processes(files: list[tuple[str, str]], workers: int) -> Iterator[tuple]:
+    # each process reads its own files whole; only the rows come back
+    with ProcessPoolExecutor(workers) as pool:
+        yield from pool.map(read_unit, [s for s, _ in files], [p for _, p in files], chunksize=16)
+
+
+def read_unit(shown: str, path_text: str) -> tuple:
+    """("unit", SHA-256, UnitRow), ("earlier", SHA-256, how many units it summed) for a marked roll-up, or
+    ("unreadable", "", why). Runs in a reading process when there are many files."""
+    path = Path(path_text)
+    try:
+        draft = load_draft(path)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except DraftError as exc:
+        return "unreadable", "", _without_file_name(str(exc), path.name)
+    except OSError as exc:
+        return "unreadable", "", f"无法读取：{exc.strerror or exc}"
+    if draft.rollup is not None:
+        return "earlier", digest, len(draft.rollup.units)
+    return "unit", digest, unit_row(shown, draft, adopt=True, sha256=digest)
 
 
 def _without_file_name(message: str, name: str) -> str:
