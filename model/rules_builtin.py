@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from model.rule_registry import Issue, builtin, make_issue
 from model.draft import blocks_text
 from model.spec import Check, format_for_year
+from model.stated_totals import BLANK_TOTAL
 from model.values import format_value
 
 if TYPE_CHECKING:
@@ -162,3 +163,19 @@ def column_copies_column(state: "ReportState", check: Check) -> list[Issue]:
         return [make_issue(check, check.message.format(block=block.title or block.id, rows=rows), cells=cells,
                            item=block.id, state=state)]
     return []
+
+
+@builtin("stated_totals_not_blank")
+def stated_totals_not_blank(state: "ReportState", check: Check) -> list[Issue]:
+    """A total the source printed as a blank cell (kept as stated by an import): the report printed nothing
+    where its figure belongs. Shown at the cell with the figure the details give."""
+    sections = {s.table: s for s in state.spec.sections if s.table}
+    issues = []
+    for path in state.spec.cells:  # in the format's order
+        if state.stated.get(path) != BLANK_TOTAL or state.derived.get(path) is None:
+            continue
+        info = state.spec.cells[path]
+        section = sections[info.table]
+        msg = check.message.format(cell=f"表{section.number}“{info.label}”", value=format_value(state.derived[path]))
+        issues.append(make_issue(check, msg, section=section.id, cells=(path,), item=path, state=state))
+    return issues

@@ -261,6 +261,7 @@ BUILTIN_PLACEHOLDERS = {
     "column_copies_column": {"block", "rows"},
     "section_not_copied": {"section", "repeated", "total", "share", "where", "excerpt"},
     "headings_official": {"place", "found", "expected"},
+    "stated_totals_not_blank": {"cell", "value"},
 }
 # the sentence kinds model.narrative.suggest drafts, as sections[].suggestions names them
 SUGGESTION_KINDS = frozenset({"proactive", "applications", "appeals", "rectification", "fee_statement"})

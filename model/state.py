@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from model.draft import Block, Draft, Meta
 from model.spec import FormatSpec, get_format
+from model.stated_totals import BLANK_TOTAL
 from model.values import MAX_COUNT, Value, ValueError_, parse_stored_value, parse_value, to_json
 
 
@@ -100,10 +101,11 @@ class ReportState:
         return self._draft.narrative.get(section_id, [])
 
     def value(self, path: str) -> Value | None:
-        """What the cell shows: the input, or for a computed cell the stated value if any, else derived."""
+        """What the cell shows: the input, or for a computed cell the stated value if any (a stated blank
+        shows the derived value), else derived."""
         if path in self.spec.computed_paths:
             stated = self.stated.get(path)
-            return stated if stated is not None else self.derived.get(path)
+            return stated if stated is not None and stated != BLANK_TOTAL else self.derived.get(path)
         return self.inputs.get(path)
 
     def is_computed(self, path: str) -> bool:
@@ -166,8 +168,8 @@ class ReportState:
                 self.inputs[path] = value
         return self._after_cell_edit(before)
 
-    def set_stated(self, path: str, value: Value | None) -> Changes:
-        """Keep (or with None, drop) a total as a source stated it."""
+    def set_stated(self, path: str, value: Value | str | None) -> Changes:
+        """Keep (or with None, drop) a total as a source stated it: a number, or BLANK_TOTAL for a blank."""
         if path not in self.spec.computed_paths:
             raise EditError(f"{path} 不是合计单元格")
         before = {p: self.value(p) for p in self.spec.cells}
@@ -252,7 +254,7 @@ class ReportState:
             total: Value = 0
             for src in formula.sources:
                 v = stated.get(src)
-                if v is None:
+                if v is None or v == BLANK_TOTAL:
                     v = derived.get(src) if src in derived else inputs.get(src)
                 if v is None:
                     total = None  # type: ignore[assignment]
@@ -306,6 +308,9 @@ def _cell_values(spec: FormatSpec, cells, where: str, computed_allowed: bool, pa
                         raise EditError(f"{place}中的单元格 {path}（{info.label}）不是合计单元格")
                     raise EditError(f"单元格 {path}（{info.label}）是自动计算的合计，不能作为输入保存")
                 kind = info.column.kind
+                if computed_allowed and raw == BLANK_TOTAL:
+                    yield path, BLANK_TOTAL
+                    continue
                 if (type(raw) is int and kind != "amount" and abs(raw) <= MAX_COUNT
                         and (raw >= 0 or kind == "signed_count")):
                     yield path, raw  # a count as drafts store it: what parse() returns, without its text round trip

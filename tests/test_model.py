@@ -361,3 +361,40 @@ def test_model_and_export_never_import_qt():
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+# -- a total printed blank ---------------------------------------------------------------------------
+def test_a_total_printed_blank_is_kept_apart_from_zero_and_from_not_printed(tmp_path):
+    state = ReportState(load_draft(SEEDS / "sample-2024.json"))
+    state.set_stated("s3.total.natural", "空白")
+    # the cell shows, sums and exports the computed value; the rules that compare totals see no difference
+    assert state.value("s3.total.natural") == 270 and state.value("s3.total.total") == 315
+    assert [(i.rule, i.cells, i.section) for i in state.issues] == [("F-14", ("s3.total.natural",), "s3")]
+    assert state.issues[0].message.startswith("表三“（七）总计 / 自然人”：原表此合计栏为空白，应为 270。")
+    path = tmp_path / "blank.json"
+    save_draft(state.to_draft(), path)
+    assert json.loads(path.read_text(encoding="utf-8"))["stated_totals"] == {"s3": {"total": {"natural": "空白"}}}
+    again = ReportState(load_draft(path))
+    assert again.stated == {"s3.total.natural": "空白"} and [i.rule for i in again.issues] == ["F-14"]
+    # a printed 0 is a stated number (S3-2 compares it), and no stated total at all is the seed as it was
+    state.set_stated("s3.total.natural", 0)
+    assert "F-14" not in {i.rule for i in state.issues} and "S3-2" in {i.rule for i in state.issues}
+    state.set_stated("s3.total.natural", None)
+    assert state.issues == ReportState(load_draft(SEEDS / "sample-2024.json")).issues
+
+
+def test_a_blank_is_a_stated_total_only_for_a_total():
+    draft = json.loads((SEEDS / "sample-2024.json").read_text(encoding="utf-8"))
+    draft["tables"]["s3"]["new"]["natural"] = "空白"
+    with pytest.raises(DraftError, match="s3.new.natural"):
+        drafts_io.parse_draft(json.dumps(draft, ensure_ascii=False).encode("utf-8"), "x.json")
+
+
+def test_the_export_prints_the_computed_value_of_a_total_printed_blank(tmp_path):
+    from export.document import build_document
+    from export.txt_writer import render_text
+
+    state = ReportState(load_draft(SEEDS / "sample-2024.json"))
+    state.set_stated("s3.total.total", "空白")
+    line = next(ln for ln in render_text(build_document(state)).splitlines() if ln.startswith("（七）总计"))
+    assert line.split()[-1] == "315"
