@@ -25,6 +25,8 @@ from reportlab.pdfbase import ttfonts
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, Image, KeepTogether, PageTemplate,
                                 Spacer, Table, TableStyle)
+from reportlab.platypus.doctemplate import FrameBreak
+from reportlab.platypus.flowables import _listWrapOn
 
 from export import document as d
 from export.fonts import FontSet, RegisteredFont, find_fonts
@@ -403,12 +405,65 @@ def _figure(fig: d.Figure, setter: _Setter) -> list:
     return parts
 
 
+class _EndsWithClosing(Flowable):
+    """The report's last table or picture (with its heading) and the closing after it, which never starts a page
+    alone (GB/T 9704-2012 7.3.5): when the page cannot hold both, the content splits so that a part of it goes over
+    with the closing — a table's last rows (its header repeated), or the whole picture with its caption. Like
+    KeepTogether it is never drawn itself: it hands its flowables back to the frame, split where they must be.
+
+    `lead` is how many of the first content flowables (the heading rows, a spacer) may not end a page alone."""
+
+    def __init__(self, content: list, closing: list, lead: int, keep_whole: bool):
+        super().__init__()
+        self.content, self.closing, self.lead = content, closing, lead
+        self.keep_whole = keep_whole  # content that fits on a page starts on a new one rather than split
+
+    def _height(self, flowables: list, width: float) -> float:
+        return _listWrapOn(flowables, width, self.canv)[1]
+
+    def wrap(self, availWidth, availHeight):
+        return availWidth, 0xFFFFFF  # always split: the frame then places the parts one by one
+
+    def split(self, availWidth, availHeight):
+        frame = getattr(self, "_frame", None)
+        at_top = bool(frame is None or getattr(frame, "_atTop", False))
+        total = self._height(self.content + self.closing, availWidth)
+        if total <= availHeight + 1e-6:
+            return self.content + self.closing
+        body = self._height(self.content, availWidth)
+        if not at_top and (total <= HEIGHT or (self.keep_whole and availHeight < body <= HEIGHT)):
+            return [FrameBreak(), self]  # all of it, or the content that fits a page, starts on the next page
+        # the content ends on this page when it fits: then its last part must go over, with the closing
+        limit = min(availHeight, body - 0.5)
+        first, rest = self._fill(availWidth, limit)
+        if len(first) <= self.lead or not rest:  # nothing but the heading would stay here, or nothing goes over
+            return self.content + self.closing if at_top else [FrameBreak(), self]
+        return first + [_EndsWithClosing(rest, self.closing, 0, keep_whole=False)]
+
+    def _fill(self, width: float, height: float) -> tuple[list, list]:
+        """The content split into what fits `height` and the rest, splitting the flowable at the cut if it can."""
+        first, used = [], 0.0
+        for k, f in enumerate(self.content):
+            h = f.wrapOn(self.canv, width, height - used)[1]
+            if used + h <= height + 1e-6:
+                first.append(f)
+                used += h
+                continue
+            parts = f.splitOn(self.canv, width, height - used) if k >= self.lead else []
+            if len(parts) >= 2:
+                return first + parts[:1], parts[1:] + self.content[k + 1:]
+            return first, self.content[k:]
+        return first, []
+
+
 def _story(doc: d.Document, setter: _Setter) -> list:
     story: list = [TextBlock(setter.title(doc)), Spacer(1, LEADING * 0.5)]
     pending: list[_Row] = []  # heading rows waiting for what follows them
     last_text: TextBlock | None = None
+    last_group: tuple[int, list, int, bool, float] | None = None  # a final table or picture: where it starts in the
+    # story, its flowables, how many of them lead (heading, spacer), whether it moves whole, the space after it
     for el in doc.body:
-        last_text = None
+        last_text, last_group = None, None
         if isinstance(el, d.Heading):
             pending += setter.heading(el)
             continue
@@ -423,7 +478,9 @@ def _story(doc: d.Document, setter: _Setter) -> list:
                 story.append(CondPageBreak(need))
                 table = _table(el, setter.fonts)
                 parts = lead + [Spacer(1, LEADING * 0.25), table]
-                if sum(r.height for r in pending) + LEADING * 0.25 + table.wrap(WIDTH, HEIGHT)[1] <= HEIGHT:
+                whole = sum(r.height for r in pending) + LEADING * 0.25 + table.wrap(WIDTH, HEIGHT)[1] <= HEIGHT
+                last_group = (len(story), parts, len(lead) + 1, whole, LEADING * 0.5)
+                if whole:
                     story.append(KeepTogether(parts))  # fits on a page: starts on a new one rather than split
                 else:
                     story.extend(parts)  # taller than a page: starts here, splits between rows, headers repeated
@@ -431,6 +488,7 @@ def _story(doc: d.Document, setter: _Setter) -> list:
             elif isinstance(el, d.Figure):
                 parts = lead + _figure(el, setter)  # one KeepTogether: a nested one would ask for a whole page
                 if parts:
+                    last_group = (len(story), parts, len(lead), True, LEADING * 0.25)
                     story.append(KeepTogether(parts))
                     story.append(Spacer(1, LEADING * 0.25))
         pending = []
@@ -442,6 +500,9 @@ def _story(doc: d.Document, setter: _Setter) -> list:
         if last_text is not None and last_text.rows:
             last_text.rows[-1].keep_with_next = True  # the closing never goes alone onto a page
             story[-1] = TextBlock(last_text.rows + closing)
+        elif last_group is not None:
+            at, parts, lead, whole, space = last_group
+            story[at:] = [_EndsWithClosing(parts, [Spacer(1, space), TextBlock(closing)], lead, whole)]
         else:
             story.append(TextBlock(closing))
     return story

@@ -2,6 +2,7 @@
 and properties, checked in the DOCX XML of the seeds and of the demanding draft."""
 
 import base64
+import io
 import os
 import re
 import shutil
@@ -341,3 +342,49 @@ def test_the_2019_procurement_amount_names_its_unit_in_the_table(tmp_path):
     assert cells[at + 1] == "采购总金额（单位：万元）"
     assert cells[cells.index("政府集中采购") + 2] == "2.9786"  # the amount itself stays the bare number
     assert sum("万元" in c for c in cells) == 1
+
+
+def _closing_chain(last) -> list:
+    """The body's elements from the last content to the end, for a report ending with `last`."""
+    from export import document as d
+    from export.docx_writer import render_docx
+
+    doc = d.Document("江南市临江区人民政府2024年政府信息公开工作年度报告", "江南市临江区人民政府", "2025年1月20日",
+                     [d.Heading(1, "一、总体情况"), d.Paragraph("本机关依法依规做好政府信息公开工作。"), last])
+    body = etree.fromstring(zipfile.ZipFile(io.BytesIO(render_docx(doc))).read("word/document.xml"))
+    return [el for el in body.find(W + "body") if el.tag in (W + "p", W + "tbl")]
+
+
+def _ppr_flags(p) -> set[str]:
+    ppr = p.find(W + "pPr")
+    return {tag for tag in ("keepNext", "keepLines") if ppr is not None and flag_on(ppr, tag)}
+
+
+def test_a_final_table_keeps_its_last_row_with_the_closing():
+    from export import document as d
+
+    head = [d.Cell("事项名称", "head"), d.Cell("本年数量", "head")]
+    rows = [[d.Cell(f"第{i}项", "label"), d.Cell(str(1234567 + i), "value")] for i in range(6)]
+    chain = _closing_chain(d.TableLayout("t", 2, [3.0, 1.0], 1, [head, *rows]))
+    table = next(el for el in reversed(chain) if el.tag == W + "tbl")
+    after = chain[chain.index(table) + 1:]
+    last_row = table.findall(W + "tr")[-1]
+    assert last_row.find(f"{W}trPr/{W}cantSplit") is not None
+    assert all("keepNext" in _ppr_flags(p) for p in last_row.iter(W + "p"))
+    texts = ["".join(t.text or "" for t in p.iter(W + "t")) for p in after]
+    assert texts[-2:] == ["江南市临江区人民政府", "2025年1月20日"]
+    for p in after[:-1]:  # the blank lines and the agency keep with the next, every closing line keeps its lines
+        assert "keepNext" in _ppr_flags(p)
+    assert all("keepLines" in _ppr_flags(p) for p in after[-3:])
+
+
+def test_a_final_picture_and_its_caption_keep_with_the_closing():
+    from export import document as d
+
+    chain = _closing_chain(d.Figure("政务服务大厅现场照片", png(300, 200)))
+    picture = next(p for p in chain if p.find(f".//{W}drawing") is not None)
+    after = chain[chain.index(picture):]
+    texts = ["".join(t.text or "" for t in p.iter(W + "t")) for p in after]
+    assert texts == ["", "政务服务大厅现场照片", "", "江南市临江区人民政府", "2025年1月20日"]
+    assert all("keepNext" in _ppr_flags(p) for p in after[:-1])
+    assert "keepLines" in _ppr_flags(after[1])  # the caption

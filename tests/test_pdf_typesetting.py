@@ -9,6 +9,8 @@ and the narrative takes no more pages than it needs plus one.
 
 from __future__ import annotations
 
+import base64
+import io
 import math
 import re
 import subprocess
@@ -22,7 +24,7 @@ import pytest
 from export import document as d
 from export.linebreak import CANNOT_END, CANNOT_START, break_lines, break_title
 from export.writers import write_report
-from model.draft import Paragraph
+from model.draft import Figure, Paragraph
 from model.drafts_io import load_draft
 from model.state import ReportState
 from tests.data.demanding import demanding_state
@@ -234,14 +236,69 @@ def test_a_table_taller_than_a_page_starts_at_once_and_repeats_its_header_on_eve
     labels = [r for r in rows if "依申请公开事项的办理情况说明" in r.text]
     assert len(labels) == 90 and all(re.search(r"\d{7}\d{7}$", r.text) for r in labels)  # no row split
 
-    # a table that fits on a page but not in the rest of this one moves whole, with its heading
+    # a table that fits on a page but not in the rest of this one moves whole, with its heading (text follows it:
+    # a report's last table goes with the closing, see test_the_closing_never_starts_a_page_alone_after_a_final_table)
     intro = [d.Paragraph("本机关依法依规做好政府信息公开工作。" * 12) for _ in range(3)]
-    doc.body = [d.Heading(1, "一、总体情况"), *intro, d.Heading(1, "二、办理情况"), _tall_table(30)]
+    doc.body = [d.Heading(1, "一、总体情况"), *intro, d.Heading(1, "二、办理情况"), _tall_table(30),
+                d.Heading(1, "三、其他情况"), d.Paragraph("无。")]
     path.write_bytes(render_pdf(doc))
     rows = rows_of(path)
     pages = {r.page for r in rows if "依申请公开事项的办理情况说明" in r.text}
     heading = next(r for r in rows if r.text == "二、办理情况")
     assert len(pages) == 1 and heading.page in pages
+
+
+def _closing_page(path: Path, agency: str) -> tuple[Row, list[Row]]:
+    """The closing's agency line and every printed line of its page above it."""
+    rows = rows_of(path)
+    agency_row = [r for r in rows if r.text == agency][-1]
+    return agency_row, [r for r in rows if r.page == agency_row.page and r.top < agency_row.top]
+
+
+def _picture_png(width: int, height: int) -> str:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), (40, 90, 160)).save(buf, "PNG")
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+@pytest.mark.parametrize("paragraphs", [6, 7, 8])
+def test_the_closing_never_starts_a_page_alone_after_a_final_picture(tmp_path, paragraphs):
+    """六 ends with a picture, after text of lengths that end the picture and its caption at the foot of a page;
+    the closing then takes the picture with it to the next page."""
+    state = ReportState(load_draft(SEEDS / "sample-2024.json"))
+    text = "全年围绕政务公开重点工作，持续深化决策、执行、管理、服务、结果公开，回应社会关切，提升政府公信力。"
+    blocks = [Paragraph(text=text * 3)] * (paragraphs // 3) + [Paragraph(text=text[:10 + 9 * (paragraphs % 3)])]
+    blocks.append(Figure(caption="政务服务大厅现场照片", image=_picture_png(600, 450), mime="image/png"))
+    state.set_blocks("s6", blocks)
+    path = tmp_path / "picture-last.pdf"
+    write_report(state, "pdf", path, allow_errors=True)
+    agency, above = _closing_page(path, state.meta.agency)
+    assert [r.text for r in above][-1:] == ["政务服务大厅现场照片"], f"the closing starts page {agency.page} alone"
+    images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    assert int(images.splitlines()[-1].split()[0]) == agency.page  # the picture goes over with its caption
+
+
+@pytest.mark.parametrize("rows", [*range(16, 21), *range(29, 35), 87, 90])
+def test_the_closing_never_starts_a_page_alone_after_a_final_table(tmp_path, rows):
+    """The report's last block is a table, of lengths that end it at a page's foot: one that fits a page moves whole
+    with the closing, a longer one sends its last rows over (header repeated) with the closing."""
+    from export.pdf_writer import render_pdf
+
+    doc = d.Document("江南市临江区人民政府2024年政府信息公开工作年度报告", "江南市临江区人民政府", "2025年1月20日",
+                     [d.Heading(1, "一、总体情况"), d.Paragraph("本机关依法依规做好政府信息公开工作。" * 5),
+                      d.Heading(1, "二、办理情况"), _tall_table(rows)])
+    path = tmp_path / "table-last.pdf"
+    path.write_bytes(render_pdf(doc))
+    agency, above = _closing_page(path, doc.agency)
+    labels = [r for r in above if "依申请公开事项的办理情况说明" in r.text]
+    assert labels, f"the closing starts page {agency.page} alone"
+    assert labels[-1].text.startswith(f"第{rows}项") and agency.top - labels[-1].bottom < 2 * LEADING + 4
+    if agency.page > 1:  # the page starts with the table's heading or its repeated header
+        assert min(above, key=lambda r: r.top).words[:3] in (["事项名称", "本年数量", "上年数量"], ["二、办理情况"])
+    every = [r for r in rows_of(path) if "依申请公开事项的办理情况说明" in r.text]
+    assert len(every) == rows  # no row lost or printed twice
 
 
 def test_the_demanding_narrative_takes_no_more_pages_than_it_needs_plus_one(rendered):
