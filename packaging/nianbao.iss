@@ -4,8 +4,8 @@
 ;     iscc /DAppVersion=0.1.0 packaging\nianbao.iss        (the version comes from pyproject.toml)
 ; which writes packaging\dist\nianbao-<version>-windows-x64-setup.exe.
 ;
-; The file is UTF-8 with a byte-order mark: without the mark Inno Setup reads it in the system code page and the
-; Chinese names come out garbled.
+; The file is UTF-8 with a byte-order mark. Inno Setup 6.3 and later read UTF-8 without it too; compilers before
+; 6.3 read a file without the mark in the system code page, and the Chinese names would come out garbled.
 ;
 ; Chinese wizard: ChineseSimplified.isl is an unofficial translation that Inno Setup does not install; the
 ; workflow downloads it next to this script from the Inno Setup source repository at a fixed commit (see

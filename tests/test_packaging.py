@@ -98,7 +98,7 @@ def runs(job: str) -> list[str]:
 # -- the installer script ----------------------------------------------------------------------------------
 def read_iss(path: Path) -> tuple[dict[str, str], dict[str, list[str]]]:
     raw = path.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf"), "without a UTF-8 byte-order mark Inno Setup garbles the Chinese names"
+    assert raw.startswith(b"\xef\xbb\xbf"), "without a UTF-8 byte-order mark Inno Setup before 6.3 garbles the Chinese names"
     defines: dict[str, str] = {}
     sections: dict[str, list[str]] = {}
     current = None
