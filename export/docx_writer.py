@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import unicodedata
 
 from docx import Document as new_docx
@@ -65,6 +66,14 @@ _WORD_NOT_AT_START = "!%),.:;>?]}¢¨°·ˇˉ―‖’”…‰′″›℃∶�
 _WORD_NOT_AT_END = "$([{£¥·‘“〈《「『【〔〖〝﹙﹛﹝＄（．［｛￡￥"
 NOT_AT_LINE_START = _WORD_NOT_AT_START + "".join(sorted(CANNOT_START - set(_WORD_NOT_AT_START)))
 NOT_AT_LINE_END = _WORD_NOT_AT_END + "".join(sorted(CANNOT_END - set(_WORD_NOT_AT_END)))
+
+# LibreOffice breaks Chinese text before any character but its own list of forbidden ones, which holds neither “…”
+# nor “—” and is not read from the settings' kinsoku lists: it split “……” and “——” at a line's end. A run of such
+# marks gets an East Asian language that is not a CJK one, which sends its breaks to LibreOffice's Unicode line
+# breaker (UAX #14: no break inside “……” or “——”, nor before “……”); the characters, their font and their grid
+# cells stay as they are, and the text reads back unchanged. The font hint keeps Word setting them as East Asian.
+UNSPLIT_MARKS = re.compile(r"…{2,}|—{2,}")
+UNSPLIT_MARKS_LANG = "en-US"
 
 # Font table entries: (name, alternate name, panose, charset, family, pitch, usb0..3, csb0..1). The GB/T faces
 # carry the stock face's data so that Word's metric substitution also picks it.
@@ -154,6 +163,24 @@ def _set_east_asian(rpr_parent, font: str, size: float | None = None) -> None:
                 el = OxmlElement(tag)
                 lang.addprevious(el)
             el.set(qn("w:val"), str(int(size * 2)))
+
+
+def add_text(paragraph, text: str) -> None:
+    """The text as runs of the paragraph, each “……” or “——” in a run of its own that no line break splits."""
+    at = 0
+    for mark in UNSPLIT_MARKS.finditer(text):
+        if mark.start() > at:
+            paragraph.add_run(text[at:mark.start()])
+        rpr = paragraph.add_run(mark.group())._r.get_or_add_rPr()
+        fonts = OxmlElement("w:rFonts")
+        fonts.set(qn("w:hint"), "eastAsia")
+        rpr.insert(0, fonts)
+        lang = OxmlElement("w:lang")
+        lang.set(qn("w:eastAsia"), UNSPLIT_MARKS_LANG)
+        rpr.append(lang)
+        at = mark.end()
+    if at < len(text):
+        paragraph.add_run(text[at:])
 
 
 def _styles(doc) -> dict:
@@ -622,9 +649,9 @@ def render_docx(doc_layout: d.Document) -> bytes:
     doc.add_paragraph("", style=styles["body"])
     for el in doc_layout.body:
         if isinstance(el, d.Heading):
-            doc.add_paragraph(el.text, style=styles["h1" if el.level == 1 else "h2"])
+            add_text(doc.add_paragraph(style=styles["h1" if el.level == 1 else "h2"]), el.text)
         elif isinstance(el, d.Paragraph):
-            doc.add_paragraph(el.text, style=styles["body"])
+            add_text(doc.add_paragraph(style=styles["body"]), el.text)
         elif isinstance(el, d.Figure):
             if el.image:
                 try:
@@ -636,7 +663,7 @@ def render_docx(doc_layout: d.Document) -> bytes:
                 except Exception:  # an unreadable picture must not stop the report: keep its caption
                     pass
             if el.caption:
-                doc.add_paragraph(el.caption, style=styles["caption"])
+                add_text(doc.add_paragraph(style=styles["caption"]), el.caption)
         elif isinstance(el, d.TableLayout):
             _table(doc, el, styles)
             doc.add_paragraph("", style=styles["body"])

@@ -388,3 +388,46 @@ def test_a_final_picture_and_its_caption_keep_with_the_closing():
     assert texts == ["", "政务服务大厅现场照片", "", "江南市临江区人民政府", "2025年1月20日"]
     assert all("keepNext" in _ppr_flags(p) for p in after[:-1])
     assert "keepLines" in _ppr_flags(after[1])  # the caption
+
+
+_MARK_BASE = "全年围绕政务公开重点工作持续深化决策执行管理服务结果公开回应社会关切提升政府公信力推进信息公开标准化规范化建设"
+
+
+def _lines_with_marks(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [ln.replace(" ", "") for ln in text.splitlines() if ln.strip() and not re.fullmatch(r"\s*—\s*\d+\s*—\s*", ln)]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_ellipsis_and_dash_are_never_split_across_lines_in_the_pdf_nor_in_libreoffice(tmp_path):
+    """“……” and “——” at every place around a line's end (the 28th character and either side of it): neither our PDF
+    nor LibreOffice's render of our DOCX (grid mode) splits one between two lines or starts a line with “……”, and
+    the text comes out of both, and out of our DOCX importer, exactly as it went in."""
+    from export import document as d
+    from export.docx_writer import render_docx
+    from export.pdf_writer import render_pdf
+    from model.draft import Paragraph
+    from model.importers import import_file
+
+    texts = [_MARK_BASE[:k] + mark + _MARK_BASE[k:k + 20] + "。" for mark in ("……", "——") for k in range(22, 30)]
+    doc = d.Document("测试", "江南市临江区人民政府", "2025年1月20日", [d.Paragraph(t) for t in texts])
+    (tmp_path / "ours.pdf").write_bytes(render_pdf(doc))
+    source = tmp_path / "marks.docx"
+    source.write_bytes(render_docx(doc))
+    env = dict(os.environ, FONTCONFIG_FILE=str(_fontconfig_with_stand_ins(tmp_path)))
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(source)], capture_output=True, env=env, timeout=180)
+    for pdf in (tmp_path / "ours.pdf", tmp_path / "marks.pdf"):
+        lines = _lines_with_marks(pdf)
+        split = [(a[-3:], b[:3]) for a, b in zip(lines, lines[1:]) if a[-1] in "…—" and b[0] == a[-1]]
+        assert split == [], pdf.name
+        assert [ln for ln in lines if ln.startswith("…")] == [], pdf.name
+        assert "".join(texts) in "".join(lines), pdf.name  # nothing added, nothing lost
+        # the full lines holding a mark keep 28 characters: the marks' grid cells are the same as before
+        assert sum(len(ln) == 26 and ("……" in ln or "——" in ln) for ln in lines) >= 6, pdf.name
+    body = [p for p in Docx(source).xml("word/document.xml").iter(W + "p")]
+    assert ["".join(t.text or "" for t in p.iter(W + "t")) for p in body[2:2 + len(texts)]] == texts
+    state = ReportState(load_draft(SEEDS / "sample-2024.json"))
+    state.set_blocks("s5", [Paragraph(text=t) for t in texts[::5]])
+    draft, _ = import_file(write_report(state, "docx", tmp_path / "back.docx", allow_errors=True).path)
+    assert [b.text for b in draft.narrative["s5"]] == texts[::5]
