@@ -179,6 +179,15 @@ class ReportState:
             self.stated[path] = value
         return self._after_cell_edit(before)
 
+    def set_stated_values(self, values: dict[str, Value | str]) -> Changes:
+        """Keep several totals as a source stated them, in one edit (an import)."""
+        for path in values:
+            if path not in self.spec.computed_paths:
+                raise EditError(f"{path} 不是合计单元格")
+        before = {p: self.value(p) for p in self.spec.cells}
+        self.stated.update(values)
+        return self._after_cell_edit(before)
+
     def fill_empty_with_zero(self, table_id: str | None = None) -> Changes:
         empty = self.unfilled(table_id)
         zero = {p: (Decimal(0) if self.spec.cells[p].column.kind == "amount" else 0) for p in empty}

@@ -398,3 +398,54 @@ def test_the_export_prints_the_computed_value_of_a_total_printed_blank(tmp_path)
     state.set_stated("s3.total.total", "空白")
     line = next(ln for ln in render_text(build_document(state)).splitlines() if ln.startswith("（七）总计"))
     assert line.split()[-1] == "315"
+
+
+def _sample_export():
+    from export.document import build_document
+    from export.txt_writer import render_text
+
+    state = ReportState(load_draft(SEEDS / "sample-2024.json"))
+    return state, build_document(state), render_text(build_document(state))
+
+
+def test_a_published_text_whose_total_column_is_blank_imports_as_stated_blanks():
+    import re
+
+    from model.importers.text import import_text
+
+    state, _, text = _sample_export()
+    lines, in_s3 = [], False
+    for line in text.splitlines():
+        in_s3 = (in_s3 or line.startswith("三、收到")) and not line.startswith("四、政府信息公开")
+        if in_s3 and len(re.findall(r"(?<!\S)\d+(?!\S)", line)) == 7:  # a row of table 三: its 总计 left blank
+            line = re.sub(r"\d+$", lambda m: " " * len(m.group()), line)
+        lines.append(line)
+    draft, report = import_text("\n".join(lines))
+    blank = {f"s3.{r}.total" for r, cols in draft.stated_totals["s3"].items() if cols == {"total": "空白"}}
+    assert "s3.total.total" in blank and len(blank) == 25
+    assert draft.tables == state.to_draft().tables  # every detail read as printed, no total guessed into them
+    imported = ReportState(draft)
+    f14 = [i for i in imported.issues if i.rule == "F-14"]
+    assert len(f14) == 25 and all(i.severity == "warning" and len(i.cells) == 1 for i in f14)
+    assert "表三“（七）总计 / 总计”：原表此合计栏为空白，应为 315。" in [i.message.split("表中")[0] for i in f14]
+    assert "（七）总计 / 总计：原文为空白，按明细应为 315" in report.stated
+
+
+def test_a_workbook_whose_grand_total_is_blank_imports_it_as_a_stated_blank(tmp_path):
+    import io
+
+    import openpyxl
+
+    from export.xlsx_writer import render_xlsx
+    from model.importers import import_file
+
+    state, doc, _ = _sample_export()
+    wb = openpyxl.load_workbook(io.BytesIO(render_xlsx(state, doc)))
+    (cell,) = [row[-1] for ws in wb.worksheets for row in ws.iter_rows()
+               if any(c.value == "（七）总计" for c in row)]
+    assert cell.value == 315
+    cell.value = None
+    wb.save(tmp_path / "blank.xlsx")
+    draft, _ = import_file(tmp_path / "blank.xlsx")
+    assert draft.stated_totals == {"s3": {"total": {"total": "空白"}}}
+    assert [i.cells for i in ReportState(draft).issues if i.rule == "F-14"] == [("s3.total.total",)]

@@ -17,6 +17,7 @@ import model.importers.run_together as run_together  # the module itself, not th
 from model.importers.report import MAX_LINES, MAX_TEXT_CHARS, ImportError_, ImportReport
 from model.spec import FormatSpec, format_ids, get_format
 from model.state import ReportState
+from model.stated_totals import BLANK_TOTAL
 from model.text_clean import clean_text
 from model.values import format_value, parse_value
 
@@ -254,6 +255,8 @@ def read_rows(text: str, spec: FormatSpec, table_id: str, report: ImportReport) 
         for j, path in enumerate(cells):
             if j < len(tokens) and tokens[j] != BLANK:
                 values[path] = tokens[j]
+            elif j < len(tokens) and path in spec.computed_paths:
+                values[path] = BLANK  # a total printed blank: finish() keeps it as the source's blank
             else:
                 report.missing.append(spec.cells[path].label)
         cursor = found
@@ -377,8 +380,15 @@ def finish(draft: Draft, raw: dict[str, str], spec: FormatSpec, report: ImportRe
     """Put the raw cell texts into the draft: inputs as inputs, printed totals kept where they differ."""
     inputs: dict = {}
     printed: dict = {}
+    blank_totals: list[str] = []
     for path, text in raw.items():
         info = spec.cells[path]
+        if text == BLANK:  # a cell the source printed blank: a total keeps it, an input stays unfilled
+            if path in spec.computed_paths:
+                blank_totals.append(path)
+            else:
+                report.missing.append(info.label)
+            continue
         if text.strip() in EMPTY_MARKS:
             report.normalised.append(f"{info.label}（原文“{text.strip()}”）")
             text = "0"
@@ -404,6 +414,13 @@ def finish(draft: Draft, raw: dict[str, str], spec: FormatSpec, report: ImportRe
                 continue
             report.stated.append(f"{spec.cells[path].label}：原文 {format_value(value)}，按明细应为 "
                                  f"{format_value(state.derived.get(path))}")
+    # a blank total under printed details is the source's own blank (F-14 names it); under blank details it
+    # says nothing
+    blanks = {p: BLANK_TOTAL for p in blank_totals if p not in printed and state.derived.get(p) is not None}
+    if blanks:
+        state.set_stated_values(blanks)
+        report.stated += [f"{spec.cells[p].label}：原文为空白，按明细应为 {format_value(state.derived[p])}"
+                          for p in blanks]
     report.rules_broken = sorted({i.rule for i in state.errors()})
     _count_per_table(spec, set(inputs) | set(printed), report)
     return state.to_draft(), report

@@ -12,7 +12,7 @@ from model.draft import Draft, Meta
 from model.format_detect import detect_format
 from model.importers.package import Package
 from model.importers.report import MAX_TEXT_CHARS, ImportError_, ImportReport
-from model.importers.text import _TITLE, finish
+from model.importers.text import _TITLE, BLANK, finish
 
 _NORM = str.maketrans("", "", "“”\"' \n\u3000")
 S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -232,6 +232,9 @@ def _labelled_rows(grid, spec, table, report) -> dict[str, str]:
         for col in block.columns:
             indices = [i for i, t in header.items() if t == _norm(col.label)]
             path = f"{table.id}.{row.id}.{col.id}"
+            if indices and path in spec.computed_paths and (indices[0] >= len(line) or line[indices[0]] is None):
+                raw[path] = BLANK  # a total printed blank: finish() keeps it as the source's blank
+                continue
             if not indices or indices[0] >= len(line) or line[indices[0]] is None:
                 report.missing.append(spec.cells[path].label)
                 continue
