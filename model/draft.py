@@ -81,7 +81,8 @@ class Draft(_Model):
     tables: CellMap = Field(default_factory=dict)
     stated_totals: CellMap = Field(
         default_factory=dict,
-        description="totals as a source printed them where they differ from the computed value",
+        description="totals as a source printed them where they differ from the computed value, "
+                    "or \"空白\" where the source printed the total's cell blank",
     )
     units: dict[str, str] = Field(default_factory=dict, description="cell path → unit, where not the column's")
     acknowledgements: dict[str, str] = Field(default_factory=dict, description="issue key → explanation")
