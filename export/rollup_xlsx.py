@@ -34,6 +34,10 @@ from model.text_clean import clean_text
 LEFT_OUT_SHEET = "未计入的文件"
 FIRST_DATA_COLUMN = 3  # after 单位 and 文件
 
+_EXACT_DIGITS = 10**16
+# for the sheets streamed in: they are most of a large workbook's bytes, and the fastest compression keeps
+# saving quick (the parts openpyxl wrote keep theirs)
+_FAST_COMPRESSION = 1
 _SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>.*?</sheetData>", re.S)
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -83,7 +87,7 @@ def _with_unit_rows(workbook: bytes, streamed: dict[str, list[int]], units, head
     source = zipfile.ZipFile(io.BytesIO(workbook))
     parts = _sheet_parts(source)
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=_FAST_COMPRESSION) as target:
         for info in source.infolist():
             data = source.read(info.filename)
             title = parts.get(info.filename)
@@ -95,9 +99,7 @@ def _with_unit_rows(workbook: bytes, streamed: dict[str, list[int]], units, head
             head, tail = data[:found.start()], data[found.end():]
             last = f"{get_column_letter(FIRST_DATA_COLUMN + len(columns) - 1)}{len(units) + 2}"
             head = _DIMENSION.sub(f'<dimension ref="A1:{last}"/>'.encode(), head, count=1)
-            member = zipfile.ZipInfo(info.filename, info.date_time)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            with target.open(member, "w") as sheet:
+            with target.open(info.filename, "w") as sheet:
                 sheet.write(head)
                 for chunk in _sheet_rows(columns, units, heads, totals):
                     sheet.write(chunk)
@@ -137,14 +139,15 @@ def _sheet_rows(columns: list[int], units, heads, totals):
 def _row(r: int, letters: list[str], values: list) -> str:
     cells = []
     for letter, value in zip(letters, values):
-        if value is None or value == "":  # as openpyxl: an empty cell reads back as no value
+        kind = type(value)
+        if kind is int and -_EXACT_DIGITS < value < _EXACT_DIGITS:  # openpyxl writes "%.16g": the same digits
+            cells.append(f'<c r="{letter}{r}" t="n"><v>{value}</v></c>')
+        elif value is None or value == "":  # as openpyxl: an empty cell reads back as no value
             continue
-        if isinstance(value, str):  # text is always text, never a formula (as xlsx_writer._text)
+        elif kind is str:  # text is always text, never a formula (as xlsx_writer._text)
             space = ' xml:space="preserve"' if value != value.strip() else ""
             cells.append(f'<c r="{letter}{r}" t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>')
-            continue
-        number = _number(value)
-        if isinstance(number, str):  # an amount no float holds exactly stays text, as in the summary's sheets
+        elif isinstance(number := _number(value), str):  # an amount no float holds exactly stays text
             cells.append(f'<c r="{letter}{r}" t="inlineStr"><is><t>{number}</t></is></c>')
         else:
             cells.append(f'<c r="{letter}{r}" t="n"><v>{safe_string(number)}</v></c>')

@@ -14,7 +14,7 @@ from decimal import Decimal, Inexact, localcontext
 from pathlib import Path
 
 from model.draft import Draft
-from model.spec import FormatSpec, get_format
+from model.spec import FormatSpec
 from model.state import EditError, ReportState
 from model.values import AMOUNT_PLACES, Value, format_value
 
@@ -92,29 +92,29 @@ def unit_row(name: str, draft: Draft, adopt: bool = False, sha256: str = "") -> 
         return UnitRow(name, agency, fid, year, (), problem=f"“{name}”无法读取：{exc}", sha256=sha256)
     spec = state.spec
     paths, _ = cell_order(spec)
+    computed, inputs = spec.computed_paths, state.inputs
     shown: list[Value | None] = []
     notes: list[tuple[int, str]] = []
     problem = ""
     for i, path in enumerate(paths):
-        value = state.value(path)
-        if value is None or path in spec.computed_paths:
-            shown.append(value)
+        if path in computed:
+            shown.append(state.value(path))
             continue
-        info = spec.cells[path]
+        value = inputs.get(path)
+        if value is None:
+            shown.append(None)
+            continue
+        column = spec.cells[path].column
         unit = state.unit(path)
         summed = value
-        if info.column.kind == "amount":
+        if column.kind == "amount":
             try:
-                summed = convert_amount(value, unit, info.column.unit)
+                summed = convert_amount(value, unit, column.unit)
             except RollupError as exc:
-                problem = problem or f"“{name}”的{info.label}：{exc}。"
-        elif unit != info.column.unit:
-            problem = problem or f"“{name}”的{info.label}记有单位“{unit}”，件数不能换算，请核对。"
+                problem = problem or f"“{name}”的{spec.cells[path].label}：{exc}。"
+        elif unit != column.unit:
+            problem = problem or f"“{name}”的{spec.cells[path].label}记有单位“{unit}”，件数不能换算，请核对。"
         if summed != value:
             notes.append((i, f"原填 {format_value(value)}{unit or ''}"))
         shown.append(summed)
     return UnitRow(name, agency, fid, year, tuple(shown), tuple(notes), bool(state.errors()), problem, sha256)
-
-
-def format_of(row: UnitRow) -> FormatSpec:
-    return get_format(row.format)

@@ -380,3 +380,60 @@ def test_a_workbook_that_cannot_be_written_is_refused_before_the_draft_is_writte
     out = tmp_path / "s.json"
     code, _, err = run(capsys, "aggregate", folder, "--out", out, "--xlsx", tmp_path / "missing" / "s.xlsx")
     assert code == 2 and "missing" in err and "不存在" in err and not out.exists()
+
+
+# -- many units: read one at a time, only the checks the summary reports --------------------------------------
+def test_a_roll_up_holds_one_unit_draft_at_a_time(tmp_path, capsys, monkeypatch):
+    """Memory follows the largest unit, not the number of units: each draft is dropped once its figures are
+    kept, so a folder of thousands of units never has them all in memory."""
+    import weakref
+
+    from model import rollup_inputs
+
+    folder = tmp_path / "units"
+    for i in range(12):
+        write_unit(folder / f"u{i:02}.json", f"第{i}局")
+    loaded: list[weakref.ref] = []
+    most_alive = 0
+    real_load = rollup_inputs.load_draft
+
+    def load_and_count(path):
+        nonlocal most_alive
+        draft = real_load(path)
+        loaded.append(weakref.ref(draft))
+        most_alive = max(most_alive, sum(1 for r in loaded if r() is not None))
+        return draft
+
+    monkeypatch.setattr(rollup_inputs, "load_draft", load_and_count)
+    out = tmp_path / "s.json"
+    code, _, err = run(capsys, "aggregate", folder, "--out", out, "--xlsx", tmp_path / "s.xlsx")
+    assert code == 0, err
+    assert len(loaded) == 12 and most_alive <= 2
+    assert value(out, "s3.new.total") == 12 * ONE
+    assert load_workbook(tmp_path / "s.xlsx")["三、各单位明细"].max_row == 14
+
+
+def test_units_are_checked_for_errors_only_and_still_listed_with_them(tmp_path, capsys, monkeypatch):
+    """The summary names the units with errors and nothing else of their checks: the narrative rules (F-7 reads
+    every figure quoted in the text) run when a unit itself is opened, not for each unit of a roll-up."""
+    from model.rule_registry import BUILTINS
+
+    folder = tmp_path / "units"
+    write_unit(folder / "a.json", "甲局")
+    write_unit(folder / "b.json", "乙局", scale=2)
+    broken = load_draft(SEEDS / "broken-2024.json")
+    broken.meta.agency = "丙局"
+    save_draft(broken, folder / "c.json")
+    assert ReportState(broken).errors()
+    read_for: list[str] = []
+    real_rule = BUILTINS["narrative_matches_tables"]
+
+    def narrative_rule(state, check):
+        read_for.append(state.meta.agency)
+        return real_rule(state, check)
+
+    monkeypatch.setitem(BUILTINS, "narrative_matches_tables", narrative_rule)
+    code, out_text, err = run(capsys, "aggregate", folder, "--out", tmp_path / "s.json", "--agency", "江南市")
+    assert code == 1, err
+    assert "以下 1 个单位的报告本身有错误" in out_text and "c.json" in out_text
+    assert not {"甲局", "乙局", "丙局"} & set(read_for)
