@@ -72,9 +72,23 @@ class VersionAction(argparse.Action):
         parser.exit()
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from model.spec import format_ids  # the formats are the files in resources/formats
+class _FormatIds:
+    """The format ids as argparse choices (the files in resources/formats), listed only when `new --format` is
+    checked or help is shown: parsing any other command's arguments does not import the model."""
 
+    def _ids(self) -> list[str]:
+        from model.spec import format_ids
+
+        return format_ids()
+
+    def __contains__(self, value) -> bool:
+        return value in self._ids()
+
+    def __iter__(self):
+        return iter(self._ids())
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(prog="main.py", description="政务公开年报助手：政府信息公开工作年度报告的填报、校验与导出")
     parser.add_argument("--debug", action="store_true",
                         help="出现程序内部错误时显示完整的错误信息（traceback），供维护人员排查")
@@ -87,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("new", help="新建年报草稿")
     p.add_argument("--year", type=int, required=True, help="报告年度，如 2025")
     p.add_argument("--agency", help="机关名称（从上年报告结转时可省略）")
-    p.add_argument("--format", choices=format_ids(), help="格式版本；省略时按年度自动选择")
+    p.add_argument("--format", choices=_FormatIds(), metavar="格式",
+                   help="格式版本（%(choices)s）；省略时按年度自动选择")
     p.add_argument("--from", dest="previous", metavar="LAST.json", help="从上年报告结转（草稿或导入后的草稿）")
     p.add_argument("--out", required=True, help="输出的草稿文件 .json")
     p.add_argument("--force", action="store_true", help="输出文件已存在时覆盖它")

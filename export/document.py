@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from model.rules_builtin import format_date
-from model.spec import Table
-from model.state import ReportState
 from model.text_clean import clean_text
-from model.values import format_value
+
+if TYPE_CHECKING:  # the model is imported where a layout is built, not where one is only rendered (the PDF process)
+    from model.spec import Table
+    from model.state import ReportState
 
 DRAFT_MARK = "草稿（未通过校验）"
 # Longest value of a document property (title, author) that every format accepts.
@@ -104,6 +105,8 @@ class Document:
 
 
 def build_document(state: ReportState, *, draft_mark: bool = False) -> Document:
+    from model.rules_builtin import format_date
+
     meta = state.meta
     date_text = format_date(meta.publication_date) if meta.publication_date else ""
     doc = Document(state.title(), meta.agency, date_text, draft_mark=draft_mark)
@@ -193,6 +196,8 @@ def _blocks(state: ReportState, section_id: str) -> list:
 
 def value_text(state: ReportState, path: str) -> str:
     """A cell's printed text: the number exactly, with its unit where it is not the column's own."""
+    from model.values import format_value
+
     value = state.value(path)
     text = format_value(value)
     unit = state.unit(path)

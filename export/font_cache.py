@@ -22,7 +22,6 @@ from pathlib import Path
 import reportlab
 from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFont, TTFontFace
 
-from model.drafts_io import WriteError, atomic_write_bytes
 from model.user_cache import user_cache_dir
 
 CACHE_DIR_ENV = "NIANBAO_CACHE_DIR"  # where the cache lives (tests point it elsewhere)
@@ -204,6 +203,8 @@ def _restore(key: tuple) -> TTFontFace | None:
 
 
 def _store(key: tuple, face: TTFontFace) -> None:
+    from model.drafts_io import WriteError, atomic_write_bytes  # here: the PDF process renders without the model
+
     state = {k: _pack(v) for k, v in face.__dict__.items() if k not in _NOT_STORED}
     try:
         data = pickle.dumps((key, state), protocol=pickle.HIGHEST_PROTOCOL)

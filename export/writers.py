@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from export import document as d
-from model.drafts_io import atomic_write_bytes
-from model.state import ReportState
+
+if TYPE_CHECKING:  # the model is imported by whoever holds a state; the PDF process only renders a layout
+    from model.state import ReportState
 
 KINDS = ("pdf", "docx", "xlsx", "txt", "html")
 KIND_NAMES = {"pdf": "PDF", "docx": "Word 文档", "xlsx": "Excel 表格", "txt": "纯文本", "html": "网页"}
@@ -82,6 +84,8 @@ def export_layout(state: ReportState, *, allow_errors: bool = False) -> tuple[d.
 
 def save_rendered(path: str | Path, kind: str, doc: d.Document, errors: list, rendered: Rendered) -> ExportResult:
     """Write one rendered format atomically, with the notes the user is told about it."""
+    from model.drafts_io import atomic_write_bytes
+
     notes = doc.notes + rendered.notes
     path = Path(path)
     atomic_write_bytes(path, rendered.data)
