@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SCHEMA_VERSION = 1
+# Cells an import could not determine: far above the 200 cells of a format.
+MAX_IMPORT_MARKS = 1000
 
 CellMap = dict[str, dict[str, dict[str, Union[int, str]]]]  # table → row → column → value
 
@@ -88,6 +90,35 @@ class Draft(_Model):
     acknowledgements: dict[str, str] = Field(default_factory=dict, description="issue key → explanation")
     previous: "Draft | None" = Field(default=None, description="last year's report, for the cross-year rules")
     rollup: RollupInfo | None = Field(default=None, description="set on a roll-up: the units it sums")
+    import_unsure: dict[str, str] = Field(
+        default_factory=dict,
+        description="cell path → why an import could not determine it; marked in the tables until filled",
+    )
+
+    @field_validator("import_unsure", mode="before")
+    @classmethod
+    def _readable_marks(cls, value):
+        # hints an import left for the user, not figures of the report: a damaged list is dropped rather than
+        # refusing the whole draft
+        if not isinstance(value, dict):
+            return {}
+        marks = {k: v[:500] for k, v in value.items() if isinstance(k, str) and len(k) <= 200 and isinstance(v, str)}
+        return dict(list(marks.items())[:MAX_IMPORT_MARKS])
+
+    @model_validator(mode="after")
+    def _drop_marks_of_filled_cells(self):
+        # a cell the user has filled is no longer one the import left open; checked whenever the cells are set
+        # (loading, saving), not on every edit, so undoing the edit brings the mark back
+        if self.import_unsure and self.tables:
+            for path in [p for p in self.import_unsure if _stored(self.tables, p)]:
+                del self.import_unsure[path]
+        return self
+
+
+def _stored(tables: CellMap, path: str) -> bool:
+    table, _, rest = path.partition(".")
+    row, _, column = rest.partition(".")
+    return column in tables.get(table, {}).get(row, {})
 
 
 Draft.model_rebuild()

@@ -103,6 +103,13 @@ def _read(path: Path, kind: str):
     return import_xlsx(path)
 
 
+def _with_unsure_marks(draft, report: ImportReport):
+    """The cells the import could not determine are recorded in the draft, for the tables to mark."""
+    from model.importers.report import mark_unsure_cells
+
+    return mark_unsure_cells(draft, report), report
+
+
 def _with_agency_kind(draft, report: ImportReport):
     """A published report does not say whether its agency is a 人民政府: judge it from the name, and say so."""
     from model.agency_kind import agency_kind_from_name, describe_agency_kind
@@ -138,7 +145,7 @@ def import_file(path: str | Path):
         if kind != suffix:
             raise ImportError_(f"“{path.name}”的扩展名是 .{suffix}，内容却是{_KIND_NAMES[kind]}："
                                f"请把扩展名改为 .{kind} 后再导入。")
-        return _with_agency_kind(*_read(path, kind))
+        return _with_agency_kind(*_with_unsure_marks(*_read(path, kind)))
     except ImportError_ as exc:
         if path.name in str(exc):
             raise

@@ -9,11 +9,12 @@ hyperlinks of a paragraph, tabs, line breaks and non-breaking hyphens; a cell co
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from model.importers.package import Package
 from model.importers.report import MAX_LINES, MAX_TEXT_CHARS, ImportError_
-from model.importers.text import import_text
+from model.importers.text import BLANK, import_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _BODY, _P, _TBL, _TR, _TC, _R, _HYPERLINK = (f"{W}{t}" for t in ("body", "p", "tbl", "tr", "tc", "r", "hyperlink"))
@@ -22,6 +23,7 @@ _RUN_TEXT = {f"{W}cr": "\n", f"{W}noBreakHyphen": "-", f"{W}ptab": "\t", f"{W}ta
 # 100-page one has about 200,000), far below what takes the import past its time and memory.
 MAX_ELEMENTS_PER_BLOCK = 100_000
 MAX_ELEMENTS = 2_000_000
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 
 
 def _run_text(run) -> str:
@@ -76,6 +78,16 @@ def _row_cells(tr, above: dict[int, str]) -> tuple[list[str], dict[int, str]]:
     return cells, by_offset
 
 
+def row_line(cells: list[str]) -> str:
+    """One line of text for a table row. In a row of figures an empty cell is a blank one (unfilled, or left
+    empty in the original) and stands as BLANK, so the next number does not slide into its column; empty
+    cells of header rows and of the label columns left of the row's label are only layout."""
+    if not any(_NUMBER.match(c) for c in cells):
+        return " ".join(c for c in cells if c)
+    first_label = next((i for i, c in enumerate(cells) if c and not _NUMBER.match(c)), -1)
+    return " ".join(c or BLANK for i, c in enumerate(cells) if c or i > first_label)
+
+
 def docx_lines(path: Path) -> list[str]:
     lines: list[str] = []
     chars = 0
@@ -109,7 +121,7 @@ def docx_lines(path: Path) -> list[str]:
             elif el.tag == _TR and parent.tag == _TBL and parent.getparent() is not None \
                     and parent.getparent().tag == _BODY:
                 cells, above = _row_cells(el, above)
-                line = " ".join(c for c in cells if c)
+                line = row_line(cells)
                 lines.append(line)
                 chars += len(line)
                 parent.remove(el)

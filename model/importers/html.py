@@ -19,7 +19,7 @@ import lxml.html
 from lxml import etree
 
 from model.draft import Draft, Figure, Heading, Meta, Paragraph
-from model.importers.report import MAX_TEXT_CHARS, ImportError_, ImportReport
+from model.importers.report import MAX_TEXT_CHARS, ImportError_, ImportReport, mark_unsure_cells
 from model.importers.text import _SUBHEAD, _TITLE, _meta, detect_format, finish, squash
 from model.importers.xlsx import _labelled_rows, _one_row
 from model.spec import get_format, newest_format
@@ -378,7 +378,9 @@ def import_html_text(text: str, name: str = "网页", *, resources: dict[str, by
     preamble = [Paragraph(text=x) for x in preamble_lines if x.strip()]
     draft = Draft(format=fid, meta=Meta(agency=agency, year=year or spec.data.first_year, publication_date=date),
                   preamble=preamble, narrative=narrative)
-    return finish(draft, raw, spec, report)
+    # pasted from the clipboard, a page does not pass through import_file: record its open cells here too
+    draft, report = finish(draft, raw, spec, report)
+    return mark_unsure_cells(draft, report), report
 
 
 def _labels_of(table) -> set[str]:

@@ -13,6 +13,7 @@ import logging
 import time
 from pathlib import Path
 
+from model.importers.pdf_blanks import Fragment, page_text
 from model.importers.report import MAX_TEXT_CHARS, ImportError_
 from model.importers.text import import_text
 
@@ -67,7 +68,7 @@ def _extract(path: Path) -> str:
             if time.monotonic() - started > MAX_SECONDS:
                 raise ImportError_(f"“{path.name}”读到第 {number + 1} 页时已超过 {MAX_SECONDS} 秒，文件内容异常，已停止导入。")
             try:
-                text = reader.pages[number].extract_text() or ""
+                text = _page_text(reader.pages[number])
             except RecursionError as exc:
                 raise ImportError_(f"“{path.name}”第 {number + 1} 页的结构嵌套过深，无法读取。") from exc
             except Exception as exc:  # any pypdf failure on one page: name the page
@@ -80,6 +81,21 @@ def _extract(path: Path) -> str:
     if len("".join(text.split())) < 50:
         raise ImportError_(f"“{path.name}”中几乎没有可读取的文字（可能是扫描件，或文字内容已损坏），无法导入。")
     return text
+
+
+def _page_text(page) -> str:
+    """The page's text as pypdf extracts it, with the blank cells of its tables marked (pdf_blanks)."""
+    fragments: list[Fragment] = []
+
+    def visit(text, cm, tm, _font, size):
+        if text:
+            # where the text starts on the page: the text matrix's origin through the current matrix
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            fragments.append(Fragment(text, x, y, abs(size * (tm[0] or 1) * (cm[0] or 1)) or 10.0))
+
+    page.extract_text(visitor_text=visit)
+    return page_text(fragments)
 
 
 def import_pdf(path: Path):

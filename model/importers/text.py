@@ -130,7 +130,8 @@ def mark_blank_cells(lines: list[str]) -> list[str]:
     edges: list[int] = []
     out = []
     for line in lines:
-        words = [(m.end(), m.group()) for m in re.finditer(r"\S+", line)]
+        # a header may carry the column's unit: “采购总金额（单位：万元）”
+        words = [(m.end(), m.group().split("（单位")[0]) for m in re.finditer(r"\S+", line)]
         if any(w in labels for _, w in words) and not _NUMBER_AT.search(line):
             # a header line (column labels as whole words): its columns end where their numbers end
             edges = [_display_width(line[:end]) for end, w in words if w in labels]
@@ -209,7 +210,7 @@ def table_text(lines: list[str]) -> str:
     text = re.sub(r"(?<=[^\x00-\x7f])\s*\(", "（", text)
     text = re.sub(r"(?<=[^\x00-\x7f])\)", "）", text)
     text = re.sub(r"(?<![\d.])(\d{1,2}\.)\s+(?=[^\x00-\x7f])", r"\1", text)
-    text = re.sub(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])", "", text)
+    text = re.sub(r"(?<=[^\x00-\x7f\ue000])\s+(?=[^\x00-\x7f\ue000])", "", text)  # a blank cell stays apart
     # ...but a "—" or "不适用" standing for an empty cell is a value, not part of a label: set it apart
     return re.sub(r"\s*(——|—|－|不适用)\s*", r" \1 ", text)
 
@@ -294,7 +295,9 @@ def read_one_row_table(text: str, spec: FormatSpec, table_id: str, report: Impor
                                 "（这些单元格未填写）。")
         report.uncertain += [spec.cells[p].label for p in paths if p not in spec.computed_paths]
         return {}
-    return dict(zip(paths, tokens))
+    # a blank input stays unfilled; a blank total goes on as the source printed it, as in read_rows
+    report.missing += [spec.cells[p].label for p, t in zip(paths, tokens) if t == BLANK and p not in spec.computed_paths]
+    return {p: t for p, t in zip(paths, tokens) if t != BLANK or p in spec.computed_paths}
 
 
 def _meta(head: list[str], tail: list[str], report: ImportReport):
@@ -348,7 +351,7 @@ def import_text(text: str, name: str = "文本", *, paragraph_per_line: bool = F
     lines = [ln.replace("\u3000", " ").rstrip() for ln in lines if not _DASHED_PAGE_NUMBER.match(ln.strip())
              and not _MARKDOWN_RULE.match(ln)]
     head, sections = split_sections(lines)
-    for sid in ("s2", "s3"):
+    for sid in ("s2", "s3", "s4"):
         if sid in sections:
             sections[sid] = mark_blank_cells(sections[sid])
     agency, year, date, preamble_lines, s6_lines = _meta(head, sections.get("s6", []), report)
