@@ -9,9 +9,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTreeWidget, QTr
 from gui import dialogs
 from gui.controller import ReportController
 from model.checks import SEVERITY_WORDS
+from model.importers.report import UNSURE_PREFIX
 from model.values import format_value
 
 IssueRole = Qt.ItemDataRole.UserRole + 10
+UnsureCellRole = Qt.ItemDataRole.UserRole + 11  # the path of a cell the import could not determine
+UNSURE_GROUP = "导入时无法确定的单元格"
 
 
 NOT_FILLED = "未填写"
@@ -44,6 +47,8 @@ class ReviewPage(QWidget):
     def __init__(self, controller: ReportController, parent=None):
         super().__init__(parent)
         self.controller = controller
+        self.import_marks: dict[str, str] = {}  # cell path → why, as the import left them in the draft
+        self.unsure: dict[str, str] = {}  # those of them still unfilled
         title = QLabel("审核")
         title.setStyleSheet("font-size: 16pt; font-weight: bold;")
         self.summary = QLabel()
@@ -78,23 +83,56 @@ class ReviewPage(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.comparison)
-        controller.listen(self, changed=self._on_changed, documentChanged=self.refresh)
+        controller.listen(self, changed=self._on_changed, documentChanged=self._on_document)
+        self._on_document()
+
+    def _on_document(self) -> None:
+        # the marks are set by an import (or read from the file) and change only with the document
+        self.import_marks = self.controller.state.to_draft().import_unsure
         self.refresh()
 
     def _on_changed(self, changes) -> None:
-        if changes.issues or changes.format:
+        if changes.issues or changes.format or changes.cells & set(self.unsure):
             self.refresh()
+
+    def _unsure_cells(self) -> dict[str, str]:
+        """The cells the import could not determine that are still unfilled, in the tables' order."""
+        state = self.controller.state
+        marks = self.import_marks
+        return {p: marks[p] for p in state.spec.input_paths if p in marks and state.value(p) is None}
+
+    def _add_unsure_group(self) -> None:
+        state = self.controller.state
+        head = QTreeWidgetItem([f"{UNSURE_GROUP}（{len(self.unsure)} 个，填写后不再列出）"])
+        head.setFirstColumnSpanned(True)
+        font = head.font(0)
+        font.setBold(True)
+        head.setFont(0, font)
+        self.tree.addTopLevelItem(head)
+        for path, why in self.unsure.items():
+            item = QTreeWidgetItem([f"【需核对】{state.spec.cells[path].label}", "导入", why])
+            item.setData(0, UnsureCellRole, path)
+            item.setToolTip(0, UNSURE_PREFIX + why)
+            item.setForeground(0, QBrush(QColor("#9a5b00")))
+            head.addChild(item)
 
     def refresh(self) -> None:
         state = self.controller.state
         self.tree.clear()
         errors, warnings = state.errors(), state.warnings()
+        self.unsure = self._unsure_cells()
         if not state.issues:
-            self.summary.setText("<span style='color:#2a7a2a'>校验通过：没有发现错误或警告，可以导出正式文件。</span>")
+            summary = "<span style='color:#2a7a2a'>校验通过：没有发现错误或警告，可以导出正式文件。</span>"
         else:
-            self.summary.setText(f"共 <b style='color:#c0302a'>{len(errors)} 个错误</b>（须改正后才能导出正式文件）、"
-                                 f"<b style='color:#c07000'>{len(warnings)} 个警告</b>（请核实，必要时写明说明）。"
-                                 "双击一项可转到对应位置。")
+            summary = (f"共 <b style='color:#c0302a'>{len(errors)} 个错误</b>（须改正后才能导出正式文件）、"
+                       f"<b style='color:#c07000'>{len(warnings)} 个警告</b>（请核实，必要时写明说明）。"
+                       "双击一项可转到对应位置。")
+        if self.unsure:
+            summary += (f"<br><b style='color:#c07000'>{len(self.unsure)} 个单元格导入时无法确定</b>，"
+                        "需对照原文人工核对填写（表格中以橙色标出）。")
+        self.summary.setText(summary)
+        if self.unsure:
+            self._add_unsure_group()
         order = [None, "meta", "preamble"] + [s.id for s in state.spec.sections]
         groups: dict = {}
         for issue in sorted(state.issues, key=lambda i: (0 if i.severity == "error" else 1,
@@ -135,13 +173,23 @@ class ReviewPage(QWidget):
         item = self.tree.currentItem()
         return item.data(0, IssueRole) if item is not None else None
 
+    def current_unsure_cell(self) -> str | None:
+        item = self.tree.currentItem()
+        return item.data(0, UnsureCellRole) if item is not None else None
+
     def _update_buttons(self, *_args) -> None:
         issue = self.current_issue()
-        self.go_button.setEnabled(issue is not None)
+        self.go_button.setEnabled(issue is not None or self.current_unsure_cell() is not None)
         self.ack_button.setEnabled(issue is not None and issue.severity == "warning")
         self.unack_button.setEnabled(issue is not None and bool(issue.acknowledged))
 
     def _activate(self, item, _column: int = 0) -> None:
+        path = item.data(0, UnsureCellRole) if item is not None else None
+        if path is not None:
+            table = self.controller.state.spec.cells[path].table
+            section = next(s.id for s in self.controller.state.spec.sections if s.table == table)
+            self.jumpRequested.emit(section, path)
+            return
         issue = item.data(0, IssueRole) if item is not None else None
         if issue is not None:
             self.jumpRequested.emit(step_for(issue), target_for(issue))

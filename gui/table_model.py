@@ -13,6 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from export.document import Cell, TableLayout, build_table
 from gui.controller import ReportController
 from model.checks import SEVERITY_WORDS
+from model.importers.report import UNSURE_PREFIX
 from model.state import EditError
 from model.values import format_value
 
@@ -23,9 +24,11 @@ WARNING_BG = QColor("#fde9c4")
 HEAD_BG = QColor("#f0f0f0")
 BLOCK_BG = QColor("#d9d9d9")
 STATED_FG = QColor("#a0302a")
+UNSURE_BG = QColor("#ffc98a")  # orange: the import could not determine this cell
 
 PathRole = Qt.ItemDataRole.UserRole + 1
 KindRole = Qt.ItemDataRole.UserRole + 2
+UnsureRole = Qt.ItemDataRole.UserRole + 3  # why the import could not determine the cell, while it is unfilled
 
 
 class ReportTableModel(QAbstractTableModel):
@@ -39,6 +42,7 @@ class ReportTableModel(QAbstractTableModel):
         self.cell_at: dict[tuple[int, int], Cell] = {}
         self.index_of: dict[str, tuple[int, int]] = {}
         self.cell_issues: dict[str, list] = {}
+        self.import_unsure: dict[str, str] = {}
         self._rebuild()
         controller.listen(self, changed=self._on_changed, documentChanged=self.reset)
 
@@ -48,6 +52,8 @@ class ReportTableModel(QAbstractTableModel):
         self.layout = build_table(state, state.spec.tables[self.table_id])
         self.cell_at = {(r, c): cell for r, c, cell in self.layout.cells()}
         self.index_of = {cell.path: (r, c) for (r, c), cell in self.cell_at.items() if cell.path}
+        # set by an import and kept in the draft; a new document (import, open) rebuilds the grid
+        self.import_unsure = {p: why for p, why in state.to_draft().import_unsure.items() if p in self.index_of}
         self._collect_issues()
 
     def reset(self) -> None:
@@ -86,6 +92,12 @@ class ReportTableModel(QAbstractTableModel):
     def is_input(self, index: QModelIndex) -> bool:
         path = self.path_at(index)
         return path is not None and not self.controller.state.is_computed(path)
+
+    def unsure_reason(self, path: str | None) -> str | None:
+        """Why the import could not determine this cell, while it is still unfilled; else None."""
+        if path is None or path not in self.import_unsure or self.controller.state.value(path) is not None:
+            return None
+        return self.import_unsure[path]
 
     def index_for_path(self, path: str) -> QModelIndex:
         rc = self.index_of.get(path)
@@ -131,6 +143,8 @@ class ReportTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.BackgroundRole:
             if path is not None:
+                if self.unsure_reason(path) is not None:
+                    return QBrush(UNSURE_BG)
                 issues = self.cell_issues.get(path)
                 if issues:
                     return QBrush(ERROR_BG if any(i.severity == "error" for i in issues) else WARNING_BG)
@@ -160,6 +174,8 @@ class ReportTableModel(QAbstractTableModel):
             return self._tooltip(cell)
         if role == PathRole:
             return path
+        if role == UnsureRole:
+            return self.unsure_reason(path)
         if role == KindRole:
             return state.spec.cells[path].column.kind if path else None
         return None
@@ -177,6 +193,8 @@ class ReportTableModel(QAbstractTableModel):
                 lines.append(f"原报告印出的合计为 {format_value(state.stated[path])}，"
                              f"按明细计算为 {format_value(state.derived.get(path))}。右键可改用计算值。")
         elif state.value(path) is None:
+            if (why := self.unsure_reason(path)) is not None:
+                lines.append(UNSURE_PREFIX + why)
             lines.append("尚未填写（未填写不等于 0）。")
         for issue in self.cell_issues.get(path, []):
             word = SEVERITY_WORDS[issue.severity]
