@@ -6,10 +6,11 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from export.xlsx_writer import _text
 from model.audit import AuditedReport
 from model.checks import SEVERITY_WORDS
 from model.text_clean import clean_text
@@ -38,54 +39,52 @@ def _conclusion(r: AuditedReport) -> str:
     return "未发现问题"
 
 
-def _sheet(ws, head: list[str], widths: list[int]) -> None:
-    for c, (label, width) in enumerate(zip(head, widths), 1):
-        cell = _text(ws, 1, c, label)
-        cell.font, cell.fill = _HEAD_FONT, _HEAD_FILL
+def _text(ws, value: str, font=None, fill=None, alignment=None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value)
+    cell.data_type = TYPE_STRING  # never a formula, whatever the text starts with
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if alignment is not None:
+        cell.alignment = alignment
+    return cell
+
+
+def _sheet(wb: Workbook, title: str, head: list[str], widths: list[int]):
+    """A streamed sheet with its head row; widths, frozen head and filter are set before any row is written."""
+    ws = wb.create_sheet(title)
+    for c, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}1"
+    ws.append([_text(ws, label, _HEAD_FONT, _HEAD_FILL) for label in head])
+    return ws
 
 
 def render_audit_xlsx(reports: list[AuditedReport]) -> bytes:
-    wb = Workbook()
-    summary = wb.active
-    summary.title = SUMMARY_SHEET
-    _sheet(summary, SUMMARY_HEAD, [6, 36, 30, 10, 14, 16, 8, 8, 50, 30, 18])
+    """Written row by row (openpyxl's write-only mode): an audit of thousands of reports has as many rows, and
+    findings many times more."""
+    wb = Workbook(write_only=True)
+    summary = _sheet(wb, SUMMARY_SHEET, SUMMARY_HEAD, [6, 36, 30, 10, 14, 16, 8, 8, 50, 30, 18])
     wrap = Alignment(wrap_text=True, vertical="top")
     for n, r in enumerate(reports, 1):
-        row = n + 1
-        summary.cell(row=row, column=1, value=n)
-        _text(summary, row, 2, _safe(r.file))
-        _text(summary, row, 3, _safe(r.agency))
-        if r.year is not None:
-            summary.cell(row=row, column=4, value=r.year)
-        _text(summary, row, 5, r.kind)
-        _text(summary, row, 6, r.format_name)
-        if not r.unreadable:
-            summary.cell(row=row, column=7, value=r.errors)
-            summary.cell(row=row, column=8, value=r.warnings)
         problems = r.unreadable or "；".join(r.import_problems)
-        _text(summary, row, 9, _safe(problems[:2000])).alignment = wrap
-        _text(summary, row, 10, _safe(r.previous_file))
-        conclusion = _text(summary, row, 11, _conclusion(r))
-        if r.unreadable or r.errors:
-            conclusion.fill = _ERROR_FILL
-    findings = wb.create_sheet(FINDINGS_SHEET)
-    _sheet(findings, FINDINGS_HEAD, [6, 36, 30, 10, 8, 10, 80, 50])
-    row = 1
+        conclusion = _text(summary, _conclusion(r), fill=_ERROR_FILL if r.unreadable or r.errors else None)
+        summary.append([n, _text(summary, _safe(r.file)), _text(summary, _safe(r.agency)), r.year,
+                        _text(summary, r.kind), _text(summary, r.format_name),
+                        None if r.unreadable else r.errors, None if r.unreadable else r.warnings,
+                        _text(summary, _safe(problems[:2000]), alignment=wrap), _text(summary, _safe(r.previous_file)),
+                        conclusion])
+    findings = _sheet(wb, FINDINGS_SHEET, FINDINGS_HEAD, [6, 36, 30, 10, 8, 10, 80, 50])
+    n = 0
     for r in reports:
         for f in r.findings:
-            row += 1
-            findings.cell(row=row, column=1, value=row - 1)
-            _text(findings, row, 2, _safe(r.file))
-            _text(findings, row, 3, _safe(r.agency))
-            if r.year is not None:
-                findings.cell(row=row, column=4, value=r.year)
-            _text(findings, row, 5, f.rule)
-            _text(findings, row, 6, SEVERITY_WORDS.get(f.severity, f.severity))
-            _text(findings, row, 7, _safe(f.message)).alignment = wrap
-            _text(findings, row, 8, _safe(f.where)).alignment = wrap
+            n += 1
+            findings.append([n, _text(findings, _safe(r.file)), _text(findings, _safe(r.agency)), r.year,
+                             _text(findings, f.rule), _text(findings, SEVERITY_WORDS.get(f.severity, f.severity)),
+                             _text(findings, _safe(f.message), alignment=wrap),
+                             _text(findings, _safe(f.where), alignment=wrap)])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

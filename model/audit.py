@@ -2,18 +2,23 @@
 
 Every report in a folder is read (published page, PDF, Word, text, workbook or draft), every check is run,
 and reports of the same agency for consecutive years are paired so the cross-year rules run too. A file that
-cannot be read is listed with the reason and the run goes on. Reading is spread over the machine's cores.
+cannot be read is listed with the reason and the run goes on. Reading and checking are spread over the
+machine's cores.
+
+Reports stream: each one read is written to a temporary folder as a draft and only its agency and year are
+kept; once every report is read and last year's of each is known, each is checked from that folder with its
+predecessor, and only its findings are kept. Memory follows the largest report, not the number of reports.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
-from typing import Callable
-
-from model.draft import Draft
+from typing import Callable, Iterator
 
 READABLE = {".html", ".htm", ".mhtml", ".mht", ".pdf", ".docx", ".txt", ".md", ".xlsx", ".json"}
 # Files of a folder looked at: far above any unit count a supervising office has.
@@ -65,9 +70,29 @@ def report_files(folder: Path, skip: set[Path] = frozenset()) -> list[Path]:
     return files
 
 
-def _read_one(path_text: str) -> tuple[str, str | None, list[str], str]:
-    """(file name, draft JSON or None, import problems, why unreadable) — runs in a worker process."""
+def _read_one(path_text: str, spool: str) -> tuple[str, tuple[str, int] | None, list[str], str]:
+    """(file name, (agency, year) of the draft written to the spool folder or None, import problems, why
+    unreadable) — runs in a worker process."""
     path = Path(path_text)
+    name, draft, problems, why = _import_one(path)
+    if draft is None:
+        return name, None, problems, why
+    try:
+        Path(spool, f"{_spool_name(path_text)}.json").write_text(draft.model_dump_json(), encoding="utf-8")
+    except OSError as exc:
+        return name, None, problems, f"无法写入临时文件夹“{spool}”：{exc.strerror or exc}。"
+    return name, (draft.meta.agency, draft.meta.year), problems, why
+
+
+def _spool_name(path_text: str) -> str:
+    """A file name for the report's draft in the spool folder: two reports never share one."""
+    import hashlib
+
+    return hashlib.sha256(path_text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _import_one(path: Path):
+    """(file name, Draft or None, import problems, why unreadable)."""
     suffix = path.suffix.lower()
     if suffix not in READABLE:
         return path.name, None, [], f"不是年报文件（{suffix or '无扩展名'}），未核查：支持 .html、.mhtml、.pdf、.docx、.txt、.md、.xlsx、.json。"
@@ -79,7 +104,7 @@ def _read_one(path_text: str) -> tuple[str, str | None, list[str], str]:
                 draft = load_draft(path)
             except DraftError as exc:
                 return path.name, None, [], str(exc)
-            return path.name, draft.model_dump_json(), [], ""
+            return path.name, draft, [], ""
         from model.importers import ImportError_, import_file
         from model.importers.text import import_text, read_text_file
 
@@ -94,7 +119,7 @@ def _read_one(path_text: str) -> tuple[str, str | None, list[str], str]:
         if report.uncertain:
             problems.append(f"{len(report.uncertain)} 个单元格无法确定，需人工核对")
         problems += report.ambiguous
-        return path.name, draft.model_dump_json(), problems, ""
+        return path.name, draft, problems, ""
     except Exception:  # one broken file never stops the audit of the others
         return path.name, None, [], f"读取“{path.name}”时出错，文件可能已损坏。"
 
@@ -111,59 +136,79 @@ def _same_agency(name: str) -> str:
     return "".join(name.split()).lstrip("#")
 
 
-def _last_year(index: int, drafts: dict[int, Draft]) -> int | None:
+def _last_year(index: int, keys: dict[int, tuple[str, int]]) -> int | None:
     """The report of the same agency for the year before: the same name, or one name ending with the other
-    (洪泽区人民政府 / 淮安市洪泽区人民政府); None when there is none or more than one could be meant."""
-    draft = drafts[index]
-    name = _same_agency(draft.meta.agency)
+    (洪泽区人民政府 / 淮安市洪泽区人民政府); None when there is none or more than one could be meant.
+    `keys`: index → (agency, year) of every report read."""
+    agency, year = keys[index]
+    name = _same_agency(agency)
     if len(name) < 4:
         return None
-    candidates = [i for i, d in drafts.items() if d.meta.year == draft.meta.year - 1]
-    exact = [i for i in candidates if _same_agency(drafts[i].meta.agency) == name]
+    candidates = [i for i, (_, y) in keys.items() if y == year - 1]
+    exact = [i for i in candidates if _same_agency(keys[i][0]) == name]
     if len(exact) == 1:
         return exact[0]
-    near = [i for i in candidates if len(other := _same_agency(drafts[i].meta.agency)) >= 4
+    near = [i for i in candidates if len(other := _same_agency(keys[i][0])) >= 4
             and (other.endswith(name) or name.endswith(other))]
     return near[0] if len(near) == 1 and not exact else None
+
+
+def _check_one(spool: str, path_text: str, previous_text: str | None) -> tuple[str, list[Finding]]:
+    """(format name, findings) of one report read from the spool, with last year's report if any — runs in
+    a worker process."""
+    from model.state import ReportState
+
+    draft = _from_spool(spool, path_text)
+    if previous_text is not None:
+        draft.previous = _from_spool(spool, previous_text)
+    state = ReportState(draft, adopt=True)
+    return state.spec.name, [Finding(x.rule, x.severity, x.message, _where(state, x)) for x in state.issues]
+
+
+def _from_spool(spool: str, path_text: str):
+    from model.draft import Draft
+
+    draft = Draft.model_validate_json(Path(spool, f"{_spool_name(path_text)}.json").read_bytes())
+    draft.previous = None  # the folder decides last year's report, not what a draft carried
+    return draft
 
 
 def audit(files: list[Path], on_progress: Callable[[int, int, str], None] | None = None,
           workers: int | None = None) -> list[AuditedReport]:
     """One AuditedReport per file, in the files' order."""
-    from model.state import ReportState
-
     total = len(files)
     workers = workers or min(os.cpu_count() or 1, 8)
-    read: list[tuple[str, str | None, list[str], str]] = []
-    if workers > 1 and total > 4:
-        with ProcessPoolExecutor(workers) as pool:
-            for i, result in enumerate(pool.map(_read_one, [str(p) for p in files], chunksize=4), 1):
-                read.append(result)
+    texts = [str(p) for p in files]
+    with tempfile.TemporaryDirectory(prefix="nianbao-audit-") as spool:
+        pool = ProcessPoolExecutor(workers) if workers > 1 and total > 4 else None
+        try:
+            out: list[AuditedReport] = []
+            keys: dict[int, tuple[str, int]] = {}
+            for i, (name, key, problems, why) in enumerate(_mapped(pool, _read_one, texts, repeat(spool))):
+                entry = AuditedReport(name, _KIND_WORDS.get(Path(name).suffix.lower(), Path(name).suffix),
+                                      unreadable=why, import_problems=problems)
+                if key is not None:
+                    keys[i] = key
+                    entry.agency, entry.year = key
+                out.append(entry)
                 if on_progress:
-                    on_progress(i, total, result[0])
-    else:
-        for i, path in enumerate(files, 1):
-            read.append(_read_one(str(path)))
-            if on_progress:
-                on_progress(i, total, path.name)
-    out: list[AuditedReport] = []
-    drafts: dict[int, Draft] = {}
-    for i, (name, draft_json, problems, why) in enumerate(read):
-        entry = AuditedReport(name, _KIND_WORDS.get(Path(name).suffix.lower(), Path(name).suffix),
-                              unreadable=why, import_problems=problems)
-        if draft_json is not None:
-            draft = Draft.model_validate_json(draft_json)
-            draft.previous = None  # the folder decides last year's report, not what a draft carried
-            drafts[i] = draft
-            entry.agency, entry.year = draft.meta.agency, draft.meta.year
-        out.append(entry)
-    last_years = {i: _last_year(i, drafts) for i in drafts}
-    for i, draft in drafts.items():
-        prev_index = last_years[i]
-        if prev_index is not None:
-            draft.previous = drafts[prev_index].model_copy(deep=True)
-            out[i].previous_file = out[prev_index].file
-        state = ReportState(draft)
-        out[i].format_name = state.spec.name
-        out[i].findings = [Finding(x.rule, x.severity, x.message, _where(state, x)) for x in state.issues]
+                    on_progress(i + 1, total, name)
+            read = sorted(keys)
+            last_years = {i: _last_year(i, keys) for i in read}
+            previous = [None if last_years[i] is None else texts[last_years[i]] for i in read]
+            checked = _mapped(pool, _check_one, repeat(spool), [texts[i] for i in read], previous)
+            for i, (format_name, findings) in zip(read, checked):
+                out[i].format_name, out[i].findings = format_name, findings
+                if last_years[i] is not None:
+                    out[i].previous_file = out[last_years[i]].file
+        finally:
+            if pool is not None:
+                pool.shutdown()
     return out
+
+
+def _mapped(pool: ProcessPoolExecutor | None, fn, *arguments) -> Iterator:
+    """fn over the arguments in order: in the pool's processes when there is one."""
+    if pool is None:
+        return map(fn, *arguments)
+    return pool.map(fn, *arguments, chunksize=4)

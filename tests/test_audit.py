@@ -94,3 +94,37 @@ def test_the_file_menu_offers_the_audit_and_leaves_the_open_report_alone(qtbot, 
     action.trigger()
     assert opened == [window]
     assert window.controller.to_draft().meta.agency == agency and not window.controller.dirty
+
+
+def test_an_audit_holds_one_report_at_a_time_while_checking(tmp_path, monkeypatch):
+    """Memory follows the largest report, not the number of reports: each report is checked from the folder it
+    was set aside in, with last year's, and only its findings are kept."""
+    import gc
+
+    from model.audit import audit, report_files
+    from model.draft import Draft
+    from model.state import ReportState
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    draft = load_draft(ROOT / "seeds" / "sample-2024.json")
+    for i in range(8):
+        draft.meta.agency = f"临江区第{i // 2}局"
+        draft.meta.year = 2023 + i % 2  # each agency twice, consecutive years: the cross-year rules run too
+        save_draft(draft, folder / f"{i}.json")
+    del draft
+    most_alive = 0
+    real_init = ReportState.__init__
+
+    def counting_init(self, *args, **kwargs):
+        nonlocal most_alive
+        gc.collect()
+        most_alive = max(most_alive, sum(1 for o in gc.get_objects() if isinstance(o, Draft)))
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(ReportState, "__init__", counting_init)
+    reports = audit(report_files(folder), workers=1)
+    assert [r.file for r in reports] == [f"{i}.json" for i in range(8)]
+    assert [r.previous_file for r in reports[1::2]] == ["0.json", "2.json", "4.json", "6.json"]
+    assert all(r.format_name and not r.unreadable for r in reports)
+    assert most_alive <= 3  # the report, last year's inside it, and at most one the test runner holds
