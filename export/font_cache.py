@@ -52,6 +52,20 @@ class _FaceFromCache(TTFontFace):
             return value
         raise AttributeError(name)
 
+    def makeSubset(self, subset):
+        """The embedded subset of the characters a PDF uses: the same bytes for the same font file and the same
+        characters, so kept in the cache as well. Exporting a report again (a figure corrected, the text as it
+        was) then neither reads the font file nor builds the subset again."""
+        key = self.__dict__.get("_cache_key")
+        if key is None:
+            return super().makeSubset(subset)
+        wanted = (key, tuple(subset))
+        data = _restore_subset(wanted)
+        if data is None:
+            data = super().makeSubset(subset)
+            _store_subset(wanted, data)
+        return data
+
 
 class _CachedTTFont(TTFont):
     """reportlab's TTFont around a face that is already parsed (the rest as TTFont.__init__ sets it up)."""
@@ -197,6 +211,7 @@ def _restore(key: tuple) -> TTFontFace | None:
         face.__dict__.update({name: packed[1] for name, packed in state.items() if packed[0] == "plain"})
         face._packed = {name: packed for name, packed in state.items() if packed[0] != "plain"}
         face._pdfScale = _scale(face.unitsPerEm)
+        face._cache_key = key
     except Exception:  # noqa: BLE001 — an entry that does not unpack is a cache miss too
         return None
     return face
@@ -213,6 +228,43 @@ def _store(key: tuple, face: TTFontFace) -> None:
         atomic_write_bytes(_entry_path(key), data)
     except (OSError, WriteError, pickle.PicklingError, TypeError, AttributeError):
         pass  # a cache that cannot be written only costs the next export the parsing time
+
+
+_MAX_SUBSETS = 256  # subsets kept (tens of KB each); the least recently used go first
+
+
+def _subset_path(wanted: tuple) -> Path:
+    return cache_dir() / "font-subsets" / f"{hashlib.sha256(repr(wanted).encode('utf-8')).hexdigest()[:32]}.bin"
+
+
+def _restore_subset(wanted: tuple) -> bytes | None:
+    path = _subset_path(wanted)
+    try:
+        with open(path, "rb") as fh:
+            stored, data = _OnlyFontData(fh).load()
+    except Exception:  # noqa: BLE001 — missing, partial or foreign: build the subset
+        return None
+    if stored != wanted or type(data) is not bytes:
+        return None
+    try:
+        os.utime(path)  # recently used: kept when the folder is pruned
+    except OSError:
+        pass
+    return data
+
+
+def _store_subset(wanted: tuple, data: bytes) -> None:
+    from model.drafts_io import WriteError, atomic_write_bytes
+
+    path = _subset_path(wanted)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(path, pickle.dumps((wanted, data), protocol=pickle.HIGHEST_PROTOCOL))
+        entries = sorted(path.parent.glob("*.bin"), key=lambda p: p.stat().st_mtime_ns)
+        for old in entries[:-_MAX_SUBSETS]:
+            old.unlink(missing_ok=True)
+    except (OSError, WriteError, pickle.PicklingError):
+        pass  # only the next export pays for building the subset again
 
 
 def load_ttfont(name: str, path: Path, index: int) -> TTFont:

@@ -8,6 +8,7 @@ three write the same report: the PDF's text and embedded fonts, the DOCX's XML, 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -103,6 +104,34 @@ changed = font_cache.load_ttfont("nb-test-c", copy, 0)
 assert not isinstance(changed.face, font_cache._FaceFromCache)
 print("ok")
 """
+
+
+def _pdf_without_dates(path: Path) -> bytes:
+    """The PDF's bytes but its creation and modification times and the ID reckoned from them."""
+    data = re.sub(rb"/(CreationDate|ModDate) \(D:[^)]*\)", b"", path.read_bytes())
+    return re.sub(rb"/ID\s*\[<[0-9a-fA-F]+>\s*<[0-9a-fA-F]+>\]", b"", data)
+
+
+def test_embedded_font_subsets_are_kept_and_embedded_byte_for_byte_again(tmp_path):
+    cache = tmp_path / "cache"
+    _export(tmp_path / "first", cache)  # the fonts are parsed and kept
+    second = _export(tmp_path / "second", cache)  # the subsets are built from the kept fonts, and kept too
+    subsets = sorted((cache / "font-subsets").iterdir())
+    assert subsets and all(p.stat().st_size > 1000 for p in subsets)
+    inodes = {p.name: p.stat().st_ino for p in subsets}
+
+    third = _export(tmp_path / "third", cache)
+    assert _pdf_without_dates(third["pdf"]) == _pdf_without_dates(second["pdf"])
+    # read back, not built and written again (a written entry is a new file)
+    assert {p.name: p.stat().st_ino for p in (cache / "font-subsets").iterdir()} == inodes
+
+    for i, entry in enumerate(subsets):  # cut short or junk: built again, the same bytes embedded
+        data = entry.read_bytes()
+        entry.write_bytes(data[: len(data) // 2] if i % 2 else b"not a subset")
+    damaged = _export(tmp_path / "damaged", cache)
+    assert _pdf_without_dates(damaged["pdf"]) == _pdf_without_dates(second["pdf"])
+    assert sorted(p.name for p in (cache / "font-subsets").iterdir()) == sorted(inodes)
+    assert all(p.stat().st_size > 1000 for p in (cache / "font-subsets").iterdir())
 
 
 def test_changed_font_file_is_parsed_again(tmp_path):
