@@ -132,6 +132,8 @@ def _row(line: Line, face: _Face, height: float, x0: float = 0.0) -> _Row:
 class TextBlock(Flowable):
     """Lines set by export.linebreak, drawn glyph run by glyph run; splits only where a row allows it."""
 
+    under_heading = False  # starts with its heading's rows: no picture floats past a heading
+
     def __init__(self, rows: list[_Row]):
         super().__init__()
         self.rows = rows
@@ -405,6 +407,42 @@ def _figure(fig: d.Figure, setter: _Setter) -> list:
     return parts
 
 
+class _FloatingFigure(Flowable):
+    """A picture with its caption, and the paragraphs after it up to the next heading (its own part of the text).
+    When the picture does not fit in the rest of the page, those paragraphs fill the rest first and the picture
+    opens the next page, rather than leaving the gap empty; the picture never passes a heading, so it stays beside
+    what it illustrates. Like KeepTogether it is never drawn itself: it hands its flowables back to the frame in
+    the order they go on the page."""
+
+    def __init__(self, figure: list, after: list, followers: list):
+        super().__init__()
+        self.figure, self.after, self.followers = figure, after, followers
+
+    def wrap(self, availWidth, availHeight):
+        return availWidth, 0xFFFFFF  # always split: the frame then places the parts one by one
+
+    def split(self, availWidth, availHeight):
+        in_order = self.figure + self.after + self.followers
+        frame = getattr(self, "_frame", None)
+        at_top = frame is None or getattr(frame, "_atTop", False)
+        if at_top or _listWrapOn(self.figure, availWidth, self.canv)[1] <= availHeight + 1e-6:
+            return in_order
+        placed, used, waiting = [], 0.0, list(self.followers)
+        while waiting:
+            block = waiting[0]
+            h = block.wrapOn(self.canv, availWidth, availHeight - used)[1]
+            if used + h <= availHeight + 1e-6:
+                placed.append(waiting.pop(0))
+                used += h
+                continue
+            parts = block.splitOn(self.canv, availWidth, availHeight - used)
+            if len(parts) >= 2:
+                placed.append(parts[0])
+                waiting[0:1] = parts[1:]
+            break
+        return placed + [FrameBreak()] + self.figure + self.after + waiting
+
+
 class _EndsWithClosing(Flowable):
     """The report's last table or picture (with its heading) and the closing after it, which never starts a page
     alone (GB/T 9704-2012 7.3.5): when the page cannot hold both, the content splits so that a part of it goes over
@@ -469,10 +507,13 @@ def _story(doc: d.Document, setter: _Setter) -> list:
             continue
         if isinstance(el, d.Paragraph):
             block = TextBlock(pending + setter.paragraph(el.text))
+            block.under_heading = bool(pending)
             story.append(block)
             last_text = block
         else:
             lead = [TextBlock(pending)] if pending else []
+            for block in lead:
+                block.under_heading = True
             if isinstance(el, d.TableLayout):
                 need = sum(r.height for r in pending) + _table_start_height(el)
                 story.append(CondPageBreak(need))
@@ -489,23 +530,48 @@ def _story(doc: d.Document, setter: _Setter) -> list:
                 parts = lead + _figure(el, setter)  # one KeepTogether: a nested one would ask for a whole page
                 if parts:
                     last_group = (len(story), parts, len(lead), True, LEADING * 0.25)
-                    story.append(KeepTogether(parts))
+                    kept = KeepTogether(parts)
+                    kept.may_float = not lead  # a picture right under a heading stays there
+                    story.append(kept)
                     story.append(Spacer(1, LEADING * 0.25))
         pending = []
     if pending:  # a last heading with nothing under it
         last_text = TextBlock(pending)
+        last_text.under_heading = True
         story.append(last_text)
     if doc.agency or doc.date_text:
         closing = setter.closing(doc)
         if last_text is not None and last_text.rows:
             last_text.rows[-1].keep_with_next = True  # the closing never goes alone onto a page
             story[-1] = TextBlock(last_text.rows + closing)
+            story[-1].under_heading = last_text.under_heading
         elif last_group is not None:
             at, parts, lead, whole, space = last_group
             story[at:] = [_EndsWithClosing(parts, [Spacer(1, space), TextBlock(closing)], lead, whole)]
         else:
             story.append(TextBlock(closing))
-    return story
+    return _float_figures(story)
+
+
+def _float_figures(story: list) -> list:
+    """Each picture that may float, with the paragraphs after it up to the next heading, table or picture."""
+    out: list = []
+    k = 0
+    while k < len(story):
+        item = story[k]
+        k += 1
+        if not getattr(item, "may_float", False):
+            out.append(item)
+            continue
+        after = [story[k]] if k < len(story) and isinstance(story[k], Spacer) else []
+        k += len(after)
+        followers = []
+        while k < len(story) and isinstance(story[k], TextBlock) and not story[k].under_heading:
+            followers.append(story[k])
+            k += 1
+        out.append(_FloatingFigure(item._content, after, followers) if followers else item)
+        out.extend([] if followers else after)
+    return out
 
 
 def _page_decor(doc: d.Document, fonts: FontSet):

@@ -301,6 +301,37 @@ def test_the_closing_never_starts_a_page_alone_after_a_final_table(tmp_path, row
     assert len(every) == rows  # no row lost or printed twice
 
 
+@pytest.mark.parametrize("lines_before", [8, 11, 14])
+def test_a_picture_that_does_not_fit_lets_the_text_after_it_fill_the_page_but_never_passes_a_heading(
+        tmp_path, lines_before):
+    """A picture with its caption (14 lines tall) that the rest of the page cannot hold opens the next page; the
+    paragraphs after it, up to the next heading, fill the rest of this page instead of leaving it empty, and the
+    picture still comes before that heading."""
+    from export.pdf_writer import render_pdf
+
+    sentence = "本机关依法依规做好政府信息公开工作，持续深化决策、执行、管理、服务、结果公开。"  # 37 characters
+    picture = base64.b64decode(_picture_png(600, 800))
+    doc = d.Document("江南市临江区人民政府2024年政府信息公开工作年度报告", "江南市临江区人民政府", "2025年1月20日",
+                     [d.Heading(1, "一、总体情况"), d.Heading(2, "（一）主动公开"),
+                      d.Paragraph(sentence * (lines_before * 28 // 37)), d.Figure("政务公开专栏截图", picture),
+                      d.Paragraph("图示专栏" + sentence * 4), d.Paragraph("专栏之外" + sentence * 4),
+                      d.Heading(2, "（二）依申请公开"), d.Paragraph(sentence * 3)])
+    path = tmp_path / "float.pdf"
+    path.write_bytes(render_pdf(doc))
+    rows = rows_of(path)
+    caption = next(r for r in rows if r.text == "政务公开专栏截图")
+    images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    assert [int(f.split()[0]) for f in images.splitlines()[2:]] == [caption.page]  # the picture above its caption
+    before = [r for r in rows if r.page == caption.page - 1]
+    # full but for a line the widow and orphan rules may leave
+    assert BOTTOM - max(r.bottom for r in before) < 2 * LEADING, "the page before the picture ends with a gap"
+    assert next(r for r in rows if r.text.startswith("图示专栏")).page == caption.page - 1  # text moved up
+    heading = next(r for r in rows if r.text == "（二）依申请公开")
+    assert (heading.page, heading.top) > (caption.page, caption.bottom)  # the picture never passes a heading
+    text = "".join(r.text for r in body_rows(rows))
+    assert text.index("图示专栏") < text.index("专栏之外") < text.index("（二）依申请公开")  # the text keeps its order
+
+
 def test_the_demanding_narrative_takes_no_more_pages_than_it_needs_plus_one(rendered):
     _, doc, rows, path, _ = rendered["demanding"]
     heads = [el.text for el in doc.body if isinstance(el, d.Heading) and el.level == 1]
