@@ -66,7 +66,7 @@ def run_aggregate(args) -> int:
                   file=sys.stderr)
             return 2
     print(f"已汇总 {len(result.units)} 个单位的报告，写入 {args.out}" + (f"，核对表 {args.xlsx}" if args.xlsx else ""))
-    summary = ReportState(result.draft)
+    summary = result.summary or ReportState(result.draft)
     sum_errors = [i for i in summary.errors() if i.rule not in ("F-2",)]  # F-2: text still to be written
     print(f"汇总报告的表格：{'勾稽关系正确' if not sum_errors else '有 ' + str(len(sum_errors)) + ' 个错误'}；文字部分留待编写。")
     not_counted = [s for s in gathered.skipped + result.left_out if s.incomplete]

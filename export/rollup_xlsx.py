@@ -47,7 +47,7 @@ _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
 
 def render_rollup_xlsx(result, skipped=()) -> bytes:
     """`result` is a model.rollup.RollupResult; `skipped` the files passed over before summing."""
-    summary = ReportState(result.draft)
+    summary = result.summary or ReportState(result.draft)
     wb = load_workbook(io.BytesIO(render_xlsx(summary, build_document(summary))))
     spec = summary.spec
     order, _ = cell_order(spec)

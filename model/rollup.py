@@ -37,6 +37,7 @@ class RollupResult:
     units: list[UnitRow]  # the units summed, in the order read
     units_with_errors: list[str] = field(default_factory=list)
     left_out: list[Skipped] = field(default_factory=list)  # drafts read but not summed, with the reason
+    summary: ReportState | None = None  # the summary draft as `check` and the exporters read it
 
 
 def agency_key(agency: str) -> str:
@@ -97,11 +98,11 @@ def aggregate_units(units: Iterable[UnitRow], agency: str = "", keep: Collection
     summary.set_values(totals)
     draft = summary.to_draft()
     try:
-        ReportState(draft)  # what `check` and every exporter will do with it
+        as_read = ReportState(draft)  # what `check` and every exporter will do with it
     except EditError as exc:
         raise RollupError(f"汇总结果无法保存：{exc}") from None
     with_errors = [u.name for u in units if u.has_errors]
-    return RollupResult(draft, units, with_errors, left_out)
+    return RollupResult(draft, units, with_errors, left_out, as_read)
 
 
 def _refuse_mixed(units: list[UnitRow]) -> None:

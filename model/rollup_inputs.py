@@ -140,7 +140,7 @@ def _read_all(files: list[tuple[str, str]], parallel: bool) -> Iterator[tuple]:
 def _read_in_processes(files: list[tuple[str, str]], workers: int) -> Iterator[tuple]:
     # each process reads its own files whole; only the rows come back
     with ProcessPoolExecutor(workers) as pool:
-        yield from pool.map(read_unit, [s for s, _ in files], [p for _, p in files], chunksize=16)
+        yield from pool.map(read_unit, [s for s, _ in files], [p for _, p in files], chunksize=32)
 
 
 def read_unit(shown: str, path_text: str) -> tuple:
