@@ -246,6 +246,106 @@ def test_export_never_writes_over_its_draft(tmp_path, capsys):
     assert draft.read_text(encoding="utf-8") == sample_text()
 
 
+# -- 15 export in two processes: the same files, the same messages, nothing half written -------------------------------
+def test_export_writes_no_file_when_one_format_fails(tmp_path, capsys, monkeypatch):
+    import export.xlsx_writer
+
+    def broken(state, doc):
+        raise RuntimeError("workbook failed")
+
+    monkeypatch.setattr(export.xlsx_writer, "render_xlsx", broken)
+    out = tmp_path / "out"
+    code, stdout, err = run(["export", SAMPLE, "--out", out], capsys)
+    assert code == 2
+    one_chinese_line(err, "程序内部错误", "sample-2024.json")
+    assert not stdout  # nothing announced as exported
+    assert list(out.iterdir()) == []  # the PDF and the Word file rendered before it are not written either
+
+
+_FAILING_PDF = """
+import os, sys
+sys.path.insert(0, sys.argv[1])
+import export.pdf_writer
+
+def broken(doc, fonts=None):
+    raise RuntimeError(f"PDF failed in process {os.getpid()}")
+
+export.pdf_writer.render_pdf = broken
+import main
+sys.exit(main.main(["export", sys.argv[2], "--out", sys.argv[3]]))
+"""
+
+
+def test_a_failure_in_the_pdf_process_is_one_chinese_line_with_its_traceback_logged(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    env = dict(os.environ, **{main.LOG_DIR_ENV: str(tmp_path / "logs")})
+    env.pop("NIANBAO_EXPORT_WORKER", None)
+    proc = subprocess.run([sys.executable, "-c", _FAILING_PDF, str(ROOT), str(SAMPLE), str(out)], env=env,
+                          capture_output=True, text=True, encoding="utf-8", timeout=300)
+    assert proc.returncode == 2
+    line = one_chinese_line(proc.stderr, "程序内部错误", "sample-2024.json")
+    log_file = Path(re.search(r"已写入“(.+?)”", line).group(1))
+    command_pid = int(re.search(r"-(\d+)\.log$", log_file.name).group(1))  # the log is named by the command's process
+    log = log_file.read_text(encoding="utf-8")
+    failed_in = int(re.search(r"PDF failed in process (\d+)", log).group(1))
+    assert failed_in != command_pid  # rendered by a second process, and what went wrong there reaches the log
+    assert "Traceback" in log
+    assert list(out.iterdir()) == []
+
+
+_SPAWN_COUNTED = """
+import multiprocessing, os, stat, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+wrapper = Path(sys.argv[4])
+wrapper.write_text(f'#!/bin/sh\\necho started >> "{sys.argv[5]}"\\nexec "{sys.executable}" "$@"\\n')
+wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
+multiprocessing.set_executable(str(wrapper))  # every spawned process is counted
+import main
+sys.exit(main.main(["export", sys.argv[2], "--out", sys.argv[3]]))
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the counting wrapper is a POSIX shell script")
+def test_the_spawned_pdf_process_of_windows_writes_the_same_files(tmp_path):
+    """Windows has no fork(): the PDF process is spawned (multiprocessing). Run that way here, it must be used and
+    write what rendering everything in one process writes."""
+    import subprocess
+    import sys
+    import zipfile
+
+    marker = tmp_path / "spawned"
+    results = {}
+    for how in ("spawn", "none"):
+        env = dict(os.environ, NIANBAO_EXPORT_WORKER=how, **{main.LOG_DIR_ENV: str(tmp_path / "logs")})
+        proc = subprocess.run([sys.executable, "-c", _SPAWN_COUNTED, str(ROOT), str(SAMPLE), str(tmp_path / how),
+                               str(tmp_path / f"python-{how}"), str(marker)], env=env, capture_output=True, text=True,
+                              encoding="utf-8", timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        results[how] = proc.stdout.replace(str(tmp_path / how), "OUT")
+        if how == "spawn":  # the worker (and multiprocessing's resource tracker) were spawned
+            spawned = marker.read_text().split()
+            assert spawned and set(spawned) == {"started"}
+    assert marker.read_text().split() == spawned  # and nothing when everything is rendered here
+    assert results["spawn"] == results["none"]
+    for a in sorted((tmp_path / "spawn").iterdir()):
+        b = tmp_path / "none" / a.name
+        if a.suffix in (".docx", ".xlsx"):
+            with zipfile.ZipFile(a) as za, zipfile.ZipFile(b) as zb:
+                assert za.namelist() == zb.namelist()
+                for name in za.namelist():
+                    if name != "docProps/core.xml":  # its times differ
+                        assert za.read(name) == zb.read(name), name
+        elif a.suffix == ".pdf":
+            dated = rb"/(CreationDate|ModDate) \(D:[^)]*\)|/ID\s*\[<[0-9a-fA-F]+>\s*<[0-9a-fA-F]+>\]"
+            assert re.sub(dated, b"", a.read_bytes()) == re.sub(dated, b"", b.read_bytes())
+        else:
+            assert a.read_bytes() == b.read_bytes()
+
+
 def _alias(path: Path, how: str, folder: Path) -> Path:
     if how == "same":
         return path

@@ -88,3 +88,21 @@ def test_text_tables_fit_100_columns_keep_every_header_label_and_import_back(tmp
     got = ReportState(draft)
     assert [p for p in state.spec.cells if got.value(p) != state.value(p)] == []
     assert re.sub(r"\s", "", draft.meta.agency) == state.meta.agency
+
+
+def test_the_workbook_is_written_without_importing_openpyxl(tmp_path):
+    """Importing openpyxl and building its object model took longer than the rest of an export's workbook: the
+    export writes SpreadsheetML itself (what it writes is read back with openpyxl by the tests above)."""
+    import subprocess
+    import sys
+
+    script = ("import sys; sys.path.insert(0, sys.argv[1]); from model.drafts_io import load_draft; "
+              "from model.state import ReportState; from export.writers import write_report; "
+              "write_report(ReportState(load_draft(sys.argv[2])), 'xlsx', sys.argv[3], allow_errors=True); "
+              "print(sorted(m for m in sys.modules if m.split('.')[0] == 'openpyxl'))")
+    out = tmp_path / "b.xlsx"
+    proc = subprocess.run([sys.executable, "-c", script, str(SEEDS.parent), str(SEEDS / "broken-2024.json"), str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+    assert load_workbook(out).sheetnames[:2] == ["二、主动公开", "三、依申请公开"]
