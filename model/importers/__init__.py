@@ -18,8 +18,9 @@ from model.importers.report import ImportError_, ImportReport
 MAX_FILE_BYTES = 100 << 20
 
 _KIND_NAMES = {"txt": "纯文本（.txt）", "pdf": "PDF 文件（.pdf）", "docx": "Word 文档（.docx）",
-               "xlsx": "Excel 工作簿（.xlsx）", "html": "网页（.html/.htm）", "mhtml": "单个文件网页（.mhtml/.mht）"}
-_SUFFIX_KINDS = {"htm": "html", "mht": "mhtml"}
+               "xlsx": "Excel 工作簿（.xlsx）", "html": "网页（.html/.htm）", "mhtml": "单个文件网页（.mhtml/.mht）",
+               "md": "Markdown 文本（.md）"}
+_SUFFIX_KINDS = {"htm": "html", "mht": "mhtml", "markdown": "md"}
 _FOREIGN = [
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "旧版 Office 或 WPS 文件（.doc/.xls/.wps）", "请在 Word、Excel 或 WPS 中另存为 .docx 或 .xlsx 后再导入"),
     (b"{\\rtf", "RTF 文档", "请在 Word 或 WPS 中另存为 .docx 后再导入"),
@@ -90,6 +91,10 @@ def _read(path: Path, kind: str):
         from model.importers.docx import import_docx
 
         return import_docx(path)
+    if kind == "md":
+        from model.importers.markdown import import_markdown
+
+        return import_markdown(path)
     if kind == "html":
         from model.importers.html import import_html
 
@@ -121,7 +126,7 @@ def _with_agency_kind(draft, report: ImportReport):
 
 
 def import_file(path: str | Path):
-    """(Draft, ImportReport) from a .txt, .pdf, .docx, .xlsx, .html/.htm or .mhtml/.mht file; raises ImportError_ (Chinese) when nothing
+    """(Draft, ImportReport) from a .txt, .md, .pdf, .docx, .xlsx, .html/.htm or .mhtml/.mht file; raises ImportError_ (Chinese) when nothing
     usable can be read."""
     path = Path(path)
     suffix = path.suffix.lower().lstrip(".")
@@ -129,7 +134,7 @@ def import_file(path: str | Path):
     if not path.is_file():
         raise ImportError_(f"找不到文件“{path}”。")
     if suffix not in _KIND_NAMES:
-        raise ImportError_(f"不支持导入“{path.name}”：请选择 .txt、.pdf、.docx、.xlsx、.html 或 .mhtml 文件。")
+        raise ImportError_(f"不支持导入“{path.name}”：请选择 .txt、.md、.pdf、.docx、.xlsx、.html 或 .mhtml 文件。")
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -140,6 +145,8 @@ def import_file(path: str | Path):
 
             with path.open("rb") as f:
                 kind = "mhtml" if looks_like_mhtml(f.read(4096)) else "html"
+        if suffix == "md" and kind == "txt":  # Markdown is text with “#” headings and pipe tables
+            kind = "md"
         if kind == "damaged zip":
             raise ImportError_(f"“{path.name}”已损坏（压缩包目录无法读取），不是可导入的{_KIND_NAMES[suffix]}。")
         if kind != suffix:
