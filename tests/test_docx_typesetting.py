@@ -431,3 +431,35 @@ def test_ellipsis_and_dash_are_never_split_across_lines_in_the_pdf_nor_in_libreo
     state.set_blocks("s5", [Paragraph(text=t) for t in texts[::5]])
     draft, _ = import_file(write_report(state, "docx", tmp_path / "back.docx", allow_errors=True).path)
     assert [b.text for b in draft.narrative["s5"]] == texts[::5]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_never_sets_the_closing_alone_after_a_final_picture_or_table(tmp_path):
+    """Reports ending with a picture or a table of lengths that end it at a page's foot, through LibreOffice: the
+    page holding the closing always holds the picture's caption or the table's last row above it."""
+    from export import document as d
+    from export.docx_writer import render_docx
+
+    sentence = "本机关依法依规做好政府信息公开工作，持续深化决策、执行、管理、服务、结果公开。"
+    head = [d.Cell("事项名称", "head"), d.Cell("本年数量", "head")]
+    finals = {f"picture{n}": d.Figure("现场照片", png(600, 450)) for n in (18, 19)}
+    finals.update({f"table{n}": d.TableLayout("t", 2, [3.0, 1.0], 1, [head, *(
+        [d.Cell(f"第{i + 1}项依申请公开事项", "label"), d.Cell(str(1234567 + i), "value")] for i in range(n))])
+        for n in (22, 26)})
+    for name, last in finals.items():
+        text = [d.Paragraph(sentence * (int(name[7:]) if name.startswith("picture") else 4))]
+        doc = d.Document("江南市临江区人民政府2024年政府信息公开工作年度报告", "江南市临江区人民政府", "2025年1月20日",
+                         [d.Heading(1, "一、总体情况"), *text, last])
+        (tmp_path / f"{name}.docx").write_bytes(render_docx(doc))
+    env = dict(os.environ, FONTCONFIG_FILE=str(_fontconfig_with_stand_ins(tmp_path)))
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), *(str(tmp_path / f"{n}.docx") for n in finals)],
+                   capture_output=True, env=env, timeout=300)
+    for name, last in finals.items():
+        text = subprocess.run(["pdftotext", "-layout", str(tmp_path / f"{name}.pdf"), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        page = next(p for p in text.split("\f") if "江南市临江区人民政府\n" in p)
+        lines = [ln.replace(" ", "") for ln in page.splitlines() if ln.strip()]
+        above = lines[:lines.index("江南市临江区人民政府")]
+        expected = "现场照片" if name.startswith("picture") else f"第{len(last.rows) - 1}项依申请公开事项"
+        assert any(ln.startswith(expected) for ln in above), f"{name}: the closing starts page alone"
