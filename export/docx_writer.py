@@ -3,8 +3,9 @@
 Page as GB/T 9704 asks: A4, a 156 × 225 mm text block holding 22 lines of 28 characters on Word's document grid
 (docGrid linesAndChars: line pitch 225 mm / 22, character pitch 15.75 pt against the 16 pt Normal font). Body text
 is justified (jc both) with Chinese kinsoku: the zh-CN first/last character lists in the settings, kinsoku on and
-punctuation never hanging into the margin. Headings keep with what follows and never split; widow control is on;
-table rows never split across pages, header rows repeat, and a number never wraps inside its cell.
+punctuation never hanging into the margin; “……” and “——” are never split (see UNSPLIT_MARKS). Headings keep with
+what follows and never split; widow control is on; table rows never split across pages, header rows repeat, and a
+number never wraps inside its cell; the closing keeps with the report's last paragraph, picture or table row.
 
 Fonts: runs name the GB/T faces (仿宋_GB2312, 楷体_GB2312, 方正小标宋简体), which offices install. Stock Windows
 10/11 has none of them, so the font table gives each one the stock face as w:altName: ECMA-376 17.8.3.1 has an

@@ -6,8 +6,9 @@ line) with 22 lines a page; title 22 pt 小标宋; 一、 heads 黑体; （一�
 
 Text is set line by line by export.linebreak (Chinese line-breaking rules, every line but a paragraph's last
 justified to the block) and drawn by TextBlock, which splits between lines for page breaking: a heading keeps the
-first two lines of what follows, no paragraph leaves a single line at a page's foot or head, and the closing
-agency and date stay with the last lines of the report.
+first two lines of what follows, no paragraph leaves a single line at a page's foot or head, a picture that does
+not fit the rest of a page lets the paragraphs after it (up to the next heading) fill it first, and the closing
+agency and date stay with the last lines, table rows or picture of the report.
 """
 
 from __future__ import annotations
