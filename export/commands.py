@@ -12,9 +12,11 @@ from pathlib import Path
 
 from export.render_worker import start_worker
 
-# The formats worth a process of their own, when others are exported with them: the PDF's imports and fonts
-# take longer than reading the report, so they run while this process reads it and renders the rest.
-_IN_WORKER = ("pdf",)
+# The formats worth a process of their own when others are exported with them, and how such a process may start.
+# The PDF's imports and fonts take longer than reading the report, so they run while this process reads it; the
+# Word file's imports and rendering run beside both where a process costs only a fork (a spawned interpreter on
+# Windows would cost more than the document).
+_IN_WORKER = {"pdf": ("fork", "spawn"), "docx": ("fork",)}
 
 
 def run_export(args) -> int:
@@ -25,7 +27,7 @@ def run_export(args) -> int:
     if unknown or not kinds:
         print(f"错误：不支持的导出格式 {'、'.join(unknown) or '（未指定）'}，可选 {','.join(KINDS)}。", file=sys.stderr)
         return 2
-    workers = {k: start_worker(k) for k in _IN_WORKER if k in kinds and len(kinds) > 1}
+    workers = {k: start_worker(k, how) for k, how in _IN_WORKER.items() if k in kinds and len(kinds) > 1}
     workers = {k: w for k, w in workers.items() if w is not None}
     try:
         return _export(args, kinds, workers)

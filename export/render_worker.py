@@ -219,10 +219,11 @@ class Worker:
             pass
 
 
-def start_worker(kind: str) -> Worker | None:
-    """A worker for the format, started now; None where rendering here is the way (see start_method)."""
+def start_worker(kind: str, methods: tuple[str, ...] = ("fork", "spawn")) -> Worker | None:
+    """A worker for the format, started now by one of the methods allowed for it; None where rendering here is
+    the way (see start_method)."""
     method = start_method()
-    if method == "none" or (method == "fork" and not _fork_is_safe()):
+    if method not in methods or (method == "fork" and not _fork_is_safe()):
         return None
     try:
         return Worker(kind, method)
