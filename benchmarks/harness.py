@@ -11,7 +11,11 @@ formats is timed in turn with LibreOffice converting our DOCX of the same report
 ratio is taken on the same machine load; the ratio printed is the median of the per-pair ratios.
 
 The program runs as installed: bytecode compiled (kept in a folder of this run, as `uv sync --compile-bytecode` and
-the bundle give), and the font cache of this run warm except in the row that says it is cold.
+the bundle give; the uncounted warm-up run writes it), and the font cache of this run warm except in the row that
+says it is cold. Two rows only explain the export figure and run only when named in --only: `export-1proc`, the
+same export with every format rendered in the command's own process (no second process for the PDF and the Word
+file), and `export-nopyc`, the export with no compiled bytecode (a fresh bytecode folder each run: what a first
+run costs after an install without --compile-bytecode, or every run where bytecode cannot be written).
 """
 
 from __future__ import annotations
@@ -117,13 +121,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="整进程计时：用户等待的每一项")
     parser.add_argument("--runs", type=int, default=5, help="每项计数的运行次数（另有一次预热不计）")
     parser.add_argument("--only", default="", help="只测这些项，逗号分隔："
-                        "check,export,export-cold,long-pdf,rollup100,rollup1000,rollup10000")
+                        "check,export,export-cold,long-pdf,rollup100,rollup1000,rollup10000；"
+                        "仅在点名时运行：export-1proc,export-nopyc")
     parser.add_argument("--root", default=str(ROOT), help="被测的程序目录（含 main.py），默认本目录")
     parser.add_argument("--python", default=sys.executable, help="运行程序的 Python")
     args = parser.parse_args()
     root = Path(args.root).resolve()
     only = {s.strip() for s in args.only.split(",") if s.strip()}
-    wanted = (lambda name: not only or name in only)
+    explaining = {"export-1proc", "export-nopyc"}  # rows that explain another row: only when asked for
+    wanted = (lambda name: name in only if name in explaining else not only or name in only)
     py = args.python
 
     work = Path(tempfile.mkdtemp(prefix="nianbao-harness-"))
@@ -149,9 +155,11 @@ def main() -> int:
             table.append(row)
 
         ratio_line = ""
-        if wanted("export") or wanted("export-cold"):
+        if any(wanted(name) for name in ("export", "export-cold", "export-1proc", "export-nopyc")):
             export = Row("export", f"`export` {SEED} 四种格式", "≤ 0.25 × LibreOffice")
             cold = Row("export-cold", f"`export` {SEED} 四种格式，字体缓存为空（首次导出）", "—")
+            one = Row("export-1proc", f"`export` {SEED} 四种格式，全部在命令自己的进程里生成（对照）", "—")
+            nopyc = Row("export-nopyc", f"`export` {SEED} 四种格式，字节码未预编译（对照）", "—")
             soffice = shutil.which("soffice") or shutil.which("libreoffice")
             lo = Row("lo", "LibreOffice 把同一份 DOCX 转为 PDF", "参照")
             pairs = []
@@ -161,6 +169,13 @@ def main() -> int:
                 cold_env = dict(env, NIANBAO_CACHE_DIR=str(work / "cold-cache"))
                 pairs.append((cold, main_py("export", seed, "--out", out / "cold"), cold_env, work,
                               lambda: shutil.rmtree(work / "cold-cache", ignore_errors=True)))
+            if wanted("export-1proc"):
+                pairs.append((one, main_py("export", seed, "--out", out / "one"),
+                              dict(env, NIANBAO_EXPORT_WORKER="none"), work, None))
+            if wanted("export-nopyc"):
+                pairs.append((nopyc, main_py("export", seed, "--out", out / "nopyc"),
+                              dict(env, PYTHONPYCACHEPREFIX=str(work / "nopyc")), work,
+                              lambda: shutil.rmtree(work / "nopyc", ignore_errors=True)))
             docx = None
             if soffice:
                 subprocess.run(main_py("export", seed, "--to", "docx", "--out", work / "docx"), env=env,
@@ -170,7 +185,7 @@ def main() -> int:
                 pairs.append((lo, [soffice, profile, "--headless", "--convert-to", "pdf", "--outdir",
                                    str(work / "lo"), str(docx)], env, work, None))
             measure(pairs, args.runs)
-            table += [r for r in (export, cold) if r.runs]
+            table += [r for r in (export, cold, one, nopyc) if r.runs]
             if docx is not None:
                 table.append(lo)
                 if export.runs:
