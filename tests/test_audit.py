@@ -113,13 +113,18 @@ def test_an_audit_holds_one_report_at_a_time_while_checking(tmp_path, monkeypatc
         draft.meta.year = 2023 + i % 2  # each agency twice, consecutive years: the cross-year rules run too
         save_draft(draft, folder / f"{i}.json")
     del draft
+
+    def drafts_alive() -> int:
+        gc.collect()
+        return sum(1 for o in gc.get_objects() if isinstance(o, Draft))
+
+    before = drafts_alive()  # what earlier tests left behind in this process
     most_alive = 0
     real_init = ReportState.__init__
 
     def counting_init(self, *args, **kwargs):
         nonlocal most_alive
-        gc.collect()
-        most_alive = max(most_alive, sum(1 for o in gc.get_objects() if isinstance(o, Draft)))
+        most_alive = max(most_alive, drafts_alive() - before)
         real_init(self, *args, **kwargs)
 
     monkeypatch.setattr(ReportState, "__init__", counting_init)
