@@ -80,7 +80,7 @@ START_CHILD = """
 import os, sys, time
 sys.path.insert(0, {root!r})
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 
 class FirstPaint(QObject):
     def eventFilter(self, obj, event):
@@ -89,13 +89,22 @@ class FirstPaint(QObject):
             os._exit(0)
         return False
 
-_exec = QApplication.exec
-def exec_(self=None, *args):
+def watch():
     app = QApplication.instance()
-    app._first_paint = FirstPaint()
-    app.installEventFilter(app._first_paint)
-    return _exec()
-QApplication.exec = exec_
+    if getattr(app, "_first_paint", None) is None:
+        app._first_paint = FirstPaint()
+        app.installEventFilter(app._first_paint)
+
+# the first event loop the app runs is watched: the application's, or a dialog's run before it
+_app_exec, _dialog_exec = QApplication.exec, QDialog.exec
+def app_exec(self=None, *args):
+    watch()
+    return _app_exec()
+def dialog_exec(self, *args):
+    watch()
+    return _dialog_exec(self)
+QApplication.exec = app_exec
+QDialog.exec = dialog_exec
 sys.argv = ["main.py"]
 import runpy
 runpy.run_path({main!r}, run_name="__main__")

@@ -1,22 +1,29 @@
-"""Starting the desktop app: Chinese Qt translations, settings, crash recovery, the first windows."""
+"""Starting the desktop app: Chinese Qt translations, settings, crash recovery, the first windows.
+
+Started without a file, the app paints its start page first and builds the report window behind it: the start
+page needs Qt alone, while the window needs the report model, its checks and every page (imported here only
+when they are used, so that the first thing a user sees is on screen in about the time of a bare Qt window).
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 
-from gui import crash, dialogs, instances, recovery_dialog
-from gui.autosave import Recovery, orphaned_recoveries
-from gui.controller import ReportController
-from gui.main_window import APP_NAME, SEEDS, MainWindow
-from model.drafts_io import DraftError, load_draft
-from model.state import ReportState
+from gui import crash, instances
+from model.version import APP_NAME
 
+if TYPE_CHECKING:
+    from gui.autosave import Recovery
+    from gui.main_window import MainWindow
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SAMPLE = SEEDS / "sample-2024.json"
 SMOKE_TEST_ENV = "NIANBAO_SMOKE_TEST"  # packaging/smoke_test.py: start, show every page, quit
 ICON_FOLDER = Path(__file__).resolve().parent.parent / "resources"  # icon-<size>.png from packaging/make_icon.py
@@ -50,9 +57,23 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def orphaned_recoveries() -> list[Recovery]:
+    """Recovery files of windows that did not close normally (gui.autosave); none is looked for, and the
+    report model is not loaded, when the recovery folder holds no file at all."""
+    if not any(instances.recovery_dir().glob("*.json")):
+        return []
+    from gui.autosave import orphaned_recoveries as find
+
+    return find()
+
+
 def _restored_window(recovery: Recovery) -> MainWindow:
     """A window showing a recovered report, unsaved; its work is secured under the new owner before the old
     file goes, so that a crash in between loses nothing."""
+    from gui.controller import ReportController
+    from gui.main_window import MainWindow
+    from model.state import ReportState
+
     original = recovery.original_path
     note = "已恢复自动保存的内容，请核对后保存。"
     if original and instances.open_elsewhere(original) is not None:
@@ -76,7 +97,16 @@ def _restored_window(recovery: Recovery) -> MainWindow:
 
 def _opened_window(path: str | None) -> MainWindow:
     """A window on the draft named on the command line, or on the sample report."""
+    from gui import dialogs, recovery_dialog
+    from gui.controller import ReportController
+    from gui.main_window import MainWindow
+    from model.drafts_io import DraftError, load_draft, remove_stale_temporary_files
+    from model.state import ReportState
+
     state, file_path, is_sample = None, None, False
+    if path:
+        # temporary files a crashed save left beside the draft go before it is read (old ones only)
+        remove_stale_temporary_files(Path(path).resolve().parent, Path(path).name)
     if path and recovery_dialog.confirm_open_elsewhere(None, path, None):
         try:
             state, file_path = ReportState(load_draft(path)), path
@@ -96,6 +126,8 @@ def _opened_window(path: str | None) -> MainWindow:
 
 def build_windows(path: str | None = None) -> list[MainWindow]:
     """The first windows: one per recovered report the user chose, and the draft asked for (or the sample)."""
+    from gui import recovery_dialog
+
     recoveries = orphaned_recoveries()
     restore: list[Recovery] = []
     if recoveries:
@@ -124,16 +156,51 @@ def run_app(path: str | None = None) -> int:
     app = make_app()
     smoke = bool(os.environ.get(SMOKE_TEST_ENV))
     crash.install(app, on_error=_smoke_failed if smoke else None)
+    if path is None and not smoke and not orphaned_recoveries():
+        # started without a file and nothing to recover: the start page says every way to begin, before the
+        # sample (titled 示例) rather than leaving the user in the sample unawares
+        return _run_from_start_page(app)
     windows = build_windows(path)
     for window in windows:
         window.show()
-    if path is None and not smoke and getattr(windows[-1], "_is_sample", False):
-        # started without a file and nothing to recover: the start page says every way to begin, in front of
-        # the sample (titled 示例) rather than leaving the user in the sample unawares
-        QTimer.singleShot(0, windows[-1].show_start)
     if smoke:
         QTimer.singleShot(0, lambda: app.exit(smoke_test(windows)))
     return app.exec()
+
+
+def _run_from_start_page(app: QApplication) -> int:
+    """The start page first; the sample's window is built once the page is on screen, and shown when the user
+    has chosen (with the choice carried out in it) or closed the page to look at the sample."""
+    from gui.start_dialog import StartDialog, sample_paths
+
+    dialog = StartDialog(sample_paths(SEEDS), None, on_sample=True)
+    built: list[MainWindow] = []
+
+    def build() -> None:
+        if not built:
+            built.append(_opened_window(None))
+            _sweep_recent_folders()
+
+    # the window is built inside the page's event loop, after its first paint (a timer alone could run first)
+    dialog.firstPainted.connect(lambda: QTimer.singleShot(0, build))
+    app.setQuitOnLastWindowClosed(False)  # the page closing before the window shows is not the end
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    build()
+    window = built[0]
+    window.show()
+    app.setQuitOnLastWindowClosed(True)
+    if accepted:
+        QTimer.singleShot(0, lambda: window.start(dialog.choice, dialog.path))
+    return app.exec()
+
+
+def _sweep_recent_folders() -> None:
+    """Temporary files a crashed save left beside the recent drafts (old ones only, ours only)."""
+    from gui.recent_files import recent_paths
+    from model.drafts_io import remove_stale_temporary_files
+
+    for recent in recent_paths():
+        remove_stale_temporary_files(Path(recent).parent, Path(recent).name)
 
 
 def _smoke_failed(exc, log) -> None:

@@ -13,10 +13,12 @@ import itertools
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QObject, QStandardPaths
 
-from gui.controller import ReportController
+if TYPE_CHECKING:  # the start page is painted before the report model is loaded
+    from gui.controller import ReportController
 
 # Tests and portable installs point the recovery folder elsewhere; nothing else reads it.
 RECOVERY_DIR_ENV = "NIANBAO_RECOVERY_DIR"

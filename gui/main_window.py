@@ -347,6 +347,7 @@ class MainWindow(QMainWindow):
         self.save_action = self._action("保存", self.save, QKeySequence.StandardKey.Save)
         self.save_as_action = self._action("另存为…", self.save_as, QKeySequence("Ctrl+Shift+S"))
         self.print_action = self._action("打印…", self.print_report, QKeySequence.StandardKey.Print)
+        self.print_preview_action = self._action("打印预览…", self.print_preview, QKeySequence("Ctrl+Shift+P"))
         file_menu.addActions([self.new_action, self.open_action])
         samples = file_menu.addMenu("打开示例")
         for path in self.sample_paths():
@@ -360,7 +361,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([self.save_action, self.save_as_action])
         file_menu.addSeparator()
-        file_menu.addAction(self.print_action)
+        file_menu.addActions([self.print_preview_action, self.print_action])
         file_menu.addSeparator()
         # Ctrl+Q everywhere: Windows has no standard quit key; closing asks about unsaved changes
         file_menu.addAction(self._action("退出", self.close, QKeySequence("Ctrl+Q")))
@@ -422,10 +423,7 @@ class MainWindow(QMainWindow):
     def maybe_save(self) -> bool:
         """Ask about unsaved changes; False when the user cancels."""
         self._commit_editors()
-        refused = self.refused_cells()
-        if refused and not dialogs.confirm(self, "有未填入的内容",
-                                           f"{'；'.join(refused[:3])}中输入的内容未能填入（原因见单元格旁的提示），"
-                                           "继续将丢弃这些输入。是否继续？"):
+        if not self._confirm_refused_input("继续将丢弃这些输入。是否继续？"):
             return False
         if not self.controller.dirty:
             return True
@@ -434,19 +432,42 @@ class MainWindow(QMainWindow):
         if answer == "cancel":
             return False
         if answer == "save":
-            return self.save()
+            return self.save(refused_confirmed=True)
         return True
 
     def refused_cells(self) -> list[str]:
-        """Where a table still shows typed text that was refused (its editor stays open until corrected)."""
+        """Where a table still shows typed text that was refused (its editor stays open until corrected):
+        the table, the cell and what was typed."""
         titles = dict(step_titles(self.controller.state))
-        return [titles[sid] for sid, page in self.pages.built().items()
-                if hasattr(page, "refused_text") and page.refused_text()]
+        out = []
+        for sid, page in self.pages.built().items():
+            if hasattr(page, "refused_text") and page.view.delegate.editor is not None:
+                place = page.refused_place()
+                out.append(f"{titles[sid]}{f'的“{place}”' if place else ''}（输入的“{page.refused_text()}”）")
+        return out
 
-    def save(self) -> bool:
+    def _confirm_refused_input(self, question: str) -> bool:
+        """Typed text a cell refused is not in the report: say where it is before it is left out; False when
+        the user goes back to correct it (the cell keeps what was typed)."""
+        refused = self.refused_cells()
+        return not refused or dialogs.confirm(self, "有未填入的内容",
+                                              f"{'；'.join(refused[:3])}中输入的内容未能填入（原因见单元格旁的提示）。"
+                                              + question)
+
+    def _refused_input_kept_out(self) -> bool:
+        """Before saving: True when nothing refused is in a cell or the user agrees to save without it."""
+        if self._confirm_refused_input("保存的文件中不会有这些输入。仍要保存吗？"):
+            return True
+        self.statusBar().showMessage("未保存：请先改正单元格中未能填入的内容，或按 Esc 放弃输入。", 10000)
+        return False
+
+    def save(self, *, refused_confirmed: bool = False) -> bool:
         self._commit_editors()
+        # Ctrl+S with refused text still in a cell: the file would silently lack it
+        if not refused_confirmed and not self._refused_input_kept_out():
+            return False
         if self.controller.path is None or getattr(self, "_is_sample", False):
-            return self.save_as()
+            return self.save_as(refused_confirmed=True)
         try:
             self.controller.save()
         except OSError as exc:
@@ -456,8 +477,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"已保存到 {self.controller.path}", 5000)
         return True
 
-    def save_as(self) -> bool:
+    def save_as(self, *, refused_confirmed: bool = False) -> bool:
         self._commit_editors()
+        if not refused_confirmed and not self._refused_input_kept_out():
+            return False
         suggested = str(self.controller.path) if self.controller.path and not getattr(self, "_is_sample", False) \
             else str(documents_folder() / f"{self.controller.state.title()}.json")
         path = dialogs.ask_save_path(self, suggested)
@@ -508,7 +531,9 @@ class MainWindow(QMainWindow):
             self._is_sample = False
 
     def sample_paths(self) -> list[Path]:
-        return [p for p in sorted(SEEDS.glob("*.json")) if not p.name.endswith(".expected.json")]
+        from gui.start_dialog import sample_paths
+
+        return sample_paths(SEEDS)
 
     def show_start(self) -> None:
         from gui.start_dialog import StartDialog
@@ -563,6 +588,11 @@ class MainWindow(QMainWindow):
         self._commit_editors()
         self.go_to("export")
         self.pages["export"].print_dialog()
+
+    def print_preview(self) -> None:
+        self._commit_editors()
+        self.go_to("export")
+        self.pages["export"].print_preview()
 
     def _remember(self, path: Path) -> None:
         recent = [p for p in recent_paths() if p != str(path)]

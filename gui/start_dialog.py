@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QDialog, QGridLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
                                QVBoxLayout)
 
@@ -20,6 +20,11 @@ ACTIONS = [
     ("import", "导入已发布的报告", "把已发布的 PDF、Word、文本或同事填好的 Excel 读成草稿"),
     ("rollup", "汇总多个单位", "把一个文件夹中各单位的草稿汇总成一份"),
 ]
+
+
+def sample_paths(seeds: Path) -> list[Path]:
+    """The sample reports offered under 示例."""
+    return [p for p in sorted(seeds.glob("*.json")) if not p.name.endswith(".expected.json")]
 
 
 def describe_recent(path: str) -> str:
@@ -43,8 +48,11 @@ class StartDialog(QDialog):
     """Returns the chosen action in `choice` ("new", "open", "carry", "import", "rollup", "sample" or "recent")
     and, for the last two, the file in `path`."""
 
-    def __init__(self, samples: list[Path], parent=None):
+    firstPainted = Signal()  # the page is on screen: the app builds the report window behind it
+
+    def __init__(self, samples: list[Path], parent=None, *, on_sample: bool | None = None):
         super().__init__(parent)
+        self._painted = False
         self.setWindowTitle("开始")
         self.choice: str | None = None
         self.path: str | None = None
@@ -87,10 +95,17 @@ class StartDialog(QDialog):
         self.recent.itemActivated.connect(lambda item: self._choose("recent", item))
         self.recent.itemDoubleClicked.connect(lambda item: self._choose("recent", item))
         layout.addWidget(self.recent)
-        on_sample = bool(getattr(parent, "_is_sample", False))
+        if on_sample is None:
+            on_sample = bool(getattr(parent, "_is_sample", False))
         close = QPushButton("先看看示例报告" if on_sample else "继续当前报告")
         close.clicked.connect(self.reject)
         layout.addWidget(close)
+
+    def paintEvent(self, event):  # noqa: N802
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.firstPainted.emit()
 
     def _choose(self, key: str, item: QListWidgetItem | None = None) -> None:
         if item is not None:

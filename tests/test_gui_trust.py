@@ -220,6 +220,31 @@ def test_closing_with_refused_text_still_in_a_cell_asks_before_dropping_it(qtbot
     assert not window.isVisible()
 
 
+def test_ctrl_s_with_refused_text_in_a_cell_asks_and_saves_nothing_when_the_user_goes_back(qtbot, tmp_path,
+                                                                                            monkeypatch):
+    window = open_window(qtbot, tmp_path)
+    saved_before = window.controller.path.read_bytes()
+    window.go_to("s3")
+    window.controller.set_cell("s3.new.research", "7")  # an unsaved change that Ctrl+S would write
+    page, index, editor = start_typing(qtbot, window, "s3.new.natural", "12.5")
+    QTest.keyClick(editor, Qt.Key.Key_Return)  # refused: the editor keeps “12.5”
+    asked = []
+    monkeypatch.setattr(dialogs, "confirm", lambda parent, title, message: asked.append(message) or False)
+    ctrl(window, Qt.Key.Key_S)
+    label = window.controller.state.spec.cells["s3.new.natural"].label
+    assert len(asked) == 1 and "未能填入" in asked[0] and label in asked[0] and "“12.5”" in asked[0]
+    assert window.controller.path.read_bytes() == saved_before and window.controller.dirty
+    assert editor.text() == "12.5" and "未保存" in window.statusBar().currentMessage()
+    # answered 是: saved, without the refused text, and asked once (not again by Save As or the save itself)
+    asked.clear()
+    monkeypatch.setattr(dialogs, "confirm", lambda parent, title, message: asked.append(message) or True)
+    ctrl(window, Qt.Key.Key_S)
+    assert len(asked) == 1 and not window.controller.dirty
+    saved = ReportState(load_draft(window.controller.path))
+    assert saved.value("s3.new.research") == 7
+    close_quietly(window)
+
+
 # -- 10.8 the wheel changes nothing by accident --------------------------------------------------------
 def wheel(widget, steps: int = -1) -> None:
     centre = QPointF(widget.rect().center())
