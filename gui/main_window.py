@@ -22,7 +22,7 @@ from gui.recovery_dialog import confirm_open_elsewhere, confirm_save_over_open
 from gui.step_list import StepDelegate, show_step_state
 from gui.user_folders import documents_folder
 from model.draft import Draft, Meta
-from model.drafts_io import DraftError, load_draft
+from model.drafts_io import DraftError, load_draft, remove_stale_temporary_files
 from model.spec import format_for_year, format_ids, get_format
 from model.state import ReportState
 
@@ -509,6 +509,8 @@ class MainWindow(QMainWindow):
             return False
         if ask and not self.maybe_save():
             return False
+        # temporary files a crashed save left beside the draft go before it is read (old ones only, ours only)
+        remove_stale_temporary_files(Path(path).resolve().parent, Path(path).name)
         try:
             state = ReportState(load_draft(path))
         except DraftError as exc:
