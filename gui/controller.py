@@ -26,24 +26,28 @@ _TEXT_MERGE_ID = 1001
 class _Edit(QUndoCommand):
     """An edit as a pair of functions that apply the new and the old value; the first redo is the edit itself."""
 
-    def __init__(self, controller: "ReportController", text: str, do, undo, merge_key: str | None = None):
+    def __init__(self, controller: "ReportController", text: str, do, undo, merge_key: str | None = None,
+                 place: str | None = None):
         super().__init__(text)
         self._controller = controller
         self._do = do
         self._undo = undo
         self.merge_key = merge_key
+        self.place = place  # the field the edit changed when Changes cannot name it ("meta:contact")
         self._done_once = False
 
     def redo(self) -> None:
         changes = self._do()
         self._controller._emit(changes)
         if self._done_once:
+            self._controller.history_place = self.place
             self._controller.historyShown.emit(changes)
         self._done_once = True
 
     def undo(self) -> None:
         changes = self._undo()
         self._controller._emit(changes)
+        self._controller.history_place = self.place
         self._controller.historyShown.emit(changes)
 
     def id(self) -> int:  # noqa: A003 — Qt's name
@@ -77,7 +81,8 @@ class ReportController(QObject):
     # editor) so that what is saved, exported or printed is what the user sees. Pages connect a slot that
     # commits synchronously; commit_pending_edits() emits it.
     commitRequested = Signal()
-    # An undo or redo changed these places (model.state.Changes): the window shows the page and the place.
+    # An undo or redo changed these places (model.state.Changes): the window shows the page and the place;
+    # history_place names the field when the Changes cannot (which field of 基本信息).
     historyShown = Signal(object)
 
     def __init__(self, state: ReportState, path: str | Path | None = None, parent: QObject | None = None):
@@ -87,6 +92,7 @@ class ReportController(QObject):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
         self._typing_run = 0  # text edits merge into one undo step only within one burst of typing
+        self.history_place: str | None = None
         # who listens through listen(), with their connections: detach() finds a page's listeners here
         # instead of asking every object inside the page
         self._listeners: list[tuple[QObject, list]] = []
@@ -156,8 +162,8 @@ class ReportController(QObject):
         if changes:
             self.changed.emit(changes)
 
-    def _push(self, text: str, do, undo, merge_key: str | None = None) -> None:
-        self.undo_stack.push(_Edit(self, text, do, undo, merge_key))
+    def _push(self, text: str, do, undo, merge_key: str | None = None, place: str | None = None) -> None:
+        self.undo_stack.push(_Edit(self, text, do, undo, merge_key, place))
 
     def set_cell(self, path: str, text: str) -> None:
         """Set one input cell from what the user typed. Raises EditError (Chinese) and changes nothing when
@@ -201,7 +207,8 @@ class ReportController(QObject):
             Meta.model_validate({**self.state.meta.model_dump(), **fields})
         except ValidationError as exc:
             raise EditError(f"基本信息填写有误：{describe_validation_error(exc)}") from None
-        self._push("修改基本信息", lambda: self.state.set_meta(**fields), lambda: self.state.set_meta(**old))
+        self._push("修改基本信息", lambda: self.state.set_meta(**fields), lambda: self.state.set_meta(**old),
+                   place=f"meta:{next(iter(fields))}")
 
     def set_blocks(self, section_id: str, blocks: list, description: str = "编辑文字", merge: bool = True) -> None:
         # a block holds only strings, which are never changed in place: a copy of each block is a safe snapshot

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QPushButton, QSpinBox,
+                               QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QMenu, QPushButton, QSpinBox,
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from gui import about, dialogs, find_replace
@@ -71,6 +71,41 @@ class LazyPages(Mapping):
 
     def built(self) -> dict[str, QWidget]:
         return dict(self._built)
+
+
+def give_mnemonics(menu: QMenu) -> None:
+    """Every item of a menu can be chosen from the keyboard: an item with neither a shortcut nor a mnemonic gets
+    the first letter free in its menu, shown as Windows programs in Chinese show it: 开始页(&A)…"""
+    taken = {text[i + 1].upper() for a in menu.actions() for text in [a.text()]
+             for i in range(len(text) - 1) if text[i] == "&" and text[i + 1] != "&"}
+    free = (c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in taken)
+    for action in menu.actions():
+        text = action.text()
+        if action.isSeparator() or "&" in text.replace("&&", "") or (not action.shortcut().isEmpty()
+                                                                        and action.menu() is None):
+            continue
+        letter = next(free, None)
+        if letter is None:
+            return
+        stem, dots = (text[:-1], "…") if text.endswith("…") else (text, "")
+        action.setText(f"{stem}(&{letter}){dots}")
+
+
+def _mnemonic(text: str) -> str:
+    at = text.replace("&&", "").find("&")
+    return text.replace("&&", "")[at + 1].upper() if 0 <= at < len(text.replace("&&", "")) - 1 else ""
+
+
+def keyboard_hint(action: QAction) -> str:
+    """A toolbar button's tooltip: what it does and the keys that do it (its shortcut, or its menu's)."""
+    name = action.text().split("(&")[0].replace("&", "").rstrip("…")
+    key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    if key:
+        return f"{name}（{key}）"
+    for menu in action.associatedObjects():
+        if isinstance(menu, QMenu) and _mnemonic(menu.title()) and _mnemonic(action.text()):
+            return f"{name}（Alt+{_mnemonic(menu.title())}，再按 {_mnemonic(action.text())}）"
+    return name
 
 
 def step_titles(state: ReportState) -> list[tuple[str, str]]:
@@ -264,6 +299,8 @@ class MainWindow(QMainWindow):
             page.focus_target(target)
         elif step == "meta" and changes.sections:
             page.preamble.show_cursor()
+        elif step == "meta":
+            page.focus_target(self.controller.history_place)  # the very field: 机关名称, 联系方式, 公布日期…
         elif hasattr(page, "show_cursor"):
             page.show_cursor()
 
@@ -401,6 +438,10 @@ class MainWindow(QMainWindow):
         toolbar.addActions([self.start_action, self.new_action, self.open_action, self.save_action, self.undo_action, self.redo_action,
                             self.print_action])
         self._refresh_recent()
+        for menu in bar.findChildren(QMenu):
+            give_mnemonics(menu)
+        for action in toolbar.actions():
+            action.setToolTip(keyboard_hint(action))
 
     def _undo_text_changed(self, text: str) -> None:
         self.undo_action.setText(f"撤销：{text}" if text else "撤销")
@@ -604,8 +645,11 @@ class MainWindow(QMainWindow):
     def _refresh_recent(self) -> None:
         self.recent_menu.clear()
         recent = recent_paths()
-        for p in recent:
-            self.recent_menu.addAction(p, lambda p=p: self.open_path(p))
+        for n, p in enumerate(recent, start=1):
+            # numbered 1–9 for the keyboard; an & in a path is shown as it is, not taken as a mnemonic
+            label = p.replace("&", "&&")
+            action = self.recent_menu.addAction(f"&{n} {label}" if n < 10 else label, lambda p=p: self.open_path(p))
+            action.setData(p)
         self.recent_menu.setEnabled(bool(recent))
 
     # -- window --------------------------------------------------------------------------------------

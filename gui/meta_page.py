@@ -86,6 +86,12 @@ class MetaPage(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(QLabel("<b>开头部分</b>（可选：编制依据、统计期限、电子版获取方式、联系方式）"))
         layout.addWidget(self.preamble, 1)
+        # Tab goes the way the form reads, top to bottom (the kind row is made last but shown above the date),
+        # then on into the opening paragraph's buttons and text
+        chain = [self.agency, self.year, self.format, self.kind, self.has_date, self.date, self.contact,
+                 *self.preamble.tab_chain()]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
         self.agency.editingFinished.connect(lambda: self._set(agency=self.agency.text().strip()))
         self.contact.editingFinished.connect(lambda: self._set(contact=self.contact.text().strip()))
@@ -192,9 +198,12 @@ class MetaPage(QWidget):
 
     def focus_target(self, target: str | None) -> None:
         field = (target or "").removeprefix("meta:")
-        widget = {"agency": self.agency, "year": self.year, "publication_date": self.date,
-                  "contact": self.contact}.get(field)
+        date = self.date if self.date.isEnabled() else self.has_date
+        widget = {"agency": self.agency, "year": self.year, "publication_date": date,
+                  "contact": self.contact, "agency_kind": self.kind}.get(field)
         if widget is not None:
-            widget.setFocus()
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            if isinstance(widget, QLineEdit):
+                widget.selectAll()  # what the undo put back is seen at once
         elif target and target.startswith("preamble"):
             self.preamble.focus_target(target)

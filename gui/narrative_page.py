@@ -124,6 +124,7 @@ class BlockEditor(QTextEdit):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setAcceptRichText(False)
+        self.setTabChangesFocus(True)  # a report has no tab characters; Tab moves on, for keyboard-only work
         self.setUndoRedoEnabled(False)  # the controller's undo stack owns history, across all pages
         self.setMouseTracking(True)
         font = QFont()
@@ -582,7 +583,16 @@ class NarrativePage(QWidget):
         layout.addWidget(splitter, 1)
         controller.listen(self, changed=self._on_changed, documentChanged=self.reload,
                           commitRequested=self.end_typing_run)
+        chain = self.tab_chain()
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
         self.reload()
+
+    def tab_chain(self) -> list[QWidget]:
+        """The page's widgets in the order Tab visits them: as they are read, the buttons above the text, the
+        text, the issues under it, then the guidance's outline beside it."""
+        return [self.heading_button, self.picture_button, self.replace_button, self.remove_button,
+                self.suggest_button, self.editor, self.issue_list, self.outline, self.outline_button]
 
     # -- loading and saving --------------------------------------------------------------------------
     def reload(self) -> None:

@@ -317,12 +317,13 @@ app = make_app()
 window = MainWindow(ReportController(ReportState.new("", 2024)))
 if sys.argv[1] != "-":
     window.open_path(sys.argv[1], ask=False)
-print("\\n".join(a.text() for a in window.recent_menu.actions()))
+print("\\n".join(a.data() for a in window.recent_menu.actions()))  # the path each entry opens
 window.controller.undo_stack.setClean()
 """
 
 
 def test_recent_files_with_one_entry_come_back_as_a_list_after_a_restart(tmp_path):
+    # (each entry is numbered for the keyboard, “&1 path”; the script prints the path it opens)
     env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data"),
            "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
     first, second = tmp_path / "一.json", tmp_path / "二.json"
@@ -435,3 +436,83 @@ def test_export_file_names_are_safe_on_windows(title, name):
 def test_a_long_title_is_cut_to_a_safe_length_at_a_character_boundary():
     stem = safe_file_stem("很" * 300)
     assert len(stem.encode("utf-8")) <= MAX_STEM_BYTES and set(stem) == {"很"}
+
+
+# -- 10.6 undo shows the exact field of 基本信息 ---------------------------------------------------------------
+def test_undo_of_a_meta_field_from_another_page_puts_the_keyboard_in_that_field(qtbot):
+    window = open_window(qtbot)
+    window.go_to("meta")
+    meta = window.pages["meta"]
+    for field, text in ((meta.agency, "某某区人民政府办公室"), (meta.contact, "电话 12345678")):
+        field.setFocus()
+        field.selectAll()
+        QTest.keyClick(field, Qt.Key.Key_Delete)
+        field.insert(text)
+        QTest.keyClick(field, Qt.Key.Key_Return)
+    assert window.controller.state.meta.contact == "电话 12345678"
+    window.go_to("s3")
+    window.pages["s3"].view.setFocus()
+    ctrl(window, Qt.Key.Key_Z)
+    assert window.current_step() == "meta" and QApplication.focusWidget() is meta.contact
+    assert window.controller.state.meta.contact != "电话 12345678"
+    window.go_to("s3")
+    ctrl(window, Qt.Key.Key_Z)
+    assert window.current_step() == "meta" and QApplication.focusWidget() is meta.agency
+    assert meta.agency.selectedText() == window.controller.state.meta.agency  # what came back, selected
+    close_quietly(window)
+
+
+# -- 17.7 the keyboard-only path ------------------------------------------------------------------------------
+def owner_in(widget, candidates):
+    """The candidate the focused widget belongs to (a spin box's line edit belongs to the spin box)."""
+    while widget is not None:
+        if any(widget is c for c in candidates):
+            return widget
+        widget = widget.parentWidget()
+    return None
+
+
+def test_tab_walks_basic_information_in_the_order_it_is_read(qtbot):
+    window = open_window(qtbot)
+    window.go_to("meta")
+    meta = window.pages["meta"]
+    preamble = meta.preamble
+    expected = [meta.agency, meta.year, meta.format, meta.kind, meta.has_date, meta.date, meta.contact,
+                preamble.heading_button, preamble.picture_button, preamble.editor, preamble.issue_list]
+    meta.agency.setFocus()
+    visited = []
+    for _ in range(30):
+        now = owner_in(QApplication.focusWidget(), expected)
+        if now is not None and (not visited or visited[-1] is not now):
+            visited.append(now)  # (a date edit takes Tab through its year, month and day first)
+        if now is preamble.issue_list:
+            break
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    names = {id(w): n for n, w in zip(["机关名称", "报告年度", "格式版本", "机关类型", "已确定公布日期", "公布日期",
+                                       "联系方式", "设为小标题", "插入图片", "开头部分", "问题"], expected)}
+    assert [names[id(w)] for w in visited] == [names[id(w)] for w in expected]
+    close_quietly(window)
+
+
+def test_every_menu_item_has_a_key_and_every_toolbar_button_says_it(qtbot):
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QMenu, QToolBar
+
+    window = open_window(qtbot)
+    missing = []
+    for menu in window.menuBar().findChildren(QMenu):
+        for action in menu.actions():
+            if action.isSeparator():
+                continue
+            text = action.text().replace("&&", "")
+            if "&" not in text and (action.shortcut().isEmpty() or action.menu() is not None):
+                missing.append(f"{menu.title()} → {action.text()}")
+    for top in window.menuBar().actions():
+        assert "&" in top.text(), top.text()
+    assert missing == []
+    [toolbar] = window.findChildren(QToolBar)
+    for action in toolbar.actions():
+        key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        tip = action.toolTip()
+        assert (key and key in tip) or "Alt+" in tip, (action.text(), tip)
+    close_quietly(window)
