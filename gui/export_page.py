@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
-import logging
-import threading
-
-from PySide6.QtCore import QMimeData, QObject, QPointF, QRunnable, QSettings, Qt, QThreadPool, QTimer, QUrl, Signal
+from PySide6.QtCore import (QMimeData, QObject, QPointF, QRunnable, QSettings, Qt, QThreadPool, QTimer, QUrl,
+                            Signal)
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrintPreviewDialog, QPrintPreviewWidget
@@ -27,7 +27,6 @@ log = logging.getLogger(__name__)
 # reportlab and the font cache keep process-wide state that is not safe to use from two threads at once: the
 # preview thread and this page's exports, copies and prints take turns through this lock.
 PDF_WRITER_LOCK = threading.Lock()
-WARM_UP_DELAY_MS = 1500  # after the window is up: load the PDF writer and fonts while the user reads the screen
 
 
 def _preview_pdf(state) -> bytes:
@@ -36,15 +35,6 @@ def _preview_pdf(state) -> bytes:
 
     with PDF_WRITER_LOCK:
         return pdf_bytes(state)
-
-
-def _warm_up() -> None:
-    """Import the PDF writer and register the fonts (from the font cache) before the first preview needs them."""
-    from export.fonts import find_fonts
-    from export.pdf_writer import render_pdf  # noqa: F401
-
-    with PDF_WRITER_LOCK:
-        find_fonts()
 
 
 class _Signals(QObject):
@@ -80,6 +70,7 @@ class ExportPage(QWidget):
         self._pdf: bytes = b""
         self.document = None
         self._buffer = None
+        self._retired: list = []  # documents replaced by a newer preview, closed once the view has let go of them
         # Previews are built one at a time on their own thread; each request has a generation number and a result
         # whose generation is no longer the latest (the report changed meanwhile) is dropped.
         self._pool = QThreadPool(self)
@@ -87,7 +78,7 @@ class ExportPage(QWidget):
         self._signals = _Signals(self)
         self._signals.done.connect(self._preview_built, Qt.ConnectionType.QueuedConnection)
         self._generation = 0
-        self._building = False
+        self._building_for: int | None = None
         self._print_job: PrintJob | None = None
         self.last_folder: Path | None = None
         title = QLabel("导出与打印")
@@ -154,9 +145,12 @@ class ExportPage(QWidget):
         layout.addLayout(nav)
         layout.addWidget(self.view, 1)
         controller.listen(self, changed=self._mark_stale, documentChanged=self._mark_stale)
-        self.warm_up_later()
 
     # -- preview -------------------------------------------------------------------------------------
+    # The report's version is `_generation`, bumped by every change. At most one preview is built at a time, for
+    # the version it started from (`_building_for`); a result for an older version is dropped, and a new build is
+    # started then if the page is on screen. So fast typing never queues builds, and what is shown is never older
+    # than the report it claims to show.
     def _mark_stale(self, *_args) -> None:
         self._stale = True
         self._generation += 1  # a preview being built now describes an older report
@@ -166,13 +160,8 @@ class ExportPage(QWidget):
 
     def showEvent(self, event):  # noqa: N802
         super().showEvent(event)
-        if self._stale and not self._building:
+        if self._stale:
             self.start_preview()
-
-    def warm_up_later(self) -> None:
-        """Load the PDF writer and the fonts on the preview thread shortly after start-up, so that the first
-        preview does not wait for them."""
-        QTimer.singleShot(WARM_UP_DELAY_MS, self, lambda: self._pool.start(_Task(-1, _warm_up, None)))
 
     def start_preview(self) -> None:
         """Build the PDF exactly as it would be exported on the preview thread; the page stays usable meanwhile.
@@ -180,17 +169,25 @@ class ExportPage(QWidget):
         The worker reads the report while the UI thread may change it: any change bumps the generation first
         (changes happen on the UI thread and signal synchronously), so a result built over a changing report is
         never shown, and a failure inside such a build is dropped with it."""
-        self._generation += 1
-        self._building = True
         self.busy.show()
         self.busy_label.show()
+        if self._building_for is not None:
+            return  # one build at a time: when it ends stale, the next one starts from the report as it is then
+        self._building_for = self._generation
         self._pool.start(_Task(self._generation, lambda state=self.controller.state: _preview_pdf(state),
                                self._signals))
 
+    @property
+    def _building(self) -> bool:
+        return self._building_for is not None
+
     def _preview_built(self, generation: int, pdf, error: str) -> None:
-        if generation != self._generation:
-            return  # stale: a newer preview is on its way (or will be started when the page is shown)
-        self._building = False
+        if generation == self._building_for:
+            self._building_for = None
+        if generation != self._generation:  # stale: the report changed while this was built
+            if self._stale and self.isVisible():
+                self.start_preview()
+            return
         self.busy.hide()
         self.busy_label.hide()
         if pdf is None:
@@ -204,8 +201,7 @@ class ExportPage(QWidget):
         """Build and show the preview now, in this thread (printing needs the PDF at once; tests and benchmarks)."""
         from export.pdf_writer import pdf_bytes  # reportlab loads on first use, not at start-up
 
-        self._generation += 1  # a preview still being built is older than this one
-        self._building = False
+        self._generation += 1  # a preview still being built on the preview thread is not shown after this one
         self.busy.hide()
         self.busy_label.hide()
         with PDF_WRITER_LOCK:  # waits for a preview still being built on the preview thread
@@ -215,13 +211,12 @@ class ExportPage(QWidget):
     def _show_pdf(self, pdf: bytes) -> None:
         self._pdf = pdf
         self._print_job = None
-        old, old_buffer = self.document, self._buffer
+        if self.document is not None:
+            self._retired.append((self.document, self._buffer))
         self.document, self._buffer = load_pdf(self._pdf, self)
-        self.view.setDocument(self.document)
-        if old is not None:
-            old.close()
-            old.deleteLater()
-            old_buffer.deleteLater()
+        # The view lays out every page when it gets the document (~90 ms for 66 pages): done in the next turn of
+        # the event loop, so that loading and laying out are two short pauses of the UI thread, not one long one.
+        QTimer.singleShot(0, self, lambda document=self.document: self._show_document(document))
         pages = self.document.pageCount()
         self.page_box.setMaximum(max(1, pages))
         self.page_count.setText(f"页，共 {pages} 页")
@@ -233,8 +228,18 @@ class ExportPage(QWidget):
         elif not self.status.text().startswith("已导出"):
             self.status.setText("校验通过，可以导出正式文件。")
 
+    def _show_document(self, document) -> None:
+        if document is not self.document:
+            return  # replaced meanwhile by a newer preview, which shows itself
+        self.view.setDocument(document)
+        for old, old_buffer in self._retired:  # no longer on screen: closed only now
+            old.close()
+            old.deleteLater()
+            old_buffer.deleteLater()
+        self._retired.clear()
+
     def preview_ready(self) -> bool:
-        return not self._stale and not self._building and self.document is not None
+        return not self._stale and self.document is not None
 
     def preview_page_count(self) -> int:
         return self.document.pageCount() if self.document is not None else 0
@@ -337,7 +342,7 @@ class ExportPage(QWidget):
     # -- printing ------------------------------------------------------------------------------------
     def _job(self) -> PrintJob:
         """The pages of the PDF on screen, read once for every print and preview of it."""
-        if self._stale or self.document is None or self._building:
+        if self._stale or self.document is None:
             self.refresh_preview()
         if self._print_job is None:
             with PDF_WRITER_LOCK:  # reads reportlab's registered fonts
