@@ -238,7 +238,7 @@ class _State:
     word_spacing: float = 0.0
     scale_x: float = 1.0
     leading: float = 0.0
-    font: _Font | None = None
+    font: str | None = None  # the page's resource name of the font (/F1 …)
     size: float = 0.0
     rise: float = 0.0
     render_mode: int = 0
@@ -302,7 +302,6 @@ def page_drawing(page, faces: dict[str, FontFace]) -> PageDrawing:
     path: list[tuple] = []
     clip_pending: bool | None = None  # W / W* seen: even-odd or not, applied when the path ends
     tm = tlm = IDENTITY
-    in_text = False
 
     def end_path(fill: bool, even_odd: bool, stroke: bool) -> None:
         nonlocal path, clip_pending
@@ -316,11 +315,18 @@ def page_drawing(page, faces: dict[str, FontFace]) -> PageDrawing:
             clip_pending = None
         path = []
 
+    def font_named(key: str | None) -> _Font:
+        if key is None:
+            raise NotReplayable("文字没有指定字体")
+        if key not in fonts:
+            if key not in fonts_res:
+                raise NotReplayable(f"页面引用了不存在的字体 {key}")
+            fonts[key] = _font(fonts_res[key], faces)
+        return fonts[key]
+
     def show(data: bytes) -> None:
         nonlocal tm
-        font = state.font
-        if font is None:
-            raise NotReplayable("文字没有指定字体")
+        font = font_named(state.font)
         if state.render_mode != 0:
             raise NotReplayable("文字的描边或裁剪方式无法按矢量重绘")
         text, xs = [], []
@@ -454,9 +460,8 @@ def page_drawing(page, faces: dict[str, FontFace]) -> PageDrawing:
         # text
         elif op == "BT":
             tm = tlm = IDENTITY
-            in_text = True
         elif op == "ET":
-            in_text = False
+            pass
         elif op == "Tc":
             state.char_spacing = float(operands[0])
         elif op == "Tw":
@@ -470,12 +475,7 @@ def page_drawing(page, faces: dict[str, FontFace]) -> PageDrawing:
         elif op == "Tr":
             state.render_mode = int(operands[0])
         elif op == "Tf":
-            key = str(operands[0])
-            if key not in fonts:
-                if key not in fonts_res:
-                    raise NotReplayable(f"页面引用了不存在的字体 {key}")
-                fonts[key] = _font(fonts_res[key], faces)
-            state.font, state.size = fonts[key], float(operands[1])
+            state.font, state.size = str(operands[0]), float(operands[1])  # read when text is shown with it
         elif op == "Tm":
             tm = tlm = tuple(float(v) for v in operands)
         elif op == "Td":
@@ -510,7 +510,6 @@ def page_drawing(page, faces: dict[str, FontFace]) -> PageDrawing:
             pass
         else:
             raise NotReplayable(f"绘图指令 {op} 无法按矢量重绘")
-    del in_text
     return drawing
 
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QProgressBar, 
 from export.filenames import export_file_name
 from gui import dialogs
 from gui.controller import ReportController
-from gui.printing import PrintJob, load_pdf, make_printer, set_a4_full_page
+from gui.printing import PrintJob, load_pdf, make_printer
 from gui.user_folders import documents_folder
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ class _Signals(QObject):
 class _Task(QRunnable):
     """One job on the preview thread; its result comes back to the UI thread through a queued signal."""
 
-    def __init__(self, generation: int, work, signals: _Signals | None):
+    def __init__(self, generation: int, work, signals: _Signals):
         super().__init__()
         self.generation, self.work, self.signals = generation, work, signals
 
@@ -53,11 +53,11 @@ class _Task(QRunnable):
             result, error = self.work(), ""
         except Exception as exc:  # noqa: BLE001 — shown to the user as a message on the page
             result, error = None, f"{type(exc).__name__}：{exc}"
-        if self.signals is not None:
-            try:
-                self.signals.done.emit(self.generation, result, error)
-            except RuntimeError:  # the page was closed meanwhile: nobody waits for this result
-                pass
+        try:
+            self.signals.done.emit(self.generation, result, error)
+        except RuntimeError:  # the page was closed meanwhile: nobody waits for this result
+            pass
+
 
 BUTTONS = [("pdf", "导出 PDF"), ("docx", "导出 Word"), ("xlsx", "导出 Excel"), ("txt", "导出纯文本"), ("html", "导出网页")]
 
@@ -345,15 +345,18 @@ class ExportPage(QWidget):
         if self._stale or self.document is None:
             self.refresh_preview()
         if self._print_job is None:
-            with PDF_WRITER_LOCK:  # reads reportlab's registered fonts
-                self._print_job = PrintJob(self._pdf)
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # reading the pages: ~35 ms a page
+            try:
+                with PDF_WRITER_LOCK:  # reads reportlab's registered fonts
+                    self._print_job = PrintJob(self._pdf)
+            finally:
+                QApplication.restoreOverrideCursor()
         return self._print_job
 
     def print_to(self, printer) -> int:
         """Print the report into a configured printer (what 打印 does after its dialog; tests pass a PDF printer)."""
         job = self._job()
-        set_a4_full_page(printer)
-        pages = job.paint(printer)
+        pages = job.paint(printer)  # on A4 at 100 %, whatever the printer was set to
         self.status.setText(f"已发送 {pages} 页到打印机（A4，100%）。" + job.note())
         return pages
 
@@ -379,7 +382,7 @@ class ExportPage(QWidget):
         """Shows the dialog (tests replace this with one that sets the printer as a user would)."""
         return dialog.exec()
 
-    def print_preview(self) -> QPrintPreviewDialog:
+    def print_preview(self) -> None:
         """A large print preview (maximized, zoom and page navigation in its toolbar) drawn as the printer gets it."""
         self.controller.commit_pending_edits()
         job = self._job()
@@ -388,7 +391,7 @@ class ExportPage(QWidget):
         dialog.setWindowTitle("打印预览 — A4 原大（100%）")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one preview at a time, not one per click kept
         dialog.setWindowState(dialog.windowState() | Qt.WindowState.WindowMaximized)
-        dialog.paintRequested.connect(lambda p: (set_a4_full_page(p), job.paint(p)))
+        dialog.paintRequested.connect(job.paint)
         preview = dialog.findChild(QPrintPreviewWidget)
         if preview is not None:
             preview.setViewMode(QPrintPreviewWidget.ViewMode.SinglePageView)
@@ -396,7 +399,6 @@ class ExportPage(QWidget):
         if job.note():
             self.status.setText(job.note())
         self.exec_preview_dialog(dialog)
-        return dialog
 
     def exec_preview_dialog(self, dialog) -> int:
         return dialog.exec()

@@ -106,6 +106,7 @@ class PrintJob:
 
     def paint(self, printer: QPrinter) -> int:
         """Paint the chosen pages into the printer (or a print preview's); returns how many pages were painted."""
+        set_a4_full_page(printer)
         pages = self.page_numbers(printer)
         if not pages:
             return 0
