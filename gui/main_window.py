@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QMenu, QPushButton, QSpinBox,
@@ -27,6 +27,9 @@ from model.spec import format_for_year, format_ids, get_format
 from model.state import ReportState
 
 APP_NAME = "政务公开年报助手"
+# Pages not shown yet are built after the window has been idle this long, one every PREBUILD_NEXT_MS
+PREBUILD_FIRST_MS = 800
+PREBUILD_NEXT_MS = 40
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 HELP_TEXT = """<h3>政务公开年报助手</h3>
@@ -176,6 +179,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.controller = controller
         self.pages = LazyPages([], self._build_page)
+        self._prebuild_timer = QTimer(self)
+        self._prebuild_timer.setSingleShot(True)
+        self._prebuild_timer.timeout.connect(self._prebuild_next)
         self.step_list = QListWidget()
         self.step_list.setFixedWidth(300)
         self.step_list.setItemDelegate(StepDelegate(self.step_list))
@@ -235,6 +241,16 @@ class MainWindow(QMainWindow):
         self.go_to(current if current in self.pages else "meta")
         self.stack.show()
         self._update_title()
+        self._prebuild_timer.start(PREBUILD_FIRST_MS)
+
+    def _prebuild_next(self) -> None:
+        """Build the next page not yet built while the window is idle, one at a time, so that the first visit of
+        a page is a switch, not a wait (the export page is left to its first visit: it renders a preview)."""
+        for sid in self.step_ids:
+            if sid != "export" and sid not in self.pages.built():
+                self.pages[sid]
+                self._prebuild_timer.start(PREBUILD_NEXT_MS)
+                return
 
     def _build_page(self, sid: str) -> QWidget:
         state = self.controller.state
