@@ -89,9 +89,10 @@ def list_candidates(inputs: list[str]) -> tuple[list[tuple[str, Path]], list[Ski
 
 
 def gather(inputs: list[str], on_progress: Callable[[int, int], None] | None = None,
-           parallel: bool = False) -> GatheredFiles:
+           parallel: bool = False, meanwhile: Callable[[], None] | None = None) -> GatheredFiles:
     """Every draft of `inputs` read into its row, with the files that are not summed and why.
-    `on_progress(done, total)` after each file read; `parallel`: many files are read by two processes."""
+    `on_progress(done, total)` after each file read; `parallel`: many files are read by two processes;
+    `meanwhile()` runs once while they read (before reading, when the files are read here)."""
     candidates, passed, folders = list_candidates(inputs)
     out = GatheredFiles(skipped=passed, folders=folders)
     first_of: dict[Path, str] = {}
@@ -101,7 +102,7 @@ def gather(inputs: list[str], on_progress: Callable[[int, int], None] | None = N
         plan.append((shown, path, resolved, first_of.get(resolved)))
         first_of.setdefault(resolved, shown)
     to_read = [(shown, str(path)) for shown, path, _, again in plan if again is None]
-    results = _read_all(to_read, parallel)
+    results = _read_all(to_read, parallel, meanwhile or (lambda: None))
     by_content: dict[str, str] = {}
     done = 0
     for shown, _, resolved, again in plan:
@@ -129,18 +130,22 @@ def gather(inputs: list[str], on_progress: Callable[[int, int], None] | None = N
     return out
 
 
-def _read_all(files: list[tuple[str, str]], parallel: bool) -> Iterator[tuple]:
+def _read_all(files: list[tuple[str, str]], parallel: bool, meanwhile: Callable[[], None]) -> Iterator[tuple]:
     """read_unit of each (shown, path), in order."""
     workers = min(READ_WORKERS, os.cpu_count() or 1)
     if not parallel or workers < 2 or len(files) < PARALLEL_FROM:
+        meanwhile()
         return (read_unit(shown, path) for shown, path in files)
-    return _read_in_processes(files, workers)
+    return _read_in_processes(files, workers, meanwhile)
 
 
-def _read_in_processes(files: list[tuple[str, str]], workers: int) -> Iterator[tuple]:
+def _read_in_processes(files: list[tuple[str, str]], workers: int,
+                       meanwhile: Callable[[], None]) -> Iterator[tuple]:
     # each process reads its own files whole; only the rows come back
     with ProcessPoolExecutor(workers) as pool:
-        yield from pool.map(read_unit, [s for s, _ in files], [p for _, p in files], chunksize=32)
+        rows = pool.map(read_unit, [s for s, _ in files], [p for _, p in files], chunksize=32)
+        meanwhile()  # every file is handed out and the processes have started: this process is free
+        yield from rows
 
 
 def read_unit(shown: str, path_text: str) -> tuple:
