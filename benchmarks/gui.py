@@ -203,7 +203,7 @@ def child_switch(_work: Path, pictures: Path) -> dict:
     from PySide6.QtTest import QTest as _QTest
 
     for _ in range(200):
-        if len(window.pages.built()) >= len([s for s in window.step_ids if s != "export"]):
+        if len(window.pages.built()) >= len([s for s in window.step_ids if s not in ("review", "export")]):
             break
         _QTest.qWait(50)
     clock = PaintClock(app)

@@ -245,9 +245,10 @@ class MainWindow(QMainWindow):
 
     def _prebuild_next(self) -> None:
         """Build the next page not yet built while the window is idle, one at a time, so that the first visit of
-        a page is a switch, not a wait (the export page is left to its first visit: it renders a preview)."""
+        a page is a switch, not a wait. 审核 and 导出 are left to their first visit: the one redraws its list on
+        every edit while it exists, the other renders a preview."""
         for sid in self.step_ids:
-            if sid != "export" and sid not in self.pages.built():
+            if sid not in ("review", "export") and sid not in self.pages.built():
                 self.pages[sid]
                 self._prebuild_timer.start(PREBUILD_NEXT_MS)
                 return
