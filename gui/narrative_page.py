@@ -482,6 +482,7 @@ class NarrativePage(QWidget):
         self._figure_counter = 0
         self._thumbnails: dict[str, tuple[QImage, QSize]] = {}  # picture (base64) → as shown, with its own size
         self._issues_stale = False  # issues changed while the page was hidden: shown when it is next shown
+        self._shown_issues: list | None = None  # the issues listed and underlined (None: the text was reloaded)
         self._typed_to: int | None = None  # where the cursor stands after the last edit typed
         self.editor = BlockEditor(self)
         self.editor.document().contentsChanged.connect(self._schedule_commit)
@@ -623,6 +624,7 @@ class NarrativePage(QWidget):
             cursor_pos = self.editor.textCursor().position()
             before = doc.toPlainText()
             doc.clear()
+            self._shown_issues = None  # the underlines went with the old text
             self.editor.pictures.clear()
             cursor = QTextCursor(doc)
             for i, block in enumerate(blocks):
@@ -771,8 +773,12 @@ class NarrativePage(QWidget):
 
     def _refresh_issues(self) -> None:
         self._issues_stale = False
-        self.issue_list.clear()
         issues = self._section_issues()
+        key = [(i.rule, i.severity, i.message, i.anchor) for i in issues]
+        if key == self._shown_issues:
+            return  # typing that changes no issue redraws neither the list nor the underlines of a long text
+        self._shown_issues = key
+        self.issue_list.clear()
         for issue in issues:
             word = SEVERITY_WORDS[issue.severity]
             item = QListWidgetItem(f"【{word} {issue.rule}】{issue.message}")
