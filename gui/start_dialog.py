@@ -27,6 +27,28 @@ def sample_paths(seeds: Path) -> list[Path]:
     return [p for p in sorted(seeds.glob("*.json")) if not p.name.endswith(".expected.json")]
 
 
+META_HEAD_BYTES = 64 * 1024
+
+
+def draft_meta(file: Path) -> dict:
+    """The "meta" object of a draft, read from the file's beginning where a saved draft keeps it: a draft with
+    pictures runs to megabytes, and the start page must not read them all to name the agency."""
+    with file.open("rb") as fh:
+        head = fh.read(META_HEAD_BYTES).decode("utf-8-sig", errors="ignore")
+    at = head.find('"meta"')
+    if at >= 0:
+        colon = head.find(":", at + len('"meta"'))
+        try:
+            meta, _end = json.JSONDecoder().raw_decode(head, colon + 1 + (len(head[colon + 1:]) -
+                                                                          len(head[colon + 1:].lstrip())))
+            return meta if isinstance(meta, dict) else {}
+        except ValueError:
+            pass  # cut off, or not where a saved draft has it: read as a whole below
+    if file.stat().st_size > 4 * 1024 * 1024:
+        return {}  # shown by its name and time
+    return json.loads(file.read_text(encoding="utf-8")).get("meta") or {}
+
+
 def describe_recent(path: str) -> str:
     """A recent file as the user knows it: agency, year, when it was last saved, then the file itself."""
     file = Path(path)
@@ -36,7 +58,7 @@ def describe_recent(path: str) -> str:
         return f"（文件已不存在或无法读取）{path}"
     agency, year = "", ""
     try:
-        meta = json.loads(file.read_text(encoding="utf-8")).get("meta") or {}
+        meta = draft_meta(file)
         agency, year = str(meta.get("agency") or "").strip(), meta.get("year") or ""
     except (OSError, ValueError, AttributeError):
         pass  # not a readable draft: shown by its name and time; opening it says what is wrong

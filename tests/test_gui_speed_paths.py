@@ -266,3 +266,20 @@ def test_starting_on_a_draft_removes_a_crashed_save_s_old_temporary_file(qtbot, 
     qtbot.addWidget(window)
     assert not stale.exists() and fresh.exists()
     close_quietly(window)
+
+
+# -- the start page's recent files -----------------------------------------------------------------------------
+def test_the_start_page_names_a_big_recent_draft_without_reading_it_whole(tmp_path, monkeypatch):
+    from gui.start_dialog import describe_recent
+
+    path = draft_with_photos(tmp_path, 12)  # pictures after the meta (a real draft's run to megabytes)
+    assert path.stat().st_size > 256 * 1024
+    real = Path.read_text
+
+    def read_text(self, *args, **kwargs):
+        if self == path:
+            raise AssertionError("the whole draft was read to list it")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", read_text)
+    assert describe_recent(str(path)).startswith("江南市临江区人民政府　2024 年度　最后保存")
