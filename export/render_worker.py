@@ -26,6 +26,10 @@ import traceback
 # has it, spawn elsewhere. Tests use it to run the spawn path on Linux.
 START_METHOD_ENV = "NIANBAO_EXPORT_WORKER"
 
+# This process's ends of the pipes to forked workers: a worker forked later closes them, so that only this process
+# holds them and a worker sees the end of its pipe when this process closes or dies.
+_OUR_PIPE_ENDS: set[int] = set()
+
 
 class RenderFailed(RuntimeError):
     """A format failed to render in the worker; str() carries the worker's traceback for the log."""
@@ -113,8 +117,8 @@ class Worker:
         if pid == 0:  # the worker: never returns into the caller's code, never runs its exit handlers
             code = 0
             try:
-                os.close(down_w)
-                os.close(up_r)
+                for fd in (down_w, up_r, *_OUR_PIPE_ENDS):
+                    os.close(fd)
                 with os.fdopen(down_r, "rb") as inbox, os.fdopen(up_w, "wb") as outbox:
                     def send(obj):
                         pickle.dump(obj, outbox, protocol=pickle.HIGHEST_PROTOCOL)
@@ -127,6 +131,8 @@ class Worker:
                 os._exit(code)
         os.close(down_r)
         os.close(up_w)
+        _OUR_PIPE_ENDS.update((down_w, up_r))
+        self._fds = (down_w, up_r)
         self._pid = pid
         self._process = None
         self._outbox = os.fdopen(down_w, "wb")
@@ -134,6 +140,7 @@ class Worker:
 
         def send(obj):
             pickle.dump(obj, self._outbox, protocol=pickle.HIGHEST_PROTOCOL)
+            _OUR_PIPE_ENDS.discard(down_w)  # before closing: the number is free for reuse once closed
             self._outbox.close()
 
         def receive():
@@ -167,6 +174,8 @@ class Worker:
             self._send(job)
         except (OSError, EOFError, ValueError):
             pass  # the worker died; result() says so
+        except BaseException:  # noqa: BLE001 — the layout could not be sent: the worker would wait for it forever
+            self._kill()
 
     def result(self):
         """The worker's Rendered; raises what went wrong there."""
@@ -189,25 +198,30 @@ class Worker:
             raise KeyboardInterrupt
         raise RenderFailed(f"导出{self.kind}时出错，该进程的记录如下：\n{text}")
 
+    def _kill(self) -> None:
+        try:
+            if self._process is not None:
+                self._process.kill()
+            else:
+                os.kill(self._pid, signal.SIGKILL)
+        except (OSError, ValueError, AttributeError):
+            pass
+
     def close(self) -> None:
         """End the worker if it still runs (the export stopped early) and reap it."""
         if self._process is not None:
             try:
-                if self._sender is None:
-                    self._send(None)
                 self._conn.close()
             except (OSError, ValueError):
                 pass
             self._process.join(timeout=0 if not self._answered else 5)
             if self._process.is_alive():  # still importing, or stuck: nothing more is wanted from it
-                self._process.kill()
+                self._kill()
                 self._process.join()
             return
         if not self._answered:  # nothing more is wanted from it: no need to wait for it to finish its imports
-            try:
-                os.kill(self._pid, signal.SIGKILL)
-            except OSError:
-                pass
+            self._kill()
+        _OUR_PIPE_ENDS.difference_update(self._fds)
         for fh in (self._outbox, self._inbox):
             try:
                 fh.close()
