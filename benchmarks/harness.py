@@ -6,7 +6,9 @@
 
 Each row starts the program the way a user does (`python main.py check …`), several times after one warm-up run
 that is not counted, and prints the median with min and max of the wall time, the CPU time and the peak memory of
-the process (the operating system's own accounting of each finished child, os.wait4). Our export of all four
+the process (the operating system's own accounting of each finished child, os.wait4). CPU time includes the
+processes the command starts and waits for (export renders the PDF and the Word file in processes of its own);
+peak memory is that of the largest of them, not their sum. Our export of all four
 formats is timed in turn with LibreOffice converting our DOCX of the same report to PDF, run by run, so that the
 ratio is taken on the same machine load; the ratio printed is the median of the per-pair ratios.
 
