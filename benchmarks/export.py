@@ -5,8 +5,9 @@
 
 `benchmarks/harness.py` times the whole command as the user waits for it; this explains that figure. Each run is
 a fresh interpreter that does what `main.py export` does, step by step, and reports each step's CPU time
-(time.process_time): the command's own process (arguments, the model, reading the draft, the layout, Word, Excel,
-text) and the PDF process (reportlab, the fonts, the pages), which `export` runs side by side. Bytecode is compiled
+(time.process_time): the command's own process (arguments, the model, reading the draft, the layout, Excel, text),
+the PDF process (reportlab, the fonts, the pages) and the Word process, which `export` runs side by side (Word in
+the command's own process where a process cannot be forked). Bytecode is compiled
 and the font cache warm, as in the harness; the medians of the runs are printed.
 """
 
@@ -47,9 +48,9 @@ step("读草稿、计算、校验", "命令进程")
 doc, errors = export_layout(state, allow_errors=True)
 step("排版（共用的版面）", "命令进程")
 from export.docx_writer import render_docx
-step("导入 python-docx", "命令进程")
+step("导入 python-docx", "Word 进程")
 render_docx(doc)
-step("生成 Word", "命令进程")
+step("生成 Word", "Word 进程")
 from export.xlsx_writer import render_xlsx
 render_xlsx(state, doc)
 step("生成 Excel（含导入）", "命令进程")
