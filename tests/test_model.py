@@ -449,3 +449,48 @@ def test_a_workbook_whose_grand_total_is_blank_imports_it_as_a_stated_blank(tmp_
     draft, _ = import_file(tmp_path / "blank.xlsx")
     assert draft.stated_totals == {"s3": {"total": {"total": "空白"}}}
     assert [i.cells for i in ReportState(draft).issues if i.rule == "F-14"] == [("s3.total.total",)]
+
+
+def test_the_window_shows_a_total_printed_blank_like_other_stated_totals(qtbot):
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from gui.controller import ReportController
+    from gui.main_window import MainWindow
+    from gui.table_model import STATED_FG
+
+    state = ReportState(load_draft(SEEDS / "sample-2024.json"))
+    state.set_stated("s3.total.total", "空白")
+    window = MainWindow(ReportController(state))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.go_to("s3")
+    page = window.pages["s3"]
+    index = page.model.index_for_path("s3.total.total")
+    assert page.model.data(index) == "315"  # the computed value, in the stated totals' dark red
+    assert page.model.data(index, Qt.ItemDataRole.ForegroundRole).color() == STATED_FG
+    assert "原表此合计栏为空白，应为 315" in page.model.data(index, Qt.ItemDataRole.ToolTipRole)
+    # right-click on the cell offers 采用计算值, which drops the stated blank (one undoable edit)
+    offered = []
+
+    def choose_adopt():
+        menu = QApplication.activePopupWidget()
+        offered.extend(a.text() for a in menu.actions())
+        action = next(a for a in menu.actions() if a.text() == "采用计算值")
+        menu.setActiveAction(action)
+        QTest.keyClick(menu, Qt.Key.Key_Return)
+
+    QTimer.singleShot(50, choose_adopt)
+    page.view.scrollTo(index)
+    pos = page.view.visualRect(index).center()
+    viewport = page.view.viewport()
+    QApplication.sendEvent(viewport, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, viewport.mapToGlobal(pos)))
+    assert "采用计算值" in offered
+    assert window.controller.state.stated == {} and "F-14" not in {i.rule for i in window.controller.state.issues}
+    window.controller.undo_stack.undo()
+    assert window.controller.state.stated == {"s3.total.total": "空白"}
+    window.controller.undo_stack.setClean()
+    window.close()
