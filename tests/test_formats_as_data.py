@@ -147,7 +147,9 @@ def test_the_window_shows_the_third_formats_rows(qtbot, tmp_path, monkeypatch):
     shown = {model.data(model.index(r, c)) for r in range(model.rowCount()) for c in range(model.columnCount())}
     assert RENAMED[2] in shown and ADDED["label"] in shown and RENAMED[1] not in shown
     assert model.data(model.index_for_path(f"s2.{ADDED['id']}.in_force")) == "37"
-    assert window.format.findData("2027") >= 0  # offered with the two national formats
+    window.go_to("meta")
+    formats = window.pages["meta"].format
+    assert formats.itemData(formats.currentIndex()) == "2027"  # offered with the two national formats, chosen
     window.controller.undo_stack.setClean()
     window.close()
 
