@@ -557,12 +557,12 @@ class FormatSpec:
                     raise self._error(f"{here}.cells.{old}", f"{new} 不是本格式可以填写的单元格")
 
     def _check_narrative_figures(self) -> None:
-        from model.narrative.figures import PHRASE_KEYS  # the phrases the text is read with
+        from model.narrative.figures import FIGURE_KEYS  # the figures the text is read and drafted with
 
         for key, figure in self.data.narrative_figures.items():
             here = f"narrative_figures.{key}"
-            if key not in PHRASE_KEYS:
-                raise self._error(here, f"程序中没有识别“{key}”的语句（可用：{'、'.join(sorted(PHRASE_KEYS))}）")
+            if key not in FIGURE_KEYS:
+                raise self._error(here, f"程序中没有名为“{key}”的数字（可用：{'、'.join(sorted(FIGURE_KEYS))}）")
             groups = [("cells", figure.cells), ("denominator", figure.denominator),
                       *((f"alternatives[{i}]", a) for i, a in enumerate(figure.alternatives)),
                       *((f"other_denominators[{i}]", d) for i, d in enumerate(figure.other_denominators))]

@@ -130,7 +130,7 @@ def _carry_forward_from_a_malformed_cell(raw):
 
 def _figure_the_text_cannot_name(raw):
     raw["narrative_figures"]["appeals_won"] = {"label": "胜诉", "cells": ["s4.review.upheld"]}
-    return "narrative_figures.appeals_won：程序中没有识别“appeals_won”的语句"
+    return "narrative_figures.appeals_won：程序中没有名为“appeals_won”的数字"
 
 
 def _figure_of_an_unknown_cell(raw):

@@ -99,8 +99,10 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [(k, re.compile(p)) for k, p in [
 ]]
 # 废止 counts only inside a sentence about 规范性文件
 _ABOLISHED = re.compile(rf"废止{_FILL}{_N}件")
-# the figures a format file may bind to its cells (narrative_figures): the keys of the phrases above
+# the figures a format file may bind to its cells (narrative_figures): the keys of the phrases above, and
+# figures only the drafted sentences (model.narrative.suggest) use
 PHRASE_KEYS = frozenset({k for k, _ in _PATTERNS} | {"docs_abolished"})
+FIGURE_KEYS = PHRASE_KEYS | {"appeals_corrected", "appeals_pending"}
 _NEGATIONS: list[tuple[str, re.Pattern]] = [
     ("received", re.compile(r"(?:未|没有)(?:收到|受理)(?:过)?(?:任何)?(?:政府信息公开|依申请公开的?)?申请")),
     ("review", re.compile(r"未(?:发生|收到)(?:政府信息公开)?(?:相关)?行政复议(?![、和及与])")),

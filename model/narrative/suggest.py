@@ -16,9 +16,6 @@ from model.values import format_value
 if TYPE_CHECKING:
     from model.state import ReportState
 
-LEGAL = ("commercial", "research", "public_welfare", "legal_service", "other")
-
-
 @dataclass(frozen=True)
 class Suggestion:
     title: str
@@ -28,30 +25,31 @@ class Suggestion:
     note: str = ""
 
 
-def _v(state: "ReportState", *paths: str) -> int | Decimal | None:
+def _v(state: "ReportState", key: str) -> int | Decimal | None:
+    """A figure the format file names (narrative_figures): the sum of its cells, or None when the format has
+    no such figure or one of its cells is unfilled."""
+    figure = state.spec.data.narrative_figures.get(key)
+    if figure is None:
+        return None
     total = 0
-    for p in paths:
-        v = state.value(p) if p in state.spec.cells else None
+    for p in figure.cells:
+        v = state.value(p)
         if v is None:
             return None
         total += v
     return total
 
 
-def _rows(state, prefix: str) -> list[str]:
-    return [f"s3.{r.id}.total" for r in state.spec.tables["s3"].blocks[0].rows if r.id.startswith(prefix)]
-
-
 def applications_sentence(state: "ReportState") -> str | None:
     year = state.meta.year
-    new = _v(state, "s3.new.total")
-    carried = _v(state, "s3.carried_in.total")
+    new = _v(state, "received")
+    carried = _v(state, "carried_in")
     if new is None or carried is None:
         return None
     if new == 0 and carried == 0:
         return f"{year}年，本机关未收到政府信息公开申请，无上年结转的政府信息公开申请。"
-    natural = _v(state, "s3.new.natural")
-    legal = _v(state, *(f"s3.new.{c}" for c in LEGAL))
+    natural = _v(state, "received_natural")
+    legal = _v(state, "received_legal")
     parts = [f"{year}年，本机关共收到政府信息公开申请{new}件"]
     if new:
         who = [f"自然人申请{natural}件" if natural else "", f"法人或其他组织申请{legal}件" if legal else ""]
@@ -59,34 +57,30 @@ def applications_sentence(state: "ReportState") -> str | None:
         if who:
             parts[0] += "，其中" + "，".join(who)
     parts[0] += f"；上年结转{carried}件。" if carried else "；无上年结转申请。"
-    handled = _v(state, "s3.total.total")
+    handled = _v(state, "handled")
     if handled is None:
         return parts[0]
-    outcomes = [("予以公开", _v(state, "s3.disclosed.total")), ("部分公开", _v(state, "s3.partial.total")),
-                ("不予公开", _v(state, *_rows(state, "withheld_"))), ("无法提供", _v(state, *_rows(state, "unable_"))),
-                ("不予处理", _v(state, *_rows(state, "not_processed_"))), ("其他处理", _v(state, *_rows(state, "other_")))]
+    outcomes = [("予以公开", _v(state, "disclosed")), ("部分公开", _v(state, "partial")),
+                ("不予公开", _v(state, "withheld")), ("无法提供", _v(state, "unable")),
+                ("不予处理", _v(state, "not_processed")), ("其他处理", _v(state, "other_handling"))]
     listed = [f"{name}{n}件" for name, n in outcomes if n]
     sentence = f"全年办结{handled}件" + ("，其中" + "，".join(listed) if listed else "")
-    out = _v(state, "s3.carried_out.total")
+    out = _v(state, "carried_out")
     sentence += f"；结转下年度继续办理{out}件。" if out else "；无结转下年度继续办理的申请。"
     return parts[0] + sentence
 
 
 def proactive_sentence(state: "ReportState") -> str | None:
     parts = []
-    issued = _v(state, "s2.normative_docs.issued")
-    if issued is not None and "s2.normative_docs.in_force" in state.spec.cells:
-        abolished = _v(state, "s2.normative_docs.abolished")
-        in_force = _v(state, "s2.normative_docs.in_force")
-        if issued or abolished or in_force:
-            parts.append(f"制发行政规范性文件{issued}件，废止{abolished}件，现行有效行政规范性文件{in_force}件")
-    decisions = [("行政许可处理决定", _v(state, "s2.licensing.decisions")),
-                 ("行政处罚处理决定", _v(state, "s2.penalty.p_decisions")),
-                 ("行政强制处理决定", _v(state, "s2.enforcement.p_decisions"))]
+    issued, abolished, in_force = _v(state, "docs_issued"), _v(state, "docs_abolished"), _v(state, "docs_in_force")
+    if None not in (issued, abolished, in_force) and (issued or abolished or in_force):
+        parts.append(f"制发行政规范性文件{issued}件，废止{abolished}件，现行有效行政规范性文件{in_force}件")
+    decisions = [("行政许可处理决定", _v(state, "licensing")), ("行政处罚处理决定", _v(state, "penalty")),
+                 ("行政强制处理决定", _v(state, "enforcement"))]
     listed = [f"{name}{n}件" for name, n in decisions if n]
     if listed:
         parts.append("公开" + "、".join(listed))
-    fee = _v(state, "s2.fees.fee_amount") if "s2.fees.fee_amount" in state.spec.cells else None
+    fee = _v(state, "fees")
     if fee:
         parts.append(f"行政事业性收费{format_value(fee)}万元")
     if not parts:
@@ -95,8 +89,8 @@ def proactive_sentence(state: "ReportState") -> str | None:
 
 
 def appeals_sentence(state: "ReportState") -> str | None:
-    review = _v(state, "s4.review.total")
-    lit = _v(state, "s4.litigation_direct.total", "s4.litigation_after_review.total")
+    review = _v(state, "review")
+    lit = _v(state, "litigation")
     if review is None or lit is None:
         return None
     if review == 0 and lit == 0:
@@ -107,8 +101,8 @@ def appeals_sentence(state: "ReportState") -> str | None:
     if lit:
         parts.append(f"行政诉讼{lit}件")
     sentence = "本年度因政府信息公开引起" + "、".join(parts)
-    corrected = _v(state, "s4.review.corrected", "s4.litigation_direct.corrected", "s4.litigation_after_review.corrected")
-    pending = _v(state, "s4.review.pending", "s4.litigation_direct.pending", "s4.litigation_after_review.pending")
+    corrected = _v(state, "appeals_corrected")
+    pending = _v(state, "appeals_pending")
     tail = []
     if corrected:
         tail.append(f"结果被纠正的{corrected}起")
