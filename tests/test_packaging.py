@@ -453,7 +453,8 @@ def close_quietly(window):
 def menu_action(window, menu_title: str, text: str):
     for menu_action_ in window.menuBar().actions():
         if menu_action_.text().startswith(menu_title):
-            return next(a for a in menu_action_.menu().actions() if a.text() == text)
+            # the menus show a keyboard mnemonic after the name: 关于(&A)
+            return next(a for a in menu_action_.menu().actions() if a.text().split("(&")[0] == text)
     raise AssertionError(f"no menu {menu_title}")
 
 
