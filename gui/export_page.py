@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QProgressBar, 
                                QWidget)
 
 from export.filenames import export_file_name
+from export.pdf_drawing import NotReplayable
 from gui import dialogs
 from gui.controller import ReportController
 from gui.printing import PrintJob, load_pdf, make_printer
@@ -27,6 +28,15 @@ log = logging.getLogger(__name__)
 # reportlab and the font cache keep process-wide state that is not safe to use from two threads at once: the
 # preview thread and this page's exports, copies and prints take turns through this lock.
 PDF_WRITER_LOCK = threading.Lock()
+
+
+def _read_pages(pdf: bytes) -> list:
+    """The PDF's pages as shapes for printing, on the preview thread (pypdf: ~30 ms a page)."""
+    from export.pdf_drawing import pdf_drawings, registered_font_faces
+
+    with PDF_WRITER_LOCK:  # reportlab's registry of the fonts the PDF may have embedded
+        faces = registered_font_faces()
+    return pdf_drawings(pdf, faces)
 
 
 def _preview_pdf(state) -> bytes:
@@ -77,6 +87,11 @@ class ExportPage(QWidget):
         self._pool.setMaxThreadCount(1)
         self._signals = _Signals(self)
         self._signals.done.connect(self._preview_built, Qt.ConnectionType.QueuedConnection)
+        self._pages_signals = _Signals(self)
+        self._pages_signals.done.connect(self._pages_read, Qt.ConnectionType.QueuedConnection)
+        self._reading_for: int | None = None  # the generation whose pages are being read for printing
+        self._then_print = None  # what to do with the print job once it is ready (dialog, preview)
+        self._preview_printer = None
         self._generation = 0
         self._building_for: int | None = None
         self._print_job: PrintJob | None = None
@@ -169,8 +184,7 @@ class ExportPage(QWidget):
         The worker reads the report while the UI thread may change it: any change bumps the generation first
         (changes happen on the UI thread and signal synchronously), so a result built over a changing report is
         never shown, and a failure inside such a build is dropped with it."""
-        self.busy.show()
-        self.busy_label.show()
+        self._set_busy("正在生成预览…")
         if self._building_for is not None:
             return  # one build at a time: when it ends stale, the next one starts from the report as it is then
         self._building_for = self._generation
@@ -188,22 +202,30 @@ class ExportPage(QWidget):
             if self._stale and self.isVisible():
                 self.start_preview()
             return
-        self.busy.hide()
-        self.busy_label.hide()
+        self._set_busy(None)
         if pdf is None:
             log.warning("preview failed: %s", error)
+            self._then_print = None
             self.status.setText(f"<span style='color:#c0302a'>预览生成失败：{error}。导出时会再次生成，"
                                 "如仍失败请把这条信息告知维护人员。</span>")
             return
         self._show_pdf(pdf)
+        if self._then_print is not None:
+            self._when_printable(self._then_print)
+
+    def _set_busy(self, text: str | None) -> None:
+        """The page's busy sign: a moving bar and what is being done; None hides it."""
+        self.busy.setVisible(text is not None)
+        self.busy_label.setVisible(text is not None)
+        if text is not None:
+            self.busy_label.setText(text)
 
     def refresh_preview(self) -> None:
         """Build and show the preview now, in this thread (printing needs the PDF at once; tests and benchmarks)."""
         from export.pdf_writer import pdf_bytes  # reportlab loads on first use, not at start-up
 
         self._generation += 1  # a preview still being built on the preview thread is not shown after this one
-        self.busy.hide()
-        self.busy_label.hide()
+        self._set_busy(None)
         with PDF_WRITER_LOCK:  # waits for a preview still being built on the preview thread
             pdf = pdf_bytes(self.controller.state)
         self._show_pdf(pdf)
@@ -340,17 +362,43 @@ class ExportPage(QWidget):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_folder)))
 
     # -- printing ------------------------------------------------------------------------------------
+    # Printing waits for the preview of the report as it is now and for its pages read as shapes; both are done
+    # on the preview thread, so that printing a long report does not freeze the window either.
+    def _when_printable(self, then) -> None:
+        """Call `then(job)` once the PDF on screen is current and read for printing (at once when it is)."""
+        self._then_print = then
+        if self._stale or self.document is None:
+            self.start_preview()  # _preview_built comes back here
+            return
+        if self._print_job is None:
+            self._set_busy("正在准备打印…")
+            if self._reading_for != self._generation:
+                self._reading_for = self._generation
+                self._pool.start(_Task(self._generation, lambda pdf=self._pdf: _read_pages(pdf),
+                                       self._pages_signals))
+            return
+        self._then_print = None
+        then(self._print_job)
+
+    def _pages_read(self, generation: int, drawings, error: str) -> None:
+        if generation == self._reading_for:
+            self._reading_for = None
+        if generation != self._generation or self._then_print is None:
+            return  # the report changed meanwhile: printing goes on from the new preview
+        self._set_busy(None)
+        if drawings is None:  # the pages could not be read as shapes: each is printed as an image of itself
+            log.warning("reading the pages for printing failed: %s", error)
+            drawings = [NotReplayable(f"读取页面时出错：{error}")] * self.preview_page_count()
+        self._print_job = PrintJob(self._pdf, drawings)
+        self._when_printable(self._then_print)
+
     def _job(self) -> PrintJob:
-        """The pages of the PDF on screen, read once for every print and preview of it."""
+        """The print job of the PDF on screen, built now in this thread (for callers that cannot wait)."""
         if self._stale or self.document is None:
             self.refresh_preview()
         if self._print_job is None:
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # reading the pages: ~35 ms a page
-            try:
-                with PDF_WRITER_LOCK:  # reads reportlab's registered fonts
-                    self._print_job = PrintJob(self._pdf)
-            finally:
-                QApplication.restoreOverrideCursor()
+            with PDF_WRITER_LOCK:  # reads reportlab's registered fonts
+                self._print_job = PrintJob(self._pdf)
         return self._print_job
 
     def print_to(self, printer) -> int:
@@ -360,19 +408,19 @@ class ExportPage(QWidget):
         self.status.setText(f"已发送 {pages} 页到打印机（A4，100%）。" + job.note())
         return pages
 
-    def print_dialog(self, printer=None) -> int:
+    def print_dialog(self, printer=None) -> None:
         """The system print dialog (page range, copies, duplex, printer), then printing at A4 100 %."""
         self.controller.commit_pending_edits()
-        job = self._job()
-        printer = printer or self.new_printer()
+        self._when_printable(lambda job: self._print_with_dialog(job, printer or self.new_printer()))
+
+    def _print_with_dialog(self, job: PrintJob, printer) -> None:
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle("打印年报")
         dialog.setMinMax(1, max(1, job.page_count))
         dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintPageRange, True)
         dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintCollateCopies, True)
-        if self.exec_print_dialog(dialog) != QPrintDialog.DialogCode.Accepted:
-            return 0
-        return self.print_to(printer)
+        if self.exec_print_dialog(dialog) == QPrintDialog.DialogCode.Accepted:
+            self.print_to(printer)
 
     def new_printer(self):
         """The printer 打印 starts from (tests give a PDF printer)."""
@@ -385,8 +433,11 @@ class ExportPage(QWidget):
     def print_preview(self) -> None:
         """A large print preview (maximized, zoom and page navigation in its toolbar) drawn as the printer gets it."""
         self.controller.commit_pending_edits()
-        job = self._job()
-        printer = make_printer()
+        self._when_printable(self._open_preview)
+
+    def _open_preview(self, job: PrintJob) -> None:
+        # the dialog does not own its printer: kept here while the (non-modal in tests) dialog may still use it
+        printer = self._preview_printer = make_printer()
         dialog = QPrintPreviewDialog(printer, self)
         dialog.setWindowTitle("打印预览 — A4 原大（100%）")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one preview at a time, not one per click kept

@@ -57,12 +57,14 @@ def set_a4_full_page(printer: QPrinter) -> None:
 class PrintJob:
     """The pages of one exported PDF, ready to paint into printers and print previews."""
 
-    def __init__(self, pdf: bytes):
+    def __init__(self, pdf: bytes, drawings: list[PageDrawing | NotReplayable] | None = None):
+        """`drawings` are the PDF's pages as read by export.pdf_drawing.pdf_drawings (plain Python, so they may be
+        read on another thread); read here when not given."""
         self.pdf = pdf
         self.book = FontBook()
         self.pages: list[PageDrawing | None] = []
         self.raster_reasons: dict[int, str] = {}  # 0-based page → why it is printed as an image
-        for n, drawing in enumerate(pdf_drawings(pdf)):
+        for n, drawing in enumerate(pdf_drawings(pdf) if drawings is None else drawings):
             if isinstance(drawing, NotReplayable):
                 self._to_raster(n, str(drawing))
                 continue

@@ -62,9 +62,8 @@ def print_with_dialog(qtbot, page, printer, choose=lambda printer: None) -> int:
     page.new_printer = lambda: printer
     page.exec_print_dialog = accept
     QTest.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
-    sent = re.search(r"已发送 (\d+) 页", page.status.text())
-    assert sent, page.status.text()
-    return int(sent[1])
+    qtbot.waitUntil(lambda: "已发送" in page.status.text(), timeout=60_000)  # pages read on the preview thread
+    return int(re.search(r"已发送 (\d+) 页", page.status.text())[1])
 
 
 def exported_pdf(page, tmp_path) -> Path:
@@ -202,13 +201,14 @@ def test_print_preview_is_a_large_window_with_zoom_and_pages_drawn_as_printed(qt
 
     def show(dialog):  # instead of a modal exec: look at the dialog as the user sees it
         dialog.show()
-        qtbot.waitExposed(dialog)
         shown.append(dialog)
         return 0
 
     page.exec_preview_dialog = show
     QTest.mouseClick(page.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(shown) > 0, timeout=60_000)
     dialog = shown[0]
+    qtbot.waitExposed(dialog)
     assert dialog.windowState() & Qt.WindowState.WindowMaximized
     preview = dialog.findChild(QPrintPreviewWidget)
     qtbot.waitUntil(lambda: preview.pageCount() == page.preview_page_count() >= 3)
@@ -273,7 +273,8 @@ def test_ctrl_shift_p_opens_the_print_preview_from_any_page(qtbot):
         QApplication.setActiveWindow(window)
     QTest.keyClick(window.step_list, Qt.Key.Key_P,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    assert shown and "打印预览" in shown[0]
+    qtbot.waitUntil(lambda: len(shown) > 0, timeout=60_000)
+    assert "打印预览" in shown[0]
     assert window.stack.currentWidget() is window.pages["export"]
     close_quietly(window)
 
@@ -336,3 +337,25 @@ def test_every_text_operator_of_a_pdf_prints_its_words_at_the_same_places(qtbot,
     assert len(want[0]) >= 8
     assert_same_text_at_same_places(want, got)
     assert_same_baselines(baselines(exported), baselines(printed))
+
+
+def test_ctrl_p_right_after_an_edit_prints_the_report_as_edited(qtbot, tmp_path):
+    """The preview is stale after the edit: printing waits for the new one (built, like the pages it prints,
+    on the preview thread) and prints what is on screen."""
+    window, page = export_page(qtbot)
+    window.go_to("meta")
+    field = window.pages["meta"].agency
+    QTest.mouseClick(field, Qt.MouseButton.LeftButton)
+    QTest.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(field, "XYZ")
+    printed = tmp_path / "printed.pdf"
+    page.new_printer = lambda: pdf_printer(printed)
+    page.exec_print_dialog = lambda dialog: QPrintDialog.DialogCode.Accepted
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        QApplication.setActiveWindow(window)
+    QTest.keyClick(field, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)  # no Enter: the field is committed
+    qtbot.waitUntil(lambda: "已发送" in page.status.text(), timeout=60_000)
+    text = subprocess.run(["pdftotext", str(printed), "-"], capture_output=True, text=True, check=True).stdout
+    assert "XYZ" in text
+    close_quietly(window)
