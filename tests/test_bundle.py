@@ -126,6 +126,11 @@ def test_the_bundle_carries_its_data_and_leaves_out_what_the_app_never_loads(bun
     # the window icon in every size it is drawn in, and the .exe's icon file
     assert sorted(p.name for p in (internal / "resources").glob("icon-*.png")) == \
         sorted(p.name for p in (ROOT / "resources").glob("icon-*.png"))
+    # the GTK 3 theme and the build machine's GTK it brought; OpenSSL; Pillow's AVIF codec; lxml's objectify
+    assert not [f for f in files if "/plugins/platformthemes/" in f and "gtk" in f]
+    top = [f.rsplit("/", 1)[1] for f in files if f.count("/") == 1]
+    assert not [n for n in top if n.startswith(("libgtk-3", "libgdk-3", "libcairo", "libpango", "libcrypto", "libssl"))]
+    assert not [f for f in files if "/PIL/_avif" in f or "libavif" in f or "/lxml/objectify" in f]
     platforms = sorted(f.rsplit("/", 1)[1] for f in files if "/plugins/platforms/" in f)
     assert "libqxcb.so" in platforms and "libqoffscreen.so" in platforms
     # nothing of the development tools, and names a portable zip can carry on any Windows code page
