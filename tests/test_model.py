@@ -431,7 +431,7 @@ def test_a_published_text_whose_total_column_is_blank_imports_as_stated_blanks()
     assert "（七）总计 / 总计：原文为空白，按明细应为 315" in report.stated
 
 
-def test_a_workbook_whose_grand_total_is_blank_imports_it_as_a_stated_blank(tmp_path):
+def test_a_workbook_whose_totals_are_blank_imports_them_as_stated_blanks(tmp_path):
     import io
 
     import openpyxl
@@ -445,10 +445,16 @@ def test_a_workbook_whose_grand_total_is_blank_imports_it_as_a_stated_blank(tmp_
                if any(c.value == "（七）总计" for c in row)]
     assert cell.value == 315
     cell.value = None
+    # table 四 is one row of fifteen numbers: the fifth is 行政复议's 总计
+    (four,) = [row for ws in wb.worksheets for row in ws.iter_rows() if sum(isinstance(c.value, int) for c in row) == 15]
+    review_total = [c for c in four if isinstance(c.value, int)][4]
+    assert review_total.value == 9
+    review_total.value = None
     wb.save(tmp_path / "blank.xlsx")
     draft, _ = import_file(tmp_path / "blank.xlsx")
-    assert draft.stated_totals == {"s3": {"total": {"total": "空白"}}}
-    assert [i.cells for i in ReportState(draft).issues if i.rule == "F-14"] == [("s3.total.total",)]
+    assert draft.stated_totals == {"s3": {"total": {"total": "空白"}}, "s4": {"review": {"total": "空白"}}}
+    assert [i.cells for i in ReportState(draft).issues if i.rule == "F-14"] == [("s3.total.total",),
+                                                                                 ("s4.review.total",)]
 
 
 def test_the_window_shows_a_total_printed_blank_like_other_stated_totals(qtbot):

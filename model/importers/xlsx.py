@@ -267,6 +267,10 @@ def _one_row(grid, spec, table, report) -> dict[str, str]:
                 group = group_names[_norm(line[i])]  # the innermost group label above wins
         if col_label in col_by_label and group is not None and v is not None:
             raw[f"{table.id}.{group}.{col_by_label[col_label]}"] = str(v)
+        elif col_label in col_by_label and group is not None:
+            path = f"{table.id}.{group}.{col_by_label[col_label]}"
+            if path in spec.computed_paths:
+                raw[path] = BLANK  # a total printed blank: finish() keeps it as the source's blank
     for p in spec.table_cells(table.id):
         if p not in raw and p not in spec.computed_paths:
             report.missing.append(spec.cells[p].label)
