@@ -15,7 +15,7 @@ import io
 import re
 import zipfile
 from pathlib import Path
-from posixpath import dirname, join, normpath
+from posixpath import join, normpath
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 

@@ -16,8 +16,8 @@ from typing import Callable
 
 from model.draft import Draft, Meta, RollupInfo, RollupSource
 from model.rollup_inputs import Skipped
-from model.rollup_unit import (YUAN_POWERS, RollupError, UnitRow, cell_order, convert_amount,  # noqa: F401  re-exported
-                               unit_row)
+# YUAN_POWERS and convert_amount are also found here, where they were first
+from model.rollup_unit import YUAN_POWERS, RollupError, UnitRow, cell_order, convert_amount, unit_row  # noqa: F401
 from model.spec import get_format
 from model.state import EditError, ReportState
 from model.values import MAX_AMOUNT, MAX_COUNT, Value, format_value
