@@ -500,3 +500,17 @@ def test_the_window_shows_a_total_printed_blank_like_other_stated_totals(qtbot):
     assert window.controller.state.stated == {"s3.total.total": "空白"}
     window.controller.undo_stack.setClean()
     window.close()
+
+
+def test_a_format_change_rebuilds_the_state_and_a_refused_draft_leaves_it_as_it_was():
+    state = zero_state(2020)
+    state.set_value("s3.other_handling.natural", "4")
+    changes = state.change_format("2021")
+    assert changes.format and state.spec is get_format("2021") and state.value("s3.other_other.natural") == 4
+    assert "s3.other_handling.natural" not in state.spec.cells and state.stated == {}
+    broken = state.to_draft()
+    broken.tables["s3"]["new"]["natural"] = -1
+    with pytest.raises(EditError, match="s3.new.natural"):
+        state.rebuild(broken)
+    assert state.spec is get_format("2021") and state.value("s3.other_other.natural") == 4
+    assert state.value("s3.new.natural") == 0
