@@ -162,7 +162,8 @@ def test_a_page_that_is_not_a_report_is_refused_in_chinese(tmp_path):
 
 
 def test_gui_import_offers_pasting_a_report_copied_from_a_web_page(qtbot, monkeypatch):
-    from PySide6.QtCore import QMimeData, QStandardPaths, Qt, QTimer
+    from tests.modal_helpers import on_modal
+    from PySide6.QtCore import QMimeData, QStandardPaths, Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
@@ -184,14 +185,15 @@ def test_gui_import_offers_pasting_a_report_copied_from_a_web_page(qtbot, monkey
     mime.setText("沭阳县发展和改革局2023年政府信息公开年度报告")
     QApplication.clipboard().setMimeData(mime)
 
-    def click_paste():
-        box = QApplication.activeModalWidget()
+    def click_paste(box):
         assert isinstance(box, QMessageBox)
         button = next(b for b in box.findChildren(QPushButton) if b.text() == "从网页粘贴")
         QTest.mouseClick(button, Qt.MouseButton.LeftButton)
 
-    QTimer.singleShot(100, click_paste)
+    failures: list[str] = []
+    on_modal(click_paste, failures)
     window.import_report()
+    assert not failures
     QApplication.clipboard().clear()
     state = window.controller.state
     assert state.meta.agency == "沭阳县发展和改革局" and state.value("s3.new.natural") == 26

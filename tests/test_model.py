@@ -458,7 +458,7 @@ def test_a_workbook_whose_totals_are_blank_imports_them_as_stated_blanks(tmp_pat
 
 
 def test_the_window_shows_a_total_printed_blank_like_other_stated_totals(qtbot):
-    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtCore import Qt
     from PySide6.QtGui import QContextMenuEvent
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
@@ -466,6 +466,7 @@ def test_the_window_shows_a_total_printed_blank_like_other_stated_totals(qtbot):
     from gui.controller import ReportController
     from gui.main_window import MainWindow
     from gui.table_model import STATED_FG
+    from tests.modal_helpers import on_menu
 
     state = ReportState(load_draft(SEEDS / "sample-2024.json"))
     state.set_stated("s3.total.total", "空白")
@@ -482,19 +483,19 @@ def test_the_window_shows_a_total_printed_blank_like_other_stated_totals(qtbot):
     # right-click on the cell offers 采用计算值, which drops the stated blank (one undoable edit)
     offered = []
 
-    def choose_adopt():
-        menu = QApplication.activePopupWidget()
+    def choose_adopt(menu):
         offered.extend(a.text() for a in menu.actions())
         action = next(a for a in menu.actions() if a.text() == "采用计算值")
         menu.setActiveAction(action)
         QTest.keyClick(menu, Qt.Key.Key_Return)
 
-    QTimer.singleShot(50, choose_adopt)
+    failures: list[str] = []
+    on_menu(choose_adopt, failures)
     page.view.scrollTo(index)
     pos = page.view.visualRect(index).center()
     viewport = page.view.viewport()
     QApplication.sendEvent(viewport, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, viewport.mapToGlobal(pos)))
-    assert "采用计算值" in offered
+    assert not failures and "采用计算值" in offered
     assert window.controller.state.stated == {} and "F-14" not in {i.rule for i in window.controller.state.issues}
     window.controller.undo_stack.undo()
     assert window.controller.state.stated == {"s3.total.total": "空白"}
