@@ -29,6 +29,7 @@ from gui import crash, dialogs  # noqa: E402
 from gui.controller import ReportController  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
 from model.drafts_io import load_draft  # noqa: E402
+from tests.modal_helpers import on_modal  # noqa: E402
 from model.spec import format_ids, get_format  # noqa: E402
 from model.state import ReportState  # noqa: E402
 from model.version import APP_NAME  # noqa: E402
@@ -462,14 +463,15 @@ def test_help_about_shows_version_formats_from_the_format_data_and_the_log_folde
     window = open_window(qtbot)
     seen = {}
 
-    def read_and_close():
-        dialog = QApplication.activeModalWidget()
+    def read_and_close(dialog):
         seen["title"] = dialog.windowTitle()
         seen["text"] = dialog.text.text()
         dialog.accept()
 
-    QTimer.singleShot(0, read_and_close)
+    failures: list[str] = []
+    on_modal(read_and_close, failures)
     menu_action(window, "帮助", "关于").trigger()
+    assert not failures
     assert seen["title"] == f"关于{APP_NAME}"
     assert f"版本 {VERSION}" in seen["text"]
     for fid in format_ids():
