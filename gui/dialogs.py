@@ -88,7 +88,7 @@ def ask_export_draft(parent: QWidget | None, count: int) -> bool:
     ) == QMessageBox.StandardButton.Yes
 
 
-SOURCE_FILTER = "年报（*.json *.pdf *.docx *.txt *.xlsx *.html *.htm *.mhtml *.mht）"
+SOURCE_FILTER = "年报（*.json *.pdf *.docx *.txt *.md *.markdown *.xlsx *.html *.htm *.mhtml *.mht）"
 
 
 def ask_source_path(parent: QWidget | None, title: str) -> str | None:

@@ -151,3 +151,13 @@ def test_a_draft_without_marks_and_a_damaged_mark_list_still_open(tmp_path):
     assert Draft.model_validate(data).import_unsure == {}
     data["import_unsure"] = ["s2.rules.issued"]  # not a mapping: hints only, dropped rather than refusing the draft
     assert Draft.model_validate(data).import_unsure == {}
+
+
+def test_the_import_file_dialog_offers_every_kind_of_file_the_import_reads():
+    import re
+
+    from gui.dialogs import SOURCE_FILTER
+    from model.importers import _KIND_NAMES, _SUFFIX_KINDS
+
+    offered = set(re.findall(r"\*\.(\w+)", SOURCE_FILTER))
+    assert set(_KIND_NAMES) | set(_SUFFIX_KINDS) <= offered, "a kind the import reads is missing from the dialog"
