@@ -45,7 +45,7 @@ def _table(layout: d.TableLayout):
                 attrs["rowspan"] = str(cell.rowspan)
             if cell.colspan > 1:
                 attrs["colspan"] = str(cell.colspan)
-            cells.append(E.TD(cell.text, **attrs))
+            cells.append(E.TD(cell.printed_text, **attrs))
         rows.append(E.TR(*cells))
     return E.TABLE(E.TBODY(*rows), border="1", cellspacing="0", cellpadding="3", style=_TABLE)
 

@@ -25,6 +25,10 @@ MAX_GRID = 2_000_000
 MAX_SHEETS = 200
 
 
+# A column head that names its values' unit, as our printed tables and 2021's fee column do
+_UNIT_NOTE = re.compile(r"[（(]单位[:：][^）)]*[）)]$")
+
+
 def _norm(text) -> str:
     return str(text).translate(_NORM) if text is not None else ""
 
@@ -216,8 +220,10 @@ def _labelled_rows(grid, spec, table, report) -> dict[str, str]:
     known_cols = {_norm(c.label) for b in table.blocks for c in b.columns}
     for line in grid:
         texts = [(i, _norm(v)) for i, v in enumerate(line) if isinstance(v, str)]
-        if any(t in known_cols for _, t in texts) and not any(_is_value(v) for v in line if not isinstance(v, str)):
-            header = {i: t for i, t in texts if t in known_cols}
+        # a head may add its values' unit to the label (“采购总金额（单位：万元）”); 2021's own label names it
+        heads = [(i, t if t in known_cols else _UNIT_NOTE.sub("", t)) for i, t in texts]
+        if any(t in known_cols for _, t in heads) and not any(_is_value(v) for v in line if not isinstance(v, str)):
+            header = {i: t for i, t in heads if t in known_cols}
             continue
         match = None
         for i, t in reversed(texts):
