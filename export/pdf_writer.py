@@ -30,7 +30,7 @@ from reportlab.platypus.doctemplate import FrameBreak
 from reportlab.platypus.flowables import _listWrapOn
 
 from export import document as d
-from export.fonts import FontSet, RegisteredFont, find_fonts
+from export.fonts import FONT_LOCK, FontSet, RegisteredFont, find_fonts
 from export.linebreak import Line, break_lines, break_title, title_breaks
 from export.table_widths import fit_column_widths
 
@@ -603,6 +603,11 @@ def _page_decor(doc: d.Document, fonts: FontSet):
 
 
 def render_pdf(doc: d.Document, fonts: FontSet | None = None) -> bytes:
+    with FONT_LOCK:  # reportlab's font state is shared by the whole process
+        return _render_pdf(doc, fonts)
+
+
+def _render_pdf(doc: d.Document, fonts: FontSet | None) -> bytes:
     fonts = fonts or find_fonts()
     buf = io.BytesIO()
     # The initial font is our body font, so that no unembedded base-14 font ends up in the file.
