@@ -175,6 +175,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 — the last line of defence: the user sees one line, we get a log
         if debug:
             raise
+        spec_error = sys.modules.get("model.spec") and getattr(sys.modules["model.spec"], "SpecError", None)
+        if spec_error and isinstance(exc, spec_error):
+            # a format file that checks itself on load names its own fault (file and JSON path): not ours to log
+            print(f"错误：{exc}。请改正该格式文件（或从 NIANBAO_FORMATS_DIR 指定的文件夹中移走它）后重试。", file=sys.stderr)
+            return 2
         print(internal_error_message(args, exc), file=sys.stderr)
         return 2
 

@@ -162,3 +162,18 @@ def test_a_folder_of_formats_cannot_replace_a_national_format(tmp_path, monkeypa
     (folder / "2021.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setenv("NIANBAO_FORMATS_DIR", str(folder))
     assert model.spec.get_format("2021").name == "2021年版格式"
+
+
+def test_a_broken_format_file_in_the_folder_is_named_with_its_fault_not_an_internal_error(tmp_path):
+    folder = tmp_path / "formats"
+    folder.mkdir()
+    data = json.loads((ROOT / "resources" / "formats" / "2021.json").read_text(encoding="utf-8"))
+    data["id"] = "2027"
+    data["checks"][1]["id"] = data["checks"][0]["id"]
+    (folder / "2027.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    env = dict(os.environ, NIANBAO_FORMATS_DIR=str(folder), NIANBAO_LOG_DIR=str(tmp_path / "logs"))
+    proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "check", str(ROOT / "seeds" / "sample-2024.json")],
+                          capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert f"格式文件 2027.json：checks[1].id：检查编号 {data['checks'][0]['id']} 重复" in proc.stderr
+    assert "程序内部错误" not in proc.stderr and "Traceback" not in proc.stderr
