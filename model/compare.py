@@ -7,21 +7,6 @@ from decimal import Decimal
 
 from model.state import ReportState
 
-MAIN_FIGURES = [
-    ("本年新收政府信息公开申请", ("s3.new.total",)),
-    ("上年结转申请", ("s3.carried_in.total",)),
-    ("予以公开", ("s3.disclosed.total",)),
-    ("部分公开", ("s3.partial.total",)),
-    ("办理结果总计", ("s3.total.total",)),
-    ("结转下年度继续办理", ("s3.carried_out.total",)),
-    ("行政复议", ("s4.review.total",)),
-    ("行政诉讼", ("s4.litigation_direct.total", "s4.litigation_after_review.total")),
-    ("现行有效行政规范性文件", ("s2.normative_docs.in_force",)),
-    ("行政许可处理决定", ("s2.licensing.decisions",)),
-    ("行政处罚处理决定", ("s2.penalty.p_decisions",)),
-    ("行政事业性收费（万元）", ("s2.fees.fee_amount",)),
-]
-
 
 @dataclass(frozen=True)
 class ComparisonRow:
@@ -54,5 +39,8 @@ def _sum(state: ReportState, paths) -> int | Decimal | None:
 def year_over_year(state: ReportState) -> list[ComparisonRow]:
     if state.previous is None:
         return []
-    return [ComparisonRow(label, _sum(state, paths), _sum(state.previous, paths)) for label, paths in MAIN_FIGURES
+    # the figures this year's format names; last year's report (maybe in an older format) is summed over the
+    # same cells, and a figure it does not have is left blank
+    figures = [(f.label, f.cells) for f in state.spec.data.year_over_year]
+    return [ComparisonRow(label, _sum(state, paths), _sum(state.previous, paths)) for label, paths in figures
             if _sum(state, paths) is not None or _sum(state.previous, paths) is not None]

@@ -186,6 +186,13 @@ class NarrativeFigure(_Strict):
     other_denominators: tuple[tuple[str, ...], ...] = ()
 
 
+class ComparedFigure(_Strict):
+    """A main figure shown against last year's (review page, the workbook's 与上年对比): the sum of its cells."""
+
+    label: str
+    cells: tuple[str, ...]
+
+
 class FormatFile(_Strict):
     id: str
     name: str
@@ -202,6 +209,7 @@ class FormatFile(_Strict):
     migrate_from: tuple[Migration, ...] = ()
     carry_forward: tuple[CarryForward, ...] = ()
     narrative_figures: dict[str, NarrativeFigure] = {}
+    year_over_year: tuple[ComparedFigure, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -313,6 +321,7 @@ class FormatSpec:
         self.carried_forward = self._expand_carry_forward()
         self._check_detection_and_migrations()
         self._check_narrative_figures()
+        self._check_year_over_year()
 
     # -- lookups -------------------------------------------------------------------------------------
     def table_cells(self, table_id: str) -> list[str]:
@@ -572,6 +581,16 @@ class FormatSpec:
                 for j, path in enumerate(paths):
                     if path not in self.cells:
                         raise self._error(f"{here}.{name}[{j}]", f"没有单元格 {path}")
+
+
+    def _check_year_over_year(self) -> None:
+        for i, figure in enumerate(self.data.year_over_year):
+            here = f"year_over_year[{i}]（{figure.label}）"
+            if not figure.cells:
+                raise self._error(f"{here}.cells", "至少要有一个单元格")
+            for j, path in enumerate(figure.cells):
+                if path not in self.cells:
+                    raise self._error(f"{here}.cells[{j}]", f"没有单元格 {path}")
 
 
 _PATH = re.compile(r"^[a-z0-9_]+\.[a-z0-9_]+\.[a-z0-9_]+$")

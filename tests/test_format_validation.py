@@ -148,13 +148,18 @@ def _empty_detection_cue(raw):
     return "detection.cues[6]：格式标志不能为空"
 
 
+def _compared_figure_of_an_unknown_cell(raw):
+    raw["year_over_year"][7]["cells"].append("s4.litigation.total")
+    return "year_over_year[7]（行政诉讼）.cells[2]：没有单元格 s4.litigation.total"
+
+
 @pytest.mark.parametrize("breaker", [
     _group_cycle, _unknown_parent, _unknown_previous, _previous_without_declaring_it, _unknown_cell_in_equation,
     _malformed_term, _unknown_cell_in_computed, _duplicate_check_id, _duplicate_section_id, _duplicate_row_id,
     _duplicate_column_id, _unknown_builtin, _unknown_placeholder, _missing_field, _unknown_field,
     _migration_into_an_unknown_cell, _migration_from_itself, _carry_forward_into_a_total,
     _carry_forward_from_a_malformed_cell, _figure_the_text_cannot_name, _figure_of_an_unknown_cell,
-    _unknown_suggestion, _empty_detection_cue,
+    _unknown_suggestion, _empty_detection_cue, _compared_figure_of_an_unknown_cell,
 ], ids=lambda f: f.__name__.strip("_"))
 def test_a_broken_format_file_is_refused_naming_file_and_json_path(tmp_path, breaker):
     raw = _raw()

@@ -235,3 +235,15 @@ def test_paragraph_prompt_is_only_a_prompt():
     draft = carry_forward(load_draft(SEEDS / "yuexiu-2023.json"), 2024)
     assert isinstance(draft.narrative["s5"][0], Paragraph)
     assert "政策宣传解读的针对性、实效性仍需进一步加强" in draft.narrative["s5"][0].text
+
+
+def test_the_comparison_shows_the_figures_the_format_file_names_also_against_an_older_format():
+    state = ReportState(carry_forward(load_draft(SEEDS / "sample-2024.json"), 2025))
+    state.fill_empty_with_zero()
+    assert [r.label for r in year_over_year(state)] == [f.label for f in state.spec.data.year_over_year]
+    # last year in the 2019 form: figures that form lacks are blank for last year, never taken from other cells
+    older = ReportState(carry_forward(load_draft(SEEDS / "panyu-2020.json"), 2021))
+    older.fill_empty_with_zero()
+    rows = {r.label: r for r in year_over_year(older)}
+    assert rows["行政事业性收费（万元）"].last_year is None and rows["行政事业性收费（万元）"].this_year == 0
+    assert rows["行政许可处理决定"].last_year == older.previous.value("s2.licensing.decisions")
