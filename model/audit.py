@@ -20,7 +20,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import Callable, Iterator
 
-READABLE = {".html", ".htm", ".mhtml", ".mht", ".pdf", ".docx", ".txt", ".md", ".xlsx", ".json"}
+READABLE = {".html", ".htm", ".mhtml", ".mht", ".pdf", ".docx", ".txt", ".md", ".markdown", ".xlsx", ".json"}
 # Files of a folder looked at: far above any unit count a supervising office has.
 MAX_FILES = 20_000
 
@@ -55,7 +55,7 @@ class AuditedReport:
 
 
 _KIND_WORDS = {".html": "网页", ".htm": "网页", ".mhtml": "网页（单个文件）", ".mht": "网页（单个文件）", ".pdf": "PDF",
-               ".docx": "Word", ".txt": "纯文本", ".md": "纯文本（Markdown）", ".xlsx": "Excel", ".json": "草稿"}
+               ".docx": "Word", ".txt": "纯文本", ".md": "Markdown", ".markdown": "Markdown", ".xlsx": "Excel", ".json": "草稿"}
 
 
 def report_files(folder: Path, skip: set[Path] = frozenset()) -> list[Path]:
@@ -106,11 +106,9 @@ def _import_one(path: Path):
                 return path.name, None, [], str(exc)
             return path.name, draft, [], ""
         from model.importers import ImportError_, import_file
-        from model.importers.text import import_text, read_text_file
 
         try:
-            # a report converted to Markdown is text to the importer
-            draft, report = import_text(read_text_file(path), path.name) if suffix == ".md" else import_file(path)
+            draft, report = import_file(path)
         except ImportError_ as exc:
             return path.name, None, [], str(exc)
         problems = []

@@ -18,7 +18,7 @@ CORPUS = ROOT / "tests" / "data" / "corpus"  # the published reports as users me
 def test_an_audit_of_a_folder_writes_summary_and_findings_and_lists_the_unreadable(tmp_path):
     folder = tmp_path / "各单位年报"
     folder.mkdir()
-    for name in ("shuyang-fgj_2023.html", "hongze_2023.pdf", "hongze_2024.pdf", "shuyang_2025.txt"):
+    for name in ("shuyang-fgj_2023.html", "hongze_2023.pdf", "hongze_2024.pdf", "shuyang_2025.txt", "shkewei_2024.md"):
         shutil.copy(CORPUS / name, folder / name)
     this_year = load_draft(ROOT / "seeds" / "sample-2024.json")
     last_year = this_year.model_copy(deep=True)
@@ -31,7 +31,7 @@ def test_an_audit_of_a_folder_writes_summary_and_findings_and_lists_the_unreadab
     proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "audit", str(folder), "--out", str(out)],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 1, proc.stderr
-    assert "核查进度" in proc.stderr and "7/7" in proc.stderr
+    assert "核查进度" in proc.stderr and "8/8" in proc.stderr
     assert "无法读取：损坏的报告.pdf" in proc.stderr and "Traceback" not in proc.stderr
     wb = load_workbook(out)
     assert wb.sheetnames == ["汇总", "问题清单"]
@@ -45,6 +45,9 @@ def test_an_audit_of_a_folder_writes_summary_and_findings_and_lists_the_unreadab
     # its blank 法人 cells are listed; its 规范性文件 row is read as 行政规范性文件 (an alias), not listed
     assert fgj[2:5] == ("沭阳县发展和改革局", 2023, "网页") and "个单元格未能读取" in fgj[8]
     assert "规范性文件" not in fgj[8]
+    # a report converted to Markdown is read as the import reads it: its label-less rows listed, not refused
+    md = rows["shkewei_2024.md"]
+    assert md[2:5] == ("上海市科委", 2024, "Markdown") and md[-1] != "无法读取，未核查" and "60 个单元格未能读取" in md[8]
     # consecutive years of one agency are paired, also when one names the city too
     assert rows["临江区2024.json"][9] == "临江区2023.json"
     assert rows["hongze_2024.pdf"][9] == "hongze_2023.pdf"
