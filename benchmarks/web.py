@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from export.writers import write_report  # noqa: E402
 from model.drafts_io import load_draft  # noqa: E402
 from model.importers import ImportError_, import_file  # noqa: E402
-from model.importers.text import HEADINGS, import_text  # noqa: E402
+from model.importers.text import import_text, official_headings  # noqa: E402
 from model.state import ReportState  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +37,7 @@ def crawled_forms(text: str) -> dict[str, str]:
     same with the six headings put on lines of their own."""
     one_line = re.sub(r"\s+", "", text)
     own_lines = one_line
-    for _, heading in HEADINGS:
+    for _, heading in official_headings():
         own_lines = own_lines.replace(heading, f"\n{heading}\n")
     return {"一行": one_line, "标题各占一行": own_lines}
 

@@ -9,7 +9,7 @@ import pytest
 from export.writers import write_report
 from model.drafts_io import load_draft
 from model.importers import import_file
-from model.importers.text import HEADINGS, import_text
+from model.importers.text import import_text, official_headings
 from model.state import ReportState
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -42,7 +42,7 @@ def test_a_crawled_one_line_report_gives_each_cell_exact_or_listed(tmp_path, nam
 
 
 def _one_line_report(s2_rows: str, s3_row_new: str) -> str:
-    headings = dict(HEADINGS)
+    headings = dict(official_headings())
     return ("某某局2024年政府信息公开工作年度报告" + headings["s1"] + "本年度工作正常开展。" + headings["s2"]
             + "第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数" + s2_rows
             + headings["s3"] + "一、本年新收政府信息公开申请数量" + s3_row_new

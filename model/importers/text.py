@@ -15,15 +15,19 @@ from model import format_detect
 from model.draft import Draft, Figure, Heading, Meta, Paragraph
 import model.importers.run_together as run_together  # the module itself, not the package
 from model.importers.report import MAX_LINES, MAX_TEXT_CHARS, ImportError_, ImportReport
-from model.spec import FormatSpec, format_ids, get_format
+from model.spec import FormatSpec, format_ids, get_format, newest_format
 from model.state import ReportState
 from model.stated_totals import BLANK_TOTAL
 from model.text_clean import clean_text
 from model.values import format_value, parse_value
 
-HEADINGS = [("s1", "一、总体情况"), ("s2", "二、主动公开政府信息情况"), ("s3", "三、收到和处理政府信息公开申请情况"),
-            ("s4", "四、政府信息公开行政复议、行政诉讼情况"), ("s5", "五、存在的主要问题及改进情况"),
-            ("s6", "六、其他需要报告的事项")]
+
+def official_headings() -> list[tuple[str, str]]:
+    """(section id, “一、总体情况” …) as the newest format file words them: a text is cut into its sections
+    before its tables tell which format it is, and the national formats so far share the six headings."""
+    return [(s.id, f"{s.number}、{s.title}") for s in newest_format().sections]
+
+
 EMPTY_MARKS = {"/", "／", "—", "－", "-", "不适用", "——"}
 
 _TITLE = re.compile(r"^(?P<agency>.+?)\s*(?P<year>\d{4})\s*年度?\s*政府信息公开(?:工作)?年度报告")
@@ -81,7 +85,8 @@ def split_sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
     """(lines before 一, {section id: its lines}) by the six official headings, found in order."""
     positions: dict[str, int] = {}
     start = 0
-    for sid, heading in HEADINGS:
+    headings = official_headings()
+    for sid, heading in headings:
         for i in range(start, len(lines)):
             if squash(lines[i]).startswith(heading) and len(squash(lines[i])) <= len(heading) + 2:
                 positions[sid] = i
@@ -89,7 +94,7 @@ def split_sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
                 break
     if len(positions) < 3:
         raise ImportError_("没有找到年报的各部分标题（一、总体情况 …… 六、其他需要报告的事项），这不像一份政府信息公开工作年度报告。")
-    order = [sid for sid, _ in HEADINGS if sid in positions]
+    order = [sid for sid, _ in headings if sid in positions]
     sections: dict[str, list[str]] = {}
     for k, sid in enumerate(order):
         end = positions[order[k + 1]] if k + 1 < len(order) else len(lines)
@@ -101,7 +106,7 @@ def break_at_headings(text: str) -> str:
     """Put each official heading on a line of its own wherever it stands: text crawled from a web page is
     often one line. Headings are looked for in order, each after the one before."""
     cursor = 0
-    for _, heading in HEADINGS:
+    for _, heading in official_headings():
         pos = text.find(heading, cursor)
         if pos == -1:
             continue
@@ -371,7 +376,7 @@ def import_text(text: str, name: str = "文本", *, paragraph_per_line: bool = F
         raw.update(read_one_row_table(table_text(sections["s4"]), spec, "s4", report))
     for sid in ("s2", "s3", "s4"):
         if sid not in sections:
-            report.missing.append(f"{dict(HEADINGS)[sid]}（整张表）")
+            report.missing.append(f"{dict(official_headings())[sid]}（整张表）")
     narrative = {sid: narrative_blocks(sections[sid], paragraph_per_line) for sid in ("s1", "s5", "s6")
                  if sid in sections}
     draft = Draft(format=fid, meta=Meta(agency=agency, year=year or spec.data.first_year, publication_date=date),
