@@ -247,6 +247,8 @@ class MainWindow(QMainWindow):
         """Build the next page not yet built while the window is idle, one at a time, so that the first visit of
         a page is a switch, not a wait. 审核 and 导出 are left to their first visit: the one redraws its list on
         every edit while it exists, the other renders a preview."""
+        if not self.isVisible():
+            return  # a window closed (or not yet shown) builds nothing in the background
         for sid in self.step_ids:
             if sid not in ("review", "export") and sid not in self.pages.built():
                 self.pages[sid]
@@ -677,10 +679,16 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1360, 860)
 
+    def showEvent(self, event):  # noqa: N802
+        super().showEvent(event)
+        if not self._prebuild_timer.isActive():
+            self._prebuild_timer.start(PREBUILD_FIRST_MS)  # pages not built yet come once the window is idle
+
     def closeEvent(self, event):  # noqa: N802
         if not self.maybe_save():
             event.ignore()
             return
         QSettings().setValue("window/geometry", self.saveGeometry())
+        self._prebuild_timer.stop()
         self.autosaver.finish()  # removes this window's recovery file only
         event.accept()
