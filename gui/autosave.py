@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import threading
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +24,7 @@ from PySide6.QtWidgets import QAbstractSpinBox, QLineEdit, QWidget
 from gui import instances
 from gui.controller import ReportController
 from model.draft import Draft
-from model.drafts_io import DraftError, atomic_write_text, draft_from_data, draft_to_json
+from model.drafts_io import DraftError, atomic_write_bytes, draft_from_data
 
 INTERVAL_MS = 30_000
 # While the keyboard is in a one-line field (a table cell being typed in, the agency), handing the field over
@@ -54,6 +56,7 @@ class Autosaver(QObject):
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="autosave")
         self._latest: tuple[str | None, Draft] | None = None  # the newest snapshot not yet written
         self._latest_lock = threading.Lock()
+        self._plain_pictures: dict = {}  # used by the worker thread only (recovery_bytes)
         self.failed.connect(self._report_failure)
         self._finished = False
         # what has been secured: a counter of edits, so that an idle window does not rewrite the same file
@@ -122,7 +125,7 @@ class Autosaver(QObject):
             return
         original_path, draft = snapshot
         try:
-            atomic_write_text(self.path, recovery_text(original_path, draft))
+            atomic_write_bytes(self.path, recovery_bytes(original_path, draft, self._plain_pictures))
             self.last_error = None
         except OSError as exc:
             # a full disk must not interrupt the user's typing; the next tick tries again
@@ -202,12 +205,50 @@ class Recovery:
             self.lock.unlock()
 
 
-def recovery_text(original_path: str | None, draft: Draft) -> str:
-    """The recovery file: where the draft came from, when, which process, and the draft itself. The draft's
-    JSON is put in as it is written for a save (parsing it back only to nest it would double the work)."""
-    head = json.dumps({"original_path": original_path, "saved_at": dt.datetime.now().isoformat(timespec="seconds"),
-                       "pid": os.getpid()}, ensure_ascii=False)
-    return head[:-1] + ', "draft": ' + draft_to_json(draft).rstrip() + "}"
+def recovery_bytes(original_path: str | None, draft: Draft, plain: dict | None = None) -> bytes:
+    """The recovery file: where the draft came from, when, which process, and the draft itself, as UTF-8 JSON.
+
+    Runs on the worker thread, which shares Python's lock with the window: every moment it holds the lock the
+    window may wait. So the pictures (base64 text of hundreds of kilobytes each, which JSON writes as it is)
+    never go through the encoder: the JSON of the rest is made with their places marked, and their bytes are
+    put in those places. `plain` remembers, across saves, which picture texts were checked to need no
+    escaping (the same text objects come back in every snapshot)."""
+    plain = {} if plain is None else plain
+    pictures: list[str] = []
+    token = f"nianbao-picture-{uuid.uuid4().hex}-"
+    seen: dict[int, tuple[str, bool]] = {}
+
+    def lift(value):
+        if isinstance(value, dict):
+            return {k: lift(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [lift(v) for v in value]
+        if isinstance(value, str) and len(value) > 4096:
+            known = plain.get(id(value))
+            ok = known[1] if known is not None and known[0] is value else _is_plain_json_text(value)
+            seen[id(value)] = (value, ok)
+            if ok:
+                pictures.append(value)
+                return f"{token}{len(pictures) - 1}"
+        return value
+
+    envelope = {"original_path": original_path, "saved_at": dt.datetime.now().isoformat(timespec="seconds"),
+                "pid": os.getpid(), "draft": lift(draft.model_dump(mode="json"))}
+    plain.clear()
+    plain.update(seen)  # pictures no longer in the report are forgotten
+    parts = re.split(f'"({re.escape(token)}\\d+)"', json.dumps(envelope, ensure_ascii=False))
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            out += [b'"', pictures[int(part[len(token):])].encode("ascii"), b'"']
+        else:
+            out.append(part.encode("utf-8"))
+    return b"".join(out)
+
+
+def _is_plain_json_text(text: str) -> bool:
+    """Whether JSON writes this text unchanged between its quotes (base64 is: letters, digits, + / =)."""
+    return text.isascii() and text.isprintable() and '"' not in text and "\\" not in text
 
 
 def orphaned_recoveries() -> list[Recovery]:

@@ -155,32 +155,34 @@ def test_a_photo_is_shown_decoded_at_the_width_it_is_drawn_and_saved_whole(qtbot
 
 
 # -- autosave --------------------------------------------------------------------------------------------------
-def test_autosave_turns_the_draft_into_json_off_the_ui_thread(qtbot, monkeypatch):
+def test_autosave_turns_the_draft_into_json_off_the_ui_thread(qtbot, tmp_path, monkeypatch):
     threads = []
-    real = autosave_module.draft_to_json
-    monkeypatch.setattr(autosave_module, "draft_to_json",
-                        lambda draft: threads.append(threading.current_thread()) or real(draft))
-    window = open_window(qtbot)
+    real = autosave_module.recovery_bytes
+    monkeypatch.setattr(autosave_module, "recovery_bytes",
+                        lambda *args: threads.append(threading.current_thread()) or real(*args))
+    window = open_window(qtbot, draft_with_photos(tmp_path, 2))
     window.controller.set_cell("s3.new.research", "5")
     window.go_to("s1")  # a page change secures the work
     window.autosaver.flush()
     assert threads and all(t is not threading.main_thread() for t in threads)
     envelope = json.loads(window.autosaver.path.read_text(encoding="utf-8"))
-    assert ReportState(autosave_module.draft_from_data(envelope["draft"], "恢复文件")).value("s3.new.research") == 5
+    recovered = autosave_module.draft_from_data(envelope["draft"], "恢复文件")
+    assert ReportState(recovered).value("s3.new.research") == 5
+    assert recovered == window.controller.to_draft()  # pictures and all, as the window holds them
     close_quietly(window)
 
 
 def test_autosave_never_queues_old_states_and_always_writes_the_last(qtbot, monkeypatch):
     gate = threading.Event()
     written = []
-    real = autosave_module.atomic_write_text
+    real = autosave_module.atomic_write_bytes
 
-    def slow_write(path, text):
+    def slow_write(path, data):
         gate.wait(10)  # a slow disk: the first write holds the worker
-        written.append(json.loads(text)["draft"])
-        real(path, text)
+        written.append(json.loads(data)["draft"])
+        real(path, data)
 
-    monkeypatch.setattr(autosave_module, "atomic_write_text", slow_write)
+    monkeypatch.setattr(autosave_module, "atomic_write_bytes", slow_write)
     window = open_window(qtbot)
     for value in ("1", "2", "3", "4"):
         window.controller.set_cell("s3.new.research", value)
@@ -193,10 +195,10 @@ def test_autosave_never_queues_old_states_and_always_writes_the_last(qtbot, monk
 
 
 def test_an_autosave_that_cannot_be_written_is_said_in_chinese_at_once(qtbot, monkeypatch):
-    def full_disk(path, text):
+    def full_disk(path, data):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(autosave_module, "atomic_write_text", full_disk)
+    monkeypatch.setattr(autosave_module, "atomic_write_bytes", full_disk)
     window = open_window(qtbot)
     window.controller.set_cell("s3.new.research", "5")
     window.autosaver.save_now()
