@@ -20,9 +20,9 @@ from lxml import etree
 
 from model.draft import Draft, Figure, Heading, Meta, Paragraph
 from model.importers.report import MAX_TEXT_CHARS, ImportError_, ImportReport, mark_unsure_cells
-from model.importers.text import _SUBHEAD, _TITLE, _meta, detect_format, finish, squash
+from model.importers.text import _SUBHEAD, _TITLE, _meta, finish, format_of_import, squash
 from model.importers.xlsx import _labelled_rows, _one_row
-from model.spec import get_format, newest_format
+from model.spec import newest_format
 
 # A saved portal page is 0.1–1 MB; pictures inlined as data: URIs can make it a few MB.
 MAX_HTML_BYTES = 48 << 20
@@ -351,11 +351,7 @@ def import_html_text(text: str, name: str = "网页", *, resources: dict[str, by
     agency, year, date, preamble_lines, s6_kept = _meta(head_lines, s6_lines, report)
     grids = [i for i in page.items if isinstance(i, list)]
     all_labels = "\n".join(str(v) for g in grids for row in g for v in row if isinstance(v, str))
-    fid, note = detect_format(all_labels, year)
-    if note:
-        report.notes.append(note)
-    spec = get_format(fid)
-    report.format_id = f"{spec.name}（{spec.data.notice}）"
+    spec = format_of_import(all_labels, year, report)
     raw: dict[str, str] = {}
     used: set[int] = set()
     for section in spec.sections:
@@ -376,7 +372,7 @@ def import_html_text(text: str, name: str = "网页", *, resources: dict[str, by
                                   resources or {}, base)
                  for s in spec.narrative_sections() if s.id in sections}
     preamble = [Paragraph(text=x) for x in preamble_lines if x.strip()]
-    draft = Draft(format=fid, meta=Meta(agency=agency, year=year or spec.data.first_year, publication_date=date),
+    draft = Draft(format=spec.id, meta=Meta(agency=agency, year=year or spec.data.first_year, publication_date=date),
                   preamble=preamble, narrative=narrative)
     # pasted from the clipboard, a page does not pass through import_file: record its open cells here too
     draft, report = finish(draft, raw, spec, report)

@@ -20,10 +20,10 @@ from pathlib import Path
 
 from model.draft import Draft, Heading, Meta
 from model.importers.report import MAX_LINES, MAX_TEXT_CHARS, ImportError_, ImportReport, mark_unsure_cells
-from model.importers.text import (_TITLE, BLANK, _meta, detect_format, finish, narrative_blocks, read_one_row_table,
+from model.importers.text import (_TITLE, BLANK, _meta, finish, format_of_import, narrative_blocks, read_one_row_table,
                                   read_text_file, squash)
 from model.importers.xlsx import _norm
-from model.spec import FormatSpec, get_format, newest_format
+from model.spec import FormatSpec, newest_format
 from model.text_clean import clean_text
 
 _RULE = re.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*(?::?-{2,}:?)?\s*$")  # |---|:--| under a header row
@@ -189,11 +189,7 @@ def import_markdown_text(text: str, name: str = "Markdown 文本") -> tuple[Draf
     s6_lines = [i for i in sections.get("s6", []) if isinstance(i, str)]
     agency, year, date, preamble, s6_kept = _meta(head_lines, s6_lines, report)
     labels = "\n".join(" ".join(cells) for sid in sections for cells in _rows(sections[sid]))
-    fid, note = detect_format(labels, year)
-    if note:
-        report.notes.append(note)
-    spec = get_format(fid)
-    report.format_id = f"{spec.name}（{spec.data.notice}）"
+    spec = format_of_import(labels, year, report)
     raw: dict[str, str] = {}
     narrative: dict[str, list] = {}
     for section in spec.sections:
@@ -212,7 +208,7 @@ def import_markdown_text(text: str, name: str = "Markdown 文本") -> tuple[Draf
             lines = s6_kept if section.id == "s6" else [i for i in body if isinstance(i, str)]
             narrative[section.id] = _narrative(lines)
     _text_after_the_last_table(spec, sections, narrative, report)
-    draft = Draft(format=fid, meta=Meta(agency=agency, year=year or spec.data.first_year, publication_date=date),
+    draft = Draft(format=spec.id, meta=Meta(agency=agency, year=year or spec.data.first_year, publication_date=date),
                   preamble=narrative_blocks(preamble), narrative=narrative)
     draft, report = finish(draft, raw, spec, report)
     return mark_unsure_cells(draft, report), report

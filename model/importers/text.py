@@ -77,6 +77,16 @@ def detect_format(text: str, year: int | None) -> tuple[str, str | None]:
     return spec.id, note
 
 
+def format_of_import(labels: str, year: int | None, report: ImportReport) -> FormatSpec:
+    """The format a report's table labels (or its year) point to, with the import report saying which and why."""
+    fid, note = detect_format(labels, year)
+    if note:
+        report.notes.append(note)
+    spec = get_format(fid)
+    report.format_id = f"{spec.name}（{spec.data.notice}）"
+    return spec
+
+
 def _width(line: str) -> float:
     return sum(1.0 if ord(ch) > 0x2E80 else 0.5 for ch in line)
 
@@ -362,11 +372,7 @@ def import_text(text: str, name: str = "文本", *, paragraph_per_line: bool = F
     agency, year, date, preamble_lines, s6_lines = _meta(head, sections.get("s6", []), report)
     if "s6" in sections:
         sections["s6"] = s6_lines
-    fid, note = detect_format("\n".join(sections.get("s2", []) + sections.get("s3", [])), year)
-    if note:
-        report.notes.append(note)
-    spec = get_format(fid)
-    report.format_id = f"{spec.name}（{spec.data.notice}）"
+    spec = format_of_import("\n".join(sections.get("s2", []) + sections.get("s3", [])), year, report)
     raw: dict[str, str] = {}
     if "s2" in sections:
         raw.update(read_rows(table_text(sections["s2"]), spec, "s2", report))
@@ -379,7 +385,7 @@ def import_text(text: str, name: str = "文本", *, paragraph_per_line: bool = F
             report.missing.append(f"{dict(official_headings())[sid]}（整张表）")
     narrative = {sid: narrative_blocks(sections[sid], paragraph_per_line) for sid in ("s1", "s5", "s6")
                  if sid in sections}
-    draft = Draft(format=fid, meta=Meta(agency=agency, year=year or spec.data.first_year, publication_date=date),
+    draft = Draft(format=spec.id, meta=Meta(agency=agency, year=year or spec.data.first_year, publication_date=date),
                   preamble=narrative_blocks(preamble_lines, paragraph_per_line), narrative=narrative)
     return finish(draft, raw, spec, report)
 
