@@ -115,8 +115,13 @@ class FindReplaceDialog(QDialog):
     # -- where the text is ---------------------------------------------------------------------------
     def _pages(self) -> list[tuple[str, NarrativePage]]:
         """Each text editor with the step that shows it (the preamble's editor sits on 基本信息)."""
+        # only the steps that hold text are asked for their page: asking builds it, and the tables, 审核 and
+        # 导出与打印 have nothing to search
+        with_text = {"meta"} | {s.id for s in self.window_.controller.state.spec.sections if s.kind != "table"}
         out = []
         for step in self.window_.step_ids:
+            if step not in with_text:
+                continue
             page = self._page_for(step)
             if page is not None:
                 out.append((step, page))

@@ -83,6 +83,7 @@ class ReviewPage(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.comparison)
+        self._stale = False
         controller.listen(self, changed=self._on_changed, documentChanged=self._on_document)
         self._on_document()
 
@@ -93,7 +94,15 @@ class ReviewPage(QWidget):
 
     def _on_changed(self, changes) -> None:
         if changes.issues or changes.format or changes.cells & set(self.unsure):
+            if self.isVisible():
+                self.refresh()
+            else:  # an edit on another page does not rebuild this list each time: it is rebuilt when shown
+                self._stale = True
+
+    def showEvent(self, event):  # noqa: N802
+        if self._stale:
             self.refresh()
+        super().showEvent(event)
 
     def _unsure_cells(self) -> dict[str, str]:
         """The cells the import could not determine that are still unfilled, in the tables' order."""
@@ -117,6 +126,7 @@ class ReviewPage(QWidget):
             head.addChild(item)
 
     def refresh(self) -> None:
+        self._stale = False
         state = self.controller.state
         self.tree.clear()
         errors, warnings = state.errors(), state.warnings()

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, QSettings, QStandardPaths, Qt
-from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QDialog
 
 from gui import dialogs
@@ -14,6 +13,7 @@ from gui.controller import ReportController
 from gui.main_window import MainWindow
 from model.drafts_io import load_draft
 from model.state import ReportState
+from tests.gui_helpers import activate, close_quietly, commit_text, show_report
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SHOTS = Path(__file__).resolve().parent.parent / "test-output"
@@ -27,22 +27,7 @@ def quiet_close(monkeypatch):
 
 
 def open_window(qtbot, name="sample-2024", size=(1280, 720)) -> MainWindow:
-    window = MainWindow(ReportController(ReportState(load_draft(SEEDS / f"{name}.json")), None))
-    qtbot.addWidget(window)
-    window.resize(*size)
-    window.show()
-    qtbot.waitExposed(window)
-    # the offscreen platform activates no window by itself, and focus and shortcuts need an active window;
-    # Qt marks this call deprecated but it is the one that works offscreen
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        QApplication.setActiveWindow(window)
-    return window
-
-
-def close_quietly(window):
-    window.controller.undo_stack.setClean()
-    window.close()
+    return show_report(qtbot, name, size=size)
 
 
 def select_block(view, first, last):
@@ -236,23 +221,10 @@ def type_digits(qtbot, view, index, text):
 
 
 # -- find / replace -------------------------------------------------------------------------------------
-def commit_text(widget, text):
-    """Chinese typed through an input method arrives as a commit string."""
-    event = QInputMethodEvent()
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
-
-
 def narrative_text(state):
     return {sid: " ".join(getattr(b, "text", None) or getattr(b, "caption", "") for b in state.blocks(sid))
             for sid in ["preamble", *state.spec.section_by_id] if sid == "preamble"
             or state.spec.section_by_id[sid].kind == "narrative"}
-
-
-def activate(window):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        QApplication.setActiveWindow(window)
 
 
 def test_ctrl_f_finds_a_word_through_every_text_section_with_next_previous_and_count(qtbot):

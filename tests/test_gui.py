@@ -15,6 +15,7 @@ from gui.main_window import MainWindow
 from model.draft import Paragraph
 from model.drafts_io import load_draft
 from model.state import ReportState
+from tests.gui_helpers import close_quietly, show_report
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SHOTS = Path(__file__).resolve().parent.parent / "test-output"
@@ -29,17 +30,7 @@ def quiet_close(monkeypatch):
 
 
 def open_window(qtbot, name="sample-2024", path=None) -> MainWindow:
-    state = ReportState(load_draft(SEEDS / f"{name}.json"))
-    window = MainWindow(ReportController(state, path))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
-
-
-def close_quietly(window):
-    window.controller.undo_stack.setClean()
-    window.close()
+    return show_report(qtbot, name, path)
 
 
 def type_into(qtbot, view, index, text):

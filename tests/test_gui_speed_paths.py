@@ -15,7 +15,6 @@ import subprocess
 import sys
 import threading
 import time
-import warnings
 from pathlib import Path
 
 import pytest
@@ -26,11 +25,11 @@ from PySide6.QtWidgets import QApplication
 
 from gui import autosave as autosave_module
 from gui import dialogs
-from gui.controller import ReportController
 from gui.main_window import MainWindow
 from gui.narrative_page import SHOWN_IMAGE_WIDTH
-from model.drafts_io import STALE_TEMP_SECONDS, load_draft
+from model.drafts_io import STALE_TEMP_SECONDS
 from model.state import ReportState
+from tests.gui_helpers import close_quietly, commit_text, show_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -49,21 +48,7 @@ def never_block_on_a_dialog(monkeypatch):
 
 
 def open_window(qtbot, path: Path | None = None) -> MainWindow:
-    window = MainWindow(ReportController(ReportState(load_draft(path or SEEDS / "sample-2024.json")), path))
-    qtbot.addWidget(window)
-    window.resize(1280, 720)
-    window.show()
-    qtbot.waitExposed(window)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        QApplication.setActiveWindow(window)
-    return window
-
-
-def close_quietly(window: MainWindow) -> None:
-    window.autosaver.flush()
-    window.controller.undo_stack.setClean()
-    window.close()
+    return show_report(qtbot, path or "sample-2024", path, size=(1280, 720))
 
 
 def photo(width: int = 1200, height: int = 800) -> str:
@@ -285,3 +270,38 @@ def test_the_start_page_names_a_big_recent_draft_without_reading_it_whole(tmp_pa
 
     monkeypatch.setattr(Path, "read_text", read_text)
     assert describe_recent(str(path)).startswith("江南市临江区人民政府　2024 年度　最后保存")
+
+
+def test_the_review_list_is_rebuilt_when_shown_not_on_every_edit_elsewhere(qtbot, monkeypatch):
+    window = open_window(qtbot)
+    window.go_to("review")
+    review = window.pages["review"]
+    window.go_to("s3")
+    rebuilt = []
+    real = review.refresh
+    monkeypatch.setattr(review, "refresh", lambda: (rebuilt.append(1), real()))
+    page = window.pages["s3"]
+    for value in ("7", "8", "9"):  # edits that change the issues while 审核 is hidden
+        window.controller.set_cell("s3.new.natural", value)
+    assert rebuilt == []  # before: the hidden list was rebuilt on each of them
+    window.go_to("review")
+    assert rebuilt == [1]
+    shown = {review.tree.topLevelItem(i).text(0) for i in range(review.tree.topLevelItemCount())}
+    assert shown and page is window.pages["s3"]
+    texts = [review.tree.topLevelItem(i).child(j).text(0) for i in range(review.tree.topLevelItemCount())
+             for j in range(review.tree.topLevelItem(i).childCount())]
+    assert any("（9）" in t and "勾稽关系不成立" in t for t in texts), texts  # the error of the last edit
+    close_quietly(window)
+
+
+def test_find_builds_only_the_pages_that_hold_text(qtbot):
+    window = open_window(qtbot)
+    QTest.keyClick(window.step_list, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    dialog = window._find_replace
+    commit_text(dialog.find_edit, "政务")
+    assert "共找到" in dialog.count_label.text()
+    tables = {s.id for s in window.controller.state.spec.sections if s.kind == "table"}
+    built = set(window.pages.built())
+    assert not built & (tables | {"review", "export"}), built  # before: Ctrl+F built every page, 导出与打印 too
+    dialog.close()
+    close_quietly(window)

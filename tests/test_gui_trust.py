@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
 import pytest
@@ -29,6 +28,7 @@ from gui.controller import ReportController
 from gui.main_window import MainWindow
 from model.drafts_io import load_draft
 from model.state import ReportState
+from tests.gui_helpers import close_quietly, show_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -58,22 +58,7 @@ def open_window(qtbot, tmp_path: Path | None = None, name: str = "sample-2024") 
     if tmp_path is not None:
         path = tmp_path / f"{name}.json"
         shutil.copy(source, path)
-    window = MainWindow(ReportController(ReportState(load_draft(path or source)), path))
-    qtbot.addWidget(window)
-    window.resize(1280, 720)
-    window.show()
-    qtbot.waitExposed(window)
-    # window shortcuts (Ctrl+S, Ctrl+Q) reach the active window only, and the offscreen platform activates
-    # no window by itself; Qt marks this call deprecated but it is the one that works offscreen
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        QApplication.setActiveWindow(window)
-    return window
-
-
-def close_quietly(window: MainWindow) -> None:
-    window.controller.undo_stack.setClean()
-    window.close()
+    return show_report(qtbot, path or source, path, size=(1280, 720))
 
 
 def start_typing(qtbot, window: MainWindow, path: str, text: str):

@@ -26,13 +26,11 @@ sys.path.insert(0, str(PACKAGING))
 import build  # noqa: E402  (packaging/build.py)
 
 from gui import crash, dialogs  # noqa: E402
-from gui.controller import ReportController  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
-from model.drafts_io import load_draft  # noqa: E402
 from tests.modal_helpers import on_modal  # noqa: E402
 from model.spec import format_ids, get_format  # noqa: E402
-from model.state import ReportState  # noqa: E402
 from model.version import APP_NAME  # noqa: E402
+from tests.gui_helpers import close_quietly, show_report  # noqa: E402
 
 QStandardPaths.setTestModeEnabled(True)  # settings go to a test location
 
@@ -439,16 +437,7 @@ def log_dir(tmp_path, monkeypatch) -> Path:
 
 
 def open_window(qtbot) -> MainWindow:
-    window = MainWindow(ReportController(ReportState(load_draft(ROOT / "seeds" / "sample-2024.json")), None))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
-
-
-def close_quietly(window):
-    window.controller.undo_stack.setClean()
-    window.close()
+    return show_report(qtbot, "sample-2024")
 
 
 def menu_action(window, menu_title: str, text: str):

@@ -12,10 +12,7 @@ from PySide6.QtTest import QTest
 
 from gui import dialogs
 from gui import export_page as export_page_module
-from gui.controller import ReportController
-from gui.main_window import MainWindow
-from model.drafts_io import load_draft
-from model.state import ReportState
+from tests.gui_helpers import close_quietly, show_report
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 QStandardPaths.setTestModeEnabled(True)
@@ -44,16 +41,7 @@ def held_builds(monkeypatch):
 
 
 def open_window(qtbot, name="sample-2024"):
-    window = MainWindow(ReportController(ReportState(load_draft(SEEDS / f"{name}.json")), None))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
-
-
-def close_quietly(window):
-    window.controller.undo_stack.setClean()
-    window.close()
+    return show_report(qtbot, name)
 
 
 def click_step(window, step):
