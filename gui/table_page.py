@@ -409,10 +409,7 @@ class TablePage(QWidget):
 
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 16pt; font-weight: bold;")
-        self.legend = QLabel("白色：已填写　<span style='background:#fff8d6'>&nbsp;黄色：未填写&nbsp;</span>　"
-                             "<span style='background:#e8f0fb'>&nbsp;蓝色：自动合计&nbsp;</span>　"
-                             "<span style='background:#f8c9c4'>&nbsp;红色：有错误&nbsp;</span>　"
-                             "可从 Excel/WPS 复制一块数字后按 Ctrl+V 粘贴")
+        self.legend = QLabel()
         self.fill_zero = QPushButton("空白填 0")
         self.fill_zero.setToolTip("把本表所有未填写的单元格填为 0（可撤销）")
         self.fill_zero.clicked.connect(self._fill_zero)
@@ -462,7 +459,16 @@ class TablePage(QWidget):
         spec = self.controller.state.spec
         if self.section_id in spec.section_by_id:
             self.title.setText(spec.section_by_id[self.section_id].heading)
+        self.legend.setText(self._legend_text())
         self._refresh_issues()
+
+    def _legend_text(self) -> str:
+        unsure = ("<span style='background:#ffc98a'>&nbsp;橙色：导入时无法确定，需人工核对&nbsp;</span>　"
+                  if self.model.import_unsure else "")  # named only where an import left such cells
+        return ("白色：已填写　<span style='background:#fff8d6'>&nbsp;黄色：未填写&nbsp;</span>　"
+                "<span style='background:#e8f0fb'>&nbsp;蓝色：自动合计&nbsp;</span>　"
+                "<span style='background:#f8c9c4'>&nbsp;红色：有错误&nbsp;</span>　" + unsure +
+                "可从 Excel/WPS 复制一块数字后按 Ctrl+V 粘贴")
 
     def _on_changed(self, changes) -> None:
         if changes.cells:

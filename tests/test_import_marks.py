@@ -73,10 +73,13 @@ def test_a_crawled_import_marks_its_uncertain_cells_until_the_user_types_a_numbe
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    window.go_to("s2")
+    assert "橙色" not in window.pages["s2"].legend.text()  # the legend names orange only where there is some
     import_through_the_menu(qtbot, window, monkeypatch, crawled_file(tmp_path))
     assert window.controller.state.meta.agency and window.controller.state.value(RUN_TOGETHER[0]) is None
     window.go_to("s2")
     page = window.pages["s2"]
+    assert "橙色：导入时无法确定，需人工核对" in page.legend.text()
     for path in RUN_TOGETHER:
         index = page.model.index_for_path(path)
         assert page.model.data(index, Qt.ItemDataRole.BackgroundRole).color() == UNSURE_BG
