@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QMenu, QPushButton, QSpinBox,
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QMenu, QPushButton,
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from gui import about, dialogs, find_replace
 from gui.autosave import Autosaver
 from gui.controller import ReportController
-from gui.meta_page import KINDS, MetaPage, guard_wheel
+from gui.meta_page import MetaPage
 from gui.narrative_page import NarrativePage
+from gui.new_report_dialog import NewReportDialog
 from gui.recent_files import MAX_RECENT, recent_paths, store_recent_paths
 from gui.recovery_dialog import confirm_open_elsewhere, confirm_save_over_open
 from gui.step_list import StepDelegate, show_step_state
 from gui.user_folders import documents_folder
-from model.draft import Draft, Meta
+from model.draft import Draft
 from model.drafts_io import DraftError, load_draft, remove_stale_temporary_files
-from model.spec import format_for_year, format_ids, get_format
 from model.state import ReportState
 
 APP_NAME = "政务公开年报助手"
@@ -116,62 +114,6 @@ def step_titles(state: ReportState) -> list[tuple[str, str]]:
     steps += [(s.id, s.heading) for s in state.spec.sections]
     steps += [("review", "审核"), ("export", "导出与打印")]
     return steps
-
-
-class NewReportDialog(QDialog):
-    """New report: agency, year → format chosen automatically (with a visible override), date, kind."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle("新建报告")
-        self.agency = QLineEdit()
-        self.year = QSpinBox()
-        self.year.setRange(2019, 2100)
-        self.year.setKeyboardTracking(False)
-        self.year.setValue(dt.date.today().year - (1 if dt.date.today().month < 7 else 0))
-        self.format = QComboBox()
-        self.format.addItem("按年度自动选择", None)
-        for fid in format_ids():
-            self.format.addItem(get_format(fid).name, fid)
-        self.hint = QLabel()
-        self.kind = QComboBox()
-        for key, label in KINDS:
-            self.kind.addItem(label, key)
-        self.date = QDateEdit()
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("yyyy年M月d日")
-        guard_wheel(self.year, self.format, self.kind, self.date)
-        form = QFormLayout(self)
-        form.addRow("机关名称", self.agency)
-        form.addRow("报告年度", self.year)
-        form.addRow("格式版本", self.format)
-        form.addRow("", self.hint)
-        form.addRow("机关类型", self.kind)
-        form.addRow("公布日期", self.date)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.year.valueChanged.connect(self._update)
-        self.format.currentIndexChanged.connect(self._update)
-        self._update()
-
-    def _update(self, *_args) -> None:
-        year = self.year.value()
-        auto = format_for_year(year)
-        chosen = self.format.currentData() or auto.id
-        self.hint.setText(f"{year} 年度使用{get_format(chosen).name}" +
-                          ("（按年度自动选择）" if chosen == auto.id else f"；注意：按规定应使用{auto.name}"))
-        from PySide6.QtCore import QDate
-        self.date.setDate(QDate(year + 1, 1, 20))
-
-    def draft(self) -> Draft:
-        year = self.year.value()
-        fid = self.format.currentData() or format_for_year(year).id
-        q = self.date.date()
-        return Draft(format=fid, meta=Meta(agency=self.agency.text().strip(), year=year,
-                                           publication_date=dt.date(q.year(), q.month(), q.day()),
-                                           agency_kind=self.kind.currentData()))
 
 
 class MainWindow(QMainWindow):

@@ -333,7 +333,7 @@ def test_insert_standard_sentence_uses_the_tables(qtbot):
 
 
 def test_new_report_dialog_chooses_the_format_from_the_year(qtbot):
-    from gui.main_window import NewReportDialog
+    from gui.new_report_dialog import NewReportDialog
 
     dialog = NewReportDialog()
     qtbot.addWidget(dialog)
@@ -346,6 +346,30 @@ def test_new_report_dialog_chooses_the_format_from_the_year(qtbot):
     assert draft.meta.publication_date.year == 2026
     dialog.format.setCurrentIndex(dialog.format.findData("2019"))
     assert dialog.draft().format == "2019" and "应使用" in dialog.hint.text()
+
+
+def test_new_report_dialog_takes_the_kind_from_the_agency_as_typed_until_the_user_picks_one(qtbot):
+    from gui.new_report_dialog import NewReportDialog
+
+    dialog = NewReportDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.kind.currentData() == "department"
+    ime = QInputMethodEvent()
+    ime.setCommitString("某某县人民政府")  # typed through an input method
+    dialog.agency.setFocus()
+    QApplication.sendEvent(dialog.agency, ime)
+    assert dialog.kind.currentData() == "government" and "按机关名称判断" in dialog.kind_hint.text()
+    assert dialog.draft().meta.agency_kind == "government"  # before: 政府部门, and false “late” warnings (F-8)
+    # the user picks the kind by keyboard; typing on in the name no longer changes it
+    dialog.kind.setFocus()
+    qtbot.keyClick(dialog.kind, Qt.Key.Key_Up)
+    assert dialog.kind.currentData() == "department"
+    ime = QInputMethodEvent()
+    ime.setCommitString("开发区管委会")  # a name the kind would follow to 本级人民政府
+    QApplication.sendEvent(dialog.agency, ime)
+    assert dialog.agency.text() == "某某县人民政府开发区管委会" and dialog.kind.currentData() == "department"
 
 
 def test_ctrl_z_in_the_text_editor_undoes_the_last_typing(qtbot):

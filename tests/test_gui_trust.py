@@ -27,6 +27,7 @@ from gui import main_window as main_window_module
 from gui.controller import ReportController
 from gui.main_window import MainWindow
 from model.drafts_io import load_draft
+from model.spec import format_for_year
 from model.state import ReportState
 from tests.gui_helpers import close_quietly, show_report
 
@@ -276,7 +277,7 @@ def test_a_year_that_needs_another_format_asks_first_and_can_be_declined(qtbot, 
     window.go_to("meta")
     state = window.controller.state
     format_before = state.format_id
-    other_year = next(y for y in range(2019, 2030) if main_window_module.format_for_year(y).id != format_before)
+    other_year = next(y for y in range(2019, 2030) if format_for_year(y).id != format_before)
     asked = []
     monkeypatch.setattr(dialogs, "ask_change_format", lambda parent, year, old, new: asked.append(year) or False)
     type_year(qtbot, window.pages["meta"], str(other_year))
@@ -287,7 +288,7 @@ def test_a_year_that_needs_another_format_asks_first_and_can_be_declined(qtbot, 
     monkeypatch.setattr(dialogs, "ask_change_format", lambda parent, year, old, new: asked.append(year) or True)
     type_year(qtbot, window.pages["meta"], str(other_year))
     assert window.controller.state.meta.year == other_year
-    assert window.controller.state.format_id == main_window_module.format_for_year(other_year).id
+    assert window.controller.state.format_id == format_for_year(other_year).id
     close_quietly(window)
 
 
