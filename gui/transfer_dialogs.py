@@ -94,6 +94,10 @@ def open_carry_forward_dialog(parent: QWidget | None) -> Draft | None:
     return carry_forward(last, year)
 
 
+class _RollupCancelled(Exception):
+    """取消 pressed while the units are read: nothing is summed and the open report stays as it is."""
+
+
 def open_rollup_dialog(parent: QWidget | None) -> tuple[Draft, list[str]] | None:
     folder = dialogs.ask_folder(parent, "选择存放各单位草稿（.json）的文件夹")
     if not folder:
@@ -110,9 +114,14 @@ def open_rollup_dialog(parent: QWidget | None) -> tuple[Draft, list[str]] | None
         progress.setMaximum(total)
         progress.setValue(done)
         QApplication.processEvents()
+        if progress.wasCanceled():
+            raise _RollupCancelled
 
     try:
         gathered = gather([folder], on_progress=on_progress)
+    except _RollupCancelled:
+        dialogs.show_info(parent, "已取消汇总", "已取消汇总：没有生成汇总报告，当前打开的报告没有改变。")
+        return None
     finally:
         progress.close()
     if not gathered.units:

@@ -437,3 +437,45 @@ def test_units_are_checked_for_errors_only_and_still_listed_with_them(tmp_path, 
     assert code == 1, err
     assert "以下 1 个单位的报告本身有错误" in out_text and "c.json" in out_text
     assert not {"甲局", "乙局", "丙局"} & set(read_for)
+
+
+def test_gui_roll_up_can_be_cancelled_while_the_units_are_read(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import QStandardPaths, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    import model.rollup_inputs as rollup_inputs
+    from gui.controller import ReportController
+    from gui.main_window import MainWindow
+
+    QStandardPaths.setTestModeEnabled(True)
+    window = MainWindow(ReportController(ReportState(load_draft(SEEDS / "sample-2024.json"))))
+    qtbot.addWidget(window)
+    folder = tmp_path / "units"
+    for i in range(12):
+        write_unit(folder / f"u{i:02}.json", f"第{i}局")
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "ask_save_changes", lambda *a: "discard")
+    monkeypatch.setattr(dialogs, "ask_folder", lambda *a: str(folder))
+    monkeypatch.setattr(dialogs, "ask_agency", lambda *a: pytest.fail("asked for the agency after 取消"))
+    monkeypatch.setattr(dialogs, "show_info", lambda parent, title, msg: shown.append(msg))
+    read = []
+    real_gather = rollup_inputs.gather
+
+    def gather_and_cancel(inputs, on_progress=None, **kw):
+        def progress(done, total):
+            read.append(done)
+            if done == 3:  # the user presses 取消 on the progress window
+                dialog = window.findChild(QProgressDialog)
+                dialog.show()
+                QTest.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+            on_progress(done, total)
+        return real_gather(inputs, on_progress=progress, **kw)
+
+    monkeypatch.setattr(rollup_inputs, "gather", gather_and_cancel)
+    before = window.controller.state.value("s3.new.total")
+    window.roll_up()
+    assert read == [1, 2, 3]  # before: 取消 did nothing and all 12 were read and summed
+    assert shown and "已取消汇总" in shown[0]
+    assert window.controller.state.value("s3.new.total") == before and not window.controller.dirty
+    window.close()
