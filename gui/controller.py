@@ -17,47 +17,51 @@ from pydantic import ValidationError
 
 from model.draft import Draft, Meta
 from model.drafts_io import describe_validation_error, save_draft
+from model.edits import (Acknowledge, ChangeFormat, Edit, SetBlocks, SetMeta, SetPrevious, SetStated,
+                         SetValues)
 from model.state import Changes, EditError, ReportState
 from model.values import Value
 
 _TEXT_MERGE_ID = 1001
 
 
-class _Edit(QUndoCommand):
-    """An edit as a pair of functions that apply the new and the old value; the first redo is the edit itself."""
+class _Step(QUndoCommand):
+    """One model edit (model.edits) on the window's undo stack; the first redo is the edit itself."""
 
-    def __init__(self, controller: "ReportController", text: str, do, undo, merge_key: str | None = None,
-                 place: str | None = None):
-        super().__init__(text)
+    def __init__(self, controller: "ReportController", edit: Edit):
+        super().__init__(edit.description)
         self._controller = controller
-        self._do = do
-        self._undo = undo
-        self.merge_key = merge_key
-        self.place = place  # the field the edit changed when Changes cannot name it ("meta:contact")
+        self.edit = edit
         self._done_once = False
 
-    def redo(self) -> None:
-        changes = self._do()
+    def _show(self, changes) -> None:
+        if self.edit.rebuilds_document:
+            self._controller.documentChanged.emit()
         self._controller._emit(changes)
+
+    def redo(self) -> None:
+        changes = self.edit.apply(self._controller.state)
+        self._show(changes)
         if self._done_once:
-            self._controller.history_place = self.place
+            self._controller.history_place = self.edit.place
             self._controller.historyShown.emit(changes)
         self._done_once = True
 
     def undo(self) -> None:
-        changes = self._undo()
-        self._controller._emit(changes)
-        self._controller.history_place = self.place
+        changes = self.edit.undo(self._controller.state)
+        self._show(changes)
+        self._controller.history_place = self.edit.place
         self._controller.historyShown.emit(changes)
 
     def id(self) -> int:  # noqa: A003 — Qt's name
-        return _TEXT_MERGE_ID if self.merge_key else -1
+        return _TEXT_MERGE_ID if isinstance(self.edit, SetBlocks) and self.edit.typing_key else -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 — Qt's name
         # A burst of typing in one text section is one undo step (the key names the section and the burst).
-        if not isinstance(other, _Edit) or other.merge_key != self.merge_key or self.merge_key is None:
+        merged = self.edit.merged_with(other.edit) if isinstance(other, _Step) else None
+        if merged is None:
             return False
-        self._do = other._do
+        self.edit = merged
         return True
 
 
@@ -162,8 +166,8 @@ class ReportController(QObject):
         if changes:
             self.changed.emit(changes)
 
-    def _push(self, text: str, do, undo, merge_key: str | None = None, place: str | None = None) -> None:
-        self.undo_stack.push(_Edit(self, text, do, undo, merge_key, place))
+    def _push(self, edit: Edit) -> None:
+        self.undo_stack.push(_Step(self, edit))
 
     def set_cell(self, path: str, text: str) -> None:
         """Set one input cell from what the user typed. Raises EditError (Chinese) and changes nothing when
@@ -175,15 +179,14 @@ class ReportController(QObject):
         if new == old and type(new) is type(old):
             return
         label = self.state.spec.cells[path].label
-        self._push(f"填写“{label}”", lambda: self.state.set_values({path: new}),
-                   lambda: self.state.set_values({path: old}))
+        self._push(SetValues(f"填写“{label}”", new={path: new}, old={path: old}))
 
     def set_cells(self, values: dict[str, Value | None], description: str) -> None:
         """Set several already-parsed input cells as one undo step (paste, fill with 0)."""
         old = {p: self.state.inputs.get(p) for p in values}
         if all(old[p] == v for p, v in values.items()):
             return
-        self._push(description, lambda: self.state.set_values(dict(values)), lambda: self.state.set_values(old))
+        self._push(SetValues(description, new=dict(values), old=old))
 
     def fill_empty_with_zero(self, table_id: str | None = None) -> int:
         empty = self.state.unfilled(table_id)
@@ -193,9 +196,8 @@ class ReportController(QObject):
         return len(empty)
 
     def set_stated(self, path: str, value: Value | None) -> None:
-        old = self.state.stated.get(path)
-        self._push("采用计算值" if value is None else "修改原报告合计",
-                   lambda: self.state.set_stated(path, value), lambda: self.state.set_stated(path, old))
+        self._push(SetStated("采用计算值" if value is None else "修改原报告合计", path=path, new=value,
+                             old=self.state.stated.get(path)))
 
     def set_meta(self, **fields) -> None:
         """Change meta fields; raises EditError when a value is invalid."""
@@ -207,19 +209,17 @@ class ReportController(QObject):
             Meta.model_validate({**self.state.meta.model_dump(), **fields})
         except ValidationError as exc:
             raise EditError(f"基本信息填写有误：{describe_validation_error(exc)}") from None
-        self._push("修改基本信息", lambda: self.state.set_meta(**fields), lambda: self.state.set_meta(**old),
-                   place=f"meta:{next(iter(fields))}")
+        self._push(SetMeta("修改基本信息", place=f"meta:{next(iter(fields))}", new=dict(fields), old=old))
 
     def set_blocks(self, section_id: str, blocks: list, description: str = "编辑文字", merge: bool = True) -> None:
         # a block holds only strings, which are never changed in place: a copy of each block is a safe snapshot
         # (a deep copy walks every picture's text on every pause in typing)
-        old = [b.model_copy() for b in self.state.blocks(section_id)]
-        new = [b.model_copy() for b in blocks]
+        old = tuple(b.model_copy() for b in self.state.blocks(section_id))
+        new = tuple(b.model_copy() for b in blocks)
         if old == new:
             return
         key = f"text:{section_id}:{self._typing_run}" if merge else None
-        self._push(description, lambda: self.state.set_blocks(section_id, new),
-                   lambda: self.state.set_blocks(section_id, old), merge_key=key)
+        self._push(SetBlocks(description, section_id=section_id, new=new, old=old, typing_key=key))
 
     def end_typing_run(self) -> None:
         """The next text edit starts a new undo step (after a pause, a cursor move, another kind of edit, a
@@ -227,26 +227,13 @@ class ReportController(QObject):
         self._typing_run += 1
 
     def acknowledge(self, issue_key: str, explanation: str | None) -> None:
-        old = self.state.acknowledgements.get(issue_key)
-        self._push("说明警告", lambda: self.state.acknowledge(issue_key, explanation),
-                   lambda: self.state.acknowledge(issue_key, old))
+        self._push(Acknowledge("说明警告", issue_key=issue_key, new=explanation,
+                               old=self.state.acknowledgements.get(issue_key)))
 
     def set_previous(self, previous: Draft | None) -> None:
         old = self.state.previous.to_draft() if self.state.previous is not None else None
-        self._push("关联上年报告", lambda: self.state.set_previous(previous), lambda: self.state.set_previous(old))
+        self._push(SetPrevious("关联上年报告", new=previous, old=old))
 
     def change_format(self, format_id: str) -> None:
         """Moving to another format rebuilds every page; it can be undone like any edit."""
-        before = self.state.to_draft()
-
-        def do():
-            changes = self.state.change_format(format_id)
-            self.documentChanged.emit()
-            return changes
-
-        def undo():
-            changes = self.state.rebuild(before)
-            self.documentChanged.emit()
-            return changes
-
-        self._push("更改格式版本", do, undo)
+        self._push(ChangeFormat("更改格式版本", format_id=format_id, before=self.state.to_draft()))
