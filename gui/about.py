@@ -14,6 +14,20 @@ from model.spec import format_ids, get_format
 from model.version import APP_NAME, version
 
 
+# F1 使用说明: the steps of the window, in the words of its step list
+HELP_TEXT = """<h3>政务公开年报助手</h3>
+<p>左侧是报告的各个步骤，可随时点击切换；每一步旁边显示填写状态和问题数。</p>
+<ul>
+<li><b>基本信息</b>：机关名称、报告年度（自动选择格式版本）、公布日期和开头部分。</li>
+<li><b>一、五、六</b>：文字部分。右侧有填写指引；“设为小标题”标记（一）（二）等小标题；可插入图片。</li>
+<li><b>二、三、四</b>：表格。黄色为未填写，蓝色为自动合计，红色为有错误；鼠标停在单元格上可看原因。
+可从 Excel/WPS 复制数字后按 Ctrl+V 粘贴；回车向下、Tab 向右。</li>
+<li><b>审核</b>：列出全部错误和警告，双击转到对应位置；警告可写明说明。</li>
+<li><b>导出与打印</b>：导出 PDF、Word、Excel、纯文本，预览并打印。</li>
+</ul>
+<p>每次修改都可撤销（Ctrl+Z）和重做（Ctrl+Y）。程序每 30 秒自动保存一份恢复文件，意外退出后下次启动可以恢复。</p>"""
+
+
 def format_lines() -> list[str]:
     """One line per supported format: its name, the notice that set it, the report years it applies to."""
     lines = []

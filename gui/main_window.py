@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
@@ -13,6 +12,8 @@ from PySide6.QtWidgets import (QDialog, QHBoxLayout, QListWidget, QListWidgetIte
 from gui import about, dialogs, find_replace
 from gui.autosave import Autosaver
 from gui.controller import ReportController
+from gui.lazy_pages import LazyPages
+from gui.menu_keys import give_mnemonics, keyboard_hint
 from gui.meta_page import MetaPage
 from gui.narrative_page import NarrativePage
 from gui.new_report_dialog import NewReportDialog
@@ -29,84 +30,6 @@ APP_NAME = "政务公开年报助手"
 PREBUILD_FIRST_MS = 800
 PREBUILD_NEXT_MS = 40
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-
-HELP_TEXT = """<h3>政务公开年报助手</h3>
-<p>左侧是报告的各个步骤，可随时点击切换；每一步旁边显示填写状态和问题数。</p>
-<ul>
-<li><b>基本信息</b>：机关名称、报告年度（自动选择格式版本）、公布日期和开头部分。</li>
-<li><b>一、五、六</b>：文字部分。右侧有填写指引；“设为小标题”标记（一）（二）等小标题；可插入图片。</li>
-<li><b>二、三、四</b>：表格。黄色为未填写，蓝色为自动合计，红色为有错误；鼠标停在单元格上可看原因。
-可从 Excel/WPS 复制数字后按 Ctrl+V 粘贴；回车向下、Tab 向右。</li>
-<li><b>审核</b>：列出全部错误和警告，双击转到对应位置；警告可写明说明。</li>
-<li><b>导出与打印</b>：导出 PDF、Word、Excel、纯文本，预览并打印。</li>
-</ul>
-<p>每次修改都可撤销（Ctrl+Z）和重做（Ctrl+Y）。程序每 30 秒自动保存一份恢复文件，意外退出后下次启动可以恢复。</p>"""
-
-
-class LazyPages(Mapping):
-    """The window's pages by step id, each built the first time it is asked for (shown, searched, printed).
-
-    Opening a report builds only the page on screen; `built()` is what exists, for the window's own loops that
-    must not build pages (closing them, asking them about unsaved input)."""
-
-    def __init__(self, steps: list[str], build):
-        self._steps = list(steps)
-        self._build = build
-        self._built: dict[str, QWidget] = {}
-
-    def __getitem__(self, sid: str) -> QWidget:
-        if sid not in self._built:
-            if sid not in self._steps:
-                raise KeyError(sid)
-            self._built[sid] = self._build(sid)
-        return self._built[sid]
-
-    def __contains__(self, sid) -> bool:
-        return sid in self._steps
-
-    def __iter__(self):
-        return iter(self._steps)
-
-    def __len__(self) -> int:
-        return len(self._steps)
-
-    def built(self) -> dict[str, QWidget]:
-        return dict(self._built)
-
-
-def give_mnemonics(menu: QMenu) -> None:
-    """Every item of a menu can be chosen from the keyboard: an item with neither a shortcut nor a mnemonic gets
-    the first letter free in its menu, shown as Windows programs in Chinese show it: 开始页(&A)…"""
-    taken = {text[i + 1].upper() for a in menu.actions() for text in [a.text()]
-             for i in range(len(text) - 1) if text[i] == "&" and text[i + 1] != "&"}
-    free = (c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in taken)
-    for action in menu.actions():
-        text = action.text()
-        if action.isSeparator() or "&" in text.replace("&&", "") or (not action.shortcut().isEmpty()
-                                                                        and action.menu() is None):
-            continue
-        letter = next(free, None)
-        if letter is None:
-            return
-        stem, dots = (text[:-1], "…") if text.endswith("…") else (text, "")
-        action.setText(f"{stem}(&{letter}){dots}")
-
-
-def _mnemonic(text: str) -> str:
-    at = text.replace("&&", "").find("&")
-    return text.replace("&&", "")[at + 1].upper() if 0 <= at < len(text.replace("&&", "")) - 1 else ""
-
-
-def keyboard_hint(action: QAction) -> str:
-    """A toolbar button's tooltip: what it does and the keys that do it (its shortcut, or its menu's)."""
-    name = action.text().split("(&")[0].replace("&", "").rstrip("…")
-    key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-    if key:
-        return f"{name}（{key}）"
-    for menu in action.associatedObjects():
-        if isinstance(menu, QMenu) and _mnemonic(menu.title()) and _mnemonic(action.text()):
-            return f"{name}（Alt+{_mnemonic(menu.title())}，再按 {_mnemonic(action.text())}）"
-    return name
 
 
 def step_titles(state: ReportState) -> list[tuple[str, str]]:
@@ -411,7 +334,7 @@ class MainWindow(QMainWindow):
         self.redo_action.setText(f"重做：{text}" if text else "重做")
 
     def show_help(self) -> None:
-        dialogs.show_info(self, "使用说明", HELP_TEXT)
+        dialogs.show_info(self, "使用说明", about.HELP_TEXT)
 
     def _fill_all_zero(self) -> None:
         n = self.controller.fill_empty_with_zero(None)
