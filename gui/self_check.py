@@ -332,6 +332,9 @@ def run_self_check() -> int:
                 sys.stdout.reconfigure(encoding="utf-8")
         except (AttributeError, ValueError, OSError):
             pass
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        # a server or a terminal without a desktop: the window is checked off screen instead of Qt aborting
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     started = time.monotonic()
     work = Path(tempfile.mkdtemp(prefix="nianbao-selfcheck-"))
     isolated_user_folders(work)
