@@ -4,7 +4,6 @@ made: where a roll-up's time goes; the whole command is timed by benchmarks/harn
     uv run python benchmarks/import_rollup.py
 """
 
-import statistics
 import sys
 import tempfile
 import time
@@ -20,17 +19,9 @@ from export.rollup_xlsx import render_rollup_xlsx  # noqa: E402
 from model.rollup import aggregate_units  # noqa: E402
 from model.rollup_inputs import gather  # noqa: E402
 from model.state import ReportState  # noqa: E402
+from timing import timed  # noqa: E402  (benchmarks/timing.py, beside this script)
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-
-
-def timed(fn, runs=5):
-    out = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return statistics.median(out)
 
 
 def main() -> None:

@@ -7,7 +7,6 @@ how long an audit of many reports takes.
 import argparse
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,7 @@ from model.drafts_io import load_draft  # noqa: E402
 from model.importers import ImportError_, import_file  # noqa: E402
 from model.importers.text import import_text, official_headings  # noqa: E402
 from model.state import ReportState  # noqa: E402
+from timing import timed  # noqa: E402  (benchmarks/timing.py, beside this script)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -71,15 +71,6 @@ def crawled_accuracy() -> None:
     for form, (right, wrong, unfilled, total, refused) in totals.items():
         print(f"爬取文本（{form}）：正确 {right}/{total}（{right / total:.1%}），错误 {wrong}（{wrong / total:.1%}），"
               f"未填 {unfilled}；整份拒绝 {refused} 份")
-
-
-def timed(fn, runs=5) -> float:
-    out = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return statistics.median(out)
 
 
 def portal_page_speed() -> None:
