@@ -22,10 +22,17 @@ def _read_any(parent: QWidget | None, path: str) -> Draft | None:
         except DraftError as exc:
             dialogs.show_error(parent, "无法打开", str(exc))
             return None
-    from model.importers import ImportError_, import_file
+    from model.importers import import_file
+
+    return _shown_import(parent, lambda: import_file(path))
+
+
+def _shown_import(parent: QWidget | None, read) -> Draft | None:
+    """The draft `read()` imports, after the user has seen the import report; None when refused or declined."""
+    from model.importers import ImportError_
 
     try:
-        draft, report = import_file(path)
+        draft, report = read()
     except ImportError_ as exc:
         dialogs.show_error(parent, "无法导入", str(exc))
         return None
@@ -44,17 +51,9 @@ def _clipboard_report_html() -> str | None:
 
 
 def _import_clipboard_html(parent: QWidget | None, html: str) -> Draft | None:
-    from model.importers import ImportError_
     from model.importers.html import import_html_text
 
-    try:
-        draft, report = import_html_text(html, "剪贴板中的网页内容")
-    except ImportError_ as exc:
-        dialogs.show_error(parent, "无法导入", str(exc))
-        return None
-    if not dialogs.show_report(parent, "导入结果", "\n".join(report.lines())):
-        return None
-    return draft
+    return _shown_import(parent, lambda: import_html_text(html, "剪贴板中的网页内容"))
 
 
 def open_import_dialog(parent: QWidget | None) -> tuple[Draft, str] | None:
