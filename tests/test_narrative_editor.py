@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import base64
 
 from PySide6.QtCore import QMimeData, QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QInputMethodEvent, QTextCursor, QTextDocument
@@ -20,6 +19,7 @@ from gui.narrative_page import SHOWN_IMAGE_WIDTH, picture_thumbnail
 from model.carry_forward import carry_forward
 from model.drafts_io import load_draft, save_draft
 from model.state import ReportState
+from tests.gui_helpers import close_quietly
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -47,11 +47,6 @@ def open_window(qtbot, name: str) -> MainWindow:
     with qtbot.waitActive(window):  # keys reach the window's shortcuts (Ctrl+Z, Ctrl+V) as on a desktop
         window.activateWindow()
     return window
-
-
-def close_quietly(window: MainWindow) -> None:
-    window.controller.undo_stack.setClean()
-    window.close()
 
 
 def shown_and_saved(window: MainWindow, page) -> tuple[list, list]:

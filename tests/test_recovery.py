@@ -15,11 +15,11 @@ from PySide6.QtTest import QTest
 
 from gui import app as app_module
 from gui import autosave, dialogs, recovery_dialog
-from gui.controller import ReportController
 from gui.main_window import MainWindow
 from gui.recovery_dialog import RecoveryDialog
 from model.drafts_io import load_draft, save_draft
 from model.state import ReportState
+from tests.gui_helpers import show_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -77,11 +77,7 @@ def other_copy():
 
 
 def open_window(qtbot, path=None) -> MainWindow:
-    window = MainWindow(ReportController(ReportState(load_draft(SAMPLE)), path))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+    return show_report(qtbot, SAMPLE, path)
 
 
 def crash(window: MainWindow) -> None:
