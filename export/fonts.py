@@ -15,7 +15,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -25,15 +24,11 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFError
 
 from export.font_cache import load_ttfont
+from export.render_lock import REPORTLAB_LOCK
 
 ROLES = ("仿宋", "黑体", "楷体", "宋体", "小标宋")
 
 # (file name, subfont index, display name), most wanted first. Windows and macOS names first, Linux stand-ins last.
-# reportlab keeps registered fonts and the subsets being built in module state that is not safe to share between
-# threads; the preview, printing and export threads of the app take turns through this lock (re-entrant: a PDF
-# being built looks fonts up).
-FONT_LOCK = threading.RLock()
-
 _CANDIDATES: dict[str, list[tuple[str, int, str]]] = {
     "仿宋": [("仿宋_GB2312.ttf", 0, "仿宋_GB2312"), ("FangSong_GB2312.ttf", 0, "仿宋_GB2312"),
              ("simfang.ttf", 0, "仿宋"), ("Fangsong.ttf", 0, "仿宋"), ("STFANGSO.TTF", 0, "华文仿宋"),
@@ -147,7 +142,7 @@ class FontSet:
 def _installed_font_with(ch: str) -> RegisteredFont | None:
     """Ask fontconfig (Linux, macOS with fontconfig) for installed fonts that have the character; the first that
     reportlab can embed wins. Without fontconfig, only the fixed fallbacks are tried."""
-    with FONT_LOCK:
+    with REPORTLAB_LOCK:
         return _installed_font_with_unlocked(ch)
 
 
@@ -176,7 +171,7 @@ def _installed_font_with_unlocked(ch: str) -> RegisteredFont | None:
 
 def find_fonts() -> FontSet:
     """Choose one font per role (registered once per process) and the fallbacks."""
-    with FONT_LOCK:
+    with REPORTLAB_LOCK:
         return _find_fonts()
 
 

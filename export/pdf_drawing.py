@@ -117,8 +117,12 @@ def registered_font_faces() -> dict[str, FontFace]:
     each came from: every font our PDF writer can embed in this process."""
     from reportlab.pdfbase import pdfmetrics
 
+    from export.render_lock import REPORTLAB_LOCK
+
+    with REPORTLAB_LOCK:  # another thread may be registering a font meanwhile
+        fonts = list(pdfmetrics._fonts.values())
     faces: dict[str, FontFace] = {}
-    for font in list(pdfmetrics._fonts.values()):
+    for font in fonts:
         face = getattr(font, "face", None)
         path = getattr(face, "filename", None)
         if not isinstance(getattr(face, "name", None), bytes) or not isinstance(path, str):

@@ -30,8 +30,9 @@ from reportlab.platypus.doctemplate import FrameBreak
 from reportlab.platypus.flowables import _listWrapOn
 
 from export import document as d
-from export.fonts import FONT_LOCK, FontSet, RegisteredFont, find_fonts
+from export.fonts import FontSet, RegisteredFont, find_fonts
 from export.linebreak import Line, break_lines, break_title, title_breaks
+from export.render_lock import REPORTLAB_LOCK
 from export.table_widths import fit_column_widths
 
 LEFT, TOP, WIDTH, HEIGHT = 28 * mm, 37 * mm, 156 * mm, 225 * mm
@@ -603,7 +604,7 @@ def _page_decor(doc: d.Document, fonts: FontSet):
 
 
 def render_pdf(doc: d.Document, fonts: FontSet | None = None) -> bytes:
-    with FONT_LOCK:  # reportlab's font state is shared by the whole process
+    with REPORTLAB_LOCK:  # reportlab's font state is shared by the whole process
         return _render_pdf(doc, fonts)
 
 

@@ -6,7 +6,6 @@ import logging
 import os
 import shutil
 import tempfile
-import threading
 from pathlib import Path
 
 from PySide6.QtCore import (QMimeData, QObject, QPointF, QRunnable, QSettings, Qt, QThreadPool, QTimer, QUrl,
@@ -19,31 +18,27 @@ from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QProgressBar, 
 
 from export.filenames import export_file_name
 from export.pdf_drawing import NotReplayable
+from export.render_lock import REPORTLAB_LOCK
 from gui import dialogs
 from gui.controller import ReportController
 from gui.printing import PrintJob, load_pdf, make_printer
 from gui.user_folders import documents_folder
 
 log = logging.getLogger(__name__)
-# reportlab and the font cache keep process-wide state that is not safe to use from two threads at once: the
-# preview thread and this page's exports, copies and prints take turns through this lock.
-PDF_WRITER_LOCK = threading.Lock()
 
 
 def _read_pages(pdf: bytes) -> list:
     """The PDF's pages as shapes for printing, on the preview thread (pypdf: ~30 ms a page)."""
     from export.pdf_drawing import pdf_drawings, registered_font_faces
 
-    with PDF_WRITER_LOCK:  # reportlab's registry of the fonts the PDF may have embedded
-        faces = registered_font_faces()
-    return pdf_drawings(pdf, faces)
+    return pdf_drawings(pdf, registered_font_faces())
 
 
 def _preview_pdf(state) -> bytes:
     """The preview's PDF, in a worker thread: plain Python (reportlab), no Qt objects."""
     from export.pdf_writer import pdf_bytes
 
-    with PDF_WRITER_LOCK:
+    with REPORTLAB_LOCK:
         return pdf_bytes(state)
 
 
@@ -226,7 +221,7 @@ class ExportPage(QWidget):
 
         self._generation += 1  # a preview still being built on the preview thread is not shown after this one
         self._set_busy(None)
-        with PDF_WRITER_LOCK:  # waits for a preview still being built on the preview thread
+        with REPORTLAB_LOCK:  # waits for a preview still being built on the preview thread
             pdf = pdf_bytes(self.controller.state)
         self._show_pdf(pdf)
 
@@ -294,7 +289,7 @@ class ExportPage(QWidget):
         if errors and not dialogs.ask_export_draft(self, len(errors)):
             self.status.setText("未复制：报告还有错误。")
             return False
-        with PDF_WRITER_LOCK:
+        with REPORTLAB_LOCK:
             doc = build_document(state, draft_mark=bool(errors))
         mime = QMimeData()
         mime.setHtml(body_html(doc))
@@ -331,7 +326,7 @@ class ExportPage(QWidget):
             for kind in kinds:
                 # named after the report's title, made a safe plain file name: always inside the chosen folder
                 name = export_file_name(state.title(), kind)
-                with PDF_WRITER_LOCK:
+                with REPORTLAB_LOCK:
                     result = write_report(state, kind, staging / name, allow_errors=allow)
                 staged.append(result.path)
                 notes += [n for n in result.notes if n not in notes]
@@ -397,7 +392,7 @@ class ExportPage(QWidget):
         if self._stale or self.document is None:
             self.refresh_preview()
         if self._print_job is None:
-            with PDF_WRITER_LOCK:  # reads reportlab's registered fonts
+            with REPORTLAB_LOCK:  # reads reportlab's registered fonts
                 self._print_job = PrintJob(self._pdf)
         return self._print_job
 
