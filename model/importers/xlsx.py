@@ -256,7 +256,8 @@ def _labelled_rows(grid, spec, table, report) -> dict[str, str]:
 
 def _one_row(grid, spec, table, report) -> dict[str, str]:
     block = table.blocks[0]
-    group_names = {"行政复议": block.rows[0].id, "未经复议直接起诉": block.rows[1].id, "复议后起诉": block.rows[2].id}
+    # each row is a group of the table's header: its label's last part (“行政诉讼·复议后起诉” → 复议后起诉)
+    group_names = {_norm(row.label.split("·")[-1]): row.id for row in block.rows}
     col_by_label = {_norm(c.label): c.id for c in block.columns}
     raw: dict[str, str] = {}
     headers = [line for line in grid if any(isinstance(v, str) and _norm(v) in col_by_label for v in line)]
