@@ -24,6 +24,8 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import ttfonts
 from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from export import platypus_import  # noqa: F401,I001 — before reportlab.platypus: see that module
 from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, Image, KeepTogether, PageTemplate,
                                 Spacer, Table, TableStyle)
 from reportlab.platypus.doctemplate import FrameBreak

@@ -1,0 +1,37 @@
+"""What an export pays for before it sees the report: nothing it never uses."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _fresh(code: str) -> str:
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+
+
+def test_reportlab_url_pattern_is_not_compiled_by_the_pdf_writers_import():
+    out = _fresh(
+        "import export.pdf_writer, re\n"
+        "import reportlab.platypus.paragraph as p\n"
+        "print(isinstance(p.uri_pat, re.Pattern), getattr(p.uri_pat, '_compiled', 'compiled'))\n")
+    assert out.split() == ["False", "None"]
+
+
+def test_the_deferred_url_pattern_matches_as_reportlab_compiled_it():
+    out = _fresh(
+        "import export.pdf_writer, re, json\n"
+        "import reportlab.platypus.paragraph as p\n"
+        "urls = ['http://www.gov.cn/zhengce/', 'HTTPS://例子.中国/路径?x=1', 'ftp://10.0.0.1:21/a', 'no url', 'mailto:x@y']\n"
+        "real = re.compile(p.uri_pat.pattern, p.uri_pat.flags)\n"
+        "print(json.dumps([[bool(p.uri_pat.match(u)), bool(real.match(u))] for u in urls]))\n")
+    pairs = __import__("json").loads(out)
+    assert [a for a, _ in pairs] == [b for _, b in pairs]
+    assert [a for a, _ in pairs][:3] == [True, True, True]
+
+
+def test_other_patterns_compile_as_usual_after_the_import():
+    out = _fresh("import export.pdf_writer, re\n"
+                 "print(type(re.compile('(^(?:[a-z0-9]*)://)')).__name__, re.compile.__qualname__)\n")
+    assert out.split() == ["Pattern", "compile"]  # re.compile is re's own again once platypus is imported
