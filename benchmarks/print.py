@@ -1,0 +1,140 @@
+"""打印 as the user waits for it: from the click on “打印…” (the system dialog accepted at once, a PDF file as the
+printer) to the page saying the pages were sent, and the longest the UI thread went without handling a timer tick
+meanwhile (a frozen window), each run in a fresh process.
+
+    uv run python benchmarks/print.py                       # this checkout
+    uv run python benchmarks/print.py --before /tmp/old      # and an older checkout, side by side
+
+Drafts: the sample (6 pages) and yuexiu-2023's tables under ~50 pages of text with 40 pictures
+(benchmarks/long_report.py). The click comes once the preview is on screen, as a user presses 打印 after looking
+at it; what printing itself prepares (the pages read as shapes, the fonts) is part of the wait.
+Goal (issue 15): the window never frozen > 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FROZEN_GOAL_MS = 100
+
+CHILD = r"""
+import json, os, sys, time
+sys.path.insert(0, {root!r})
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtCore import QEventLoop, QStandardPaths, Qt, QTimer
+QStandardPaths.setTestModeEnabled(True)
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtTest import QTest
+from gui.app import make_app
+app = make_app()
+from gui.controller import ReportController
+from gui.main_window import MainWindow
+from model.drafts_io import load_draft
+from model.state import ReportState
+
+window = MainWindow(ReportController(ReportState(load_draft({draft!r})), None))
+window.resize(1280, 720)
+window.show()
+window.go_to("export")
+page = window.pages["export"]
+loop = QEventLoop()
+def wait(done, limit=120.0):
+    end = time.perf_counter() + limit
+    while not done() and time.perf_counter() < end:
+        QTimer.singleShot(10, loop.quit)
+        loop.exec()
+wait(page.preview_ready)
+wait(lambda: False, 0.5)  # the view lays the pages out
+
+def printer():
+    p = QPrinter(QPrinter.PrinterMode.HighResolution)
+    p.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    p.setOutputFileName({target!r})
+    return p
+
+page.new_printer = printer
+page.exec_print_dialog = lambda dialog: QPrintDialog.DialogCode.Accepted
+ticks = []
+timer = QTimer()
+timer.setInterval(5)
+timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+timer.start()
+app.processEvents()
+t0 = time.perf_counter()
+ticks.append(t0)
+QTest.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+wait(lambda: "已发送" in page.status.text())
+done = time.perf_counter()
+ticks.append(done)
+gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+print(json.dumps({{"wall": done - t0, "frozen": max(gaps), "ok": "已发送" in page.status.text(),
+                   "status": page.status.text()}}, ensure_ascii=False))
+window.controller.undo_stack.setClean()
+window.close()
+"""
+
+
+def make_drafts(folder: Path) -> dict[str, Path]:
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.long_report import long_draft
+
+    long = folder / "long-50-40.json"
+    long.write_text(json.dumps(long_draft(50, 40), ensure_ascii=False), encoding="utf-8")
+    return {"示例（6 页）": ROOT / "seeds" / "sample-2024.json", "50 页 + 40 张图片": long}
+
+
+def run(root: Path, draft: Path, target: Path) -> dict:
+    out = subprocess.run([sys.executable, "-c", CHILD.format(root=str(root), draft=str(draft), target=str(target))],
+                         capture_output=True, text=True, cwd=root, timeout=600,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise SystemExit(f"测量失败（{root}，{draft.name}）：\n{out.stderr[-2000:]}")
+    return json.loads(lines[-1])
+
+
+def measure(root: Path, drafts: dict[str, Path], runs: int, folder: Path) -> dict:
+    results = {}
+    for name, draft in drafts.items():
+        samples = [run(root, draft, folder / "printed.pdf") for _ in range(runs)]
+        walls = [s["wall"] for s in samples]
+        frozen = [s["frozen"] * 1000 for s in samples]
+        results[name] = (statistics.median(walls), statistics.median(frozen), max(frozen),
+                         all(s["ok"] for s in samples))
+    return results
+
+
+def cell(result) -> str:
+    wall, frozen, worst, ok = result
+    return f"{wall:.2f} s，最长卡顿 {frozen:.0f} ms（最差 {worst:.0f} ms）" + ("" if ok else "，未打印完成")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="打印：从点击“打印…”到打印完成的时间与界面最长卡顿")
+    parser.add_argument("--before", type=Path, help="较早版本的检出目录，同一次运行中对比")
+    parser.add_argument("--runs", type=int, default=5, help="每项运行次数（取中位数）")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        drafts = make_drafts(Path(tmp))
+        columns = [("之前", args.before)] if args.before else []
+        columns.append(("现在", ROOT))
+        results = {label: measure(root, drafts, args.runs, Path(tmp)) for label, root in columns}
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"打印到 PDF 打印机：点击“打印…”到打印完成（中位数，{args.runs} 次），其间界面最长卡顿"
+          f"（目标 ≤ {FROZEN_GOAL_MS} ms）；结束时负载 {load:.1f}")
+    print("| 草稿 | " + " | ".join(label for label, _ in columns) + " |")
+    print("|" + "---|" * (1 + len(columns)))
+    for name in results[columns[-1][0]]:
+        print(f"| {name} | " + " | ".join(cell(results[label][name]) for label, _ in columns) + " |")
+
+
+if __name__ == "__main__":
+    main()
