@@ -22,17 +22,9 @@ from pathlib import Path
 import reportlab
 from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFont, TTFontFace
 
-from model.user_cache import user_cache_dir
-
-CACHE_DIR_ENV = "NIANBAO_CACHE_DIR"  # where the cache lives (tests point it elsewhere)
+from model.user_cache import CACHE_DIR_ENV, cache_dir  # noqa: F401 — CACHE_DIR_ENV: how tests point it elsewhere
 _FORMAT = 2  # bump when what is stored changes
 _NOT_STORED = ("_ttf_data", "_pdfScale", "_pos")  # the file's bytes, a lambda, a read position
-
-
-def cache_dir() -> Path:
-    """The user's cache folder for this program (per platform)."""
-    override = os.environ.get(CACHE_DIR_ENV)
-    return Path(override) if override else user_cache_dir()
 
 
 class _FaceFromCache(TTFontFace):
@@ -218,7 +210,7 @@ def _restore(key: tuple) -> TTFontFace | None:
 
 
 def _store(key: tuple, face: TTFontFace) -> None:
-    from model.drafts_io import WriteError, atomic_write_bytes  # here: the PDF process renders without the model
+    from model.atomic_files import WriteError, atomic_write_bytes
 
     state = {k: _pack(v) for k, v in face.__dict__.items() if k not in _NOT_STORED}
     try:
@@ -254,7 +246,7 @@ def _restore_subset(wanted: tuple) -> bytes | None:
 
 
 def _store_subset(wanted: tuple, data: bytes) -> None:
-    from model.drafts_io import WriteError, atomic_write_bytes
+    from model.atomic_files import WriteError, atomic_write_bytes
 
     path = _subset_path(wanted)
     try:

@@ -11,12 +11,13 @@ import json
 import os
 import re
 import string
+import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 FORMATS_DIR = Path(__file__).resolve().parent.parent / "resources" / "formats"
 # Further folders of format files, separated like PATH (“:” on Linux, “;” on Windows): a new national format
@@ -28,7 +29,7 @@ Severity = Literal["error", "warning"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Column(_Strict):
@@ -205,7 +206,7 @@ class FormatFile(_Strict):
     tables: tuple[Table, ...]
     computed: tuple[Computed, ...]
     checks: tuple[Check, ...]
-    detection: Detection = Detection()
+    detection: Detection = Field(default_factory=Detection)
     migrate_from: tuple[Migration, ...] = ()
     carry_forward: tuple[CarryForward, ...] = ()
     narrative_figures: dict[str, NarrativeFigure] = {}
@@ -631,11 +632,22 @@ def _topological(formulas: list[Formula], error) -> list[Formula]:
 
 def load_format_file(path: Path) -> FormatSpec:
     """A format file, validated; any fault raises SpecError naming the file and the JSON path."""
+    return _parse_file(_read_format_file(path), path.name)
+
+
+def _read_format_file(path: Path) -> bytes:
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return path.read_bytes()
+    except OSError as exc:
         raise _where(path.name, "（整个文件）", f"无法读取为 JSON：{exc}") from None
-    return parse_format(raw, path.name)
+
+
+def _parse_file(data: bytes, source: str) -> FormatSpec:
+    try:
+        raw = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _where(source, "（整个文件）", f"无法读取为 JSON：{exc}") from None
+    return parse_format(raw, source)
 
 
 def parse_format(raw, source: str) -> FormatSpec:
@@ -673,7 +685,12 @@ def _files_in(folders: tuple[Path, ...]) -> dict[str, Path]:
 
 @cache
 def _load(path: Path) -> FormatSpec:
-    return load_format_file(path)
+    """The format file, loaded once per process, and taken from the cache of loaded formats while neither the file
+    nor this module has changed (model.format_cache)."""
+    from model.format_cache import cached_load
+
+    data = _read_format_file(path)
+    return cached_load(path, data, lambda d: _parse_file(d, path.name), sys.modules[__name__], FormatSpec)
 
 
 def get_format(format_id: str) -> FormatSpec:

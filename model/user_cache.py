@@ -18,6 +18,15 @@ def user_cache_dir() -> Path:
     return base / "nianbao"
 
 
+CACHE_DIR_ENV = "NIANBAO_CACHE_DIR"  # where the caches live (tests and benchmarks point it elsewhere)
+
+
+def cache_dir() -> Path:
+    """Where what the program learns once and keeps across runs is stored (parsed fonts, loaded format files)."""
+    override = os.environ.get(CACHE_DIR_ENV)
+    return Path(override) if override else user_cache_dir()
+
+
 LOG_DIR_ENV = "NIANBAO_LOG_DIR"  # where tracebacks of unexpected errors are written (tests point it elsewhere)
 
 

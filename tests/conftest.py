@@ -1,10 +1,19 @@
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 # Qt must never try to open a display in tests; set before anything imports PySide6.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+
+# What the program keeps across runs (parsed fonts, loaded format files) goes, for a test run, to a folder of that
+# run: tests never read the user's cache nor leave entries of their temporary format files in it.
+if "NIANBAO_CACHE_DIR" not in os.environ:
+    os.environ["NIANBAO_CACHE_DIR"] = tempfile.mkdtemp(prefix="nianbao-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["NIANBAO_CACHE_DIR"], True)
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model import drafts_io
+from model import atomic_files, drafts_io
 from model.draft import Draft, Meta, Paragraph
 from model.drafts_io import DraftError, load_draft, save_draft
 from model.schema import SCHEMA_PATH, schema_text
@@ -214,7 +214,7 @@ def test_save_and_load_is_exact(tmp_path):
 def test_a_failed_write_leaves_the_old_file_intact(tmp_path, monkeypatch):
     path = tmp_path / "d.json"
     path.write_text("old", encoding="utf-8")
-    monkeypatch.setattr(drafts_io.os, "replace", lambda *a: (_ for _ in ()).throw(OSError(28, "No space left")))
+    monkeypatch.setattr(atomic_files.os, "replace", lambda *a: (_ for _ in ()).throw(OSError(28, "No space left")))
     with pytest.raises(OSError):
         save_draft(ReportState.new("某局", 2024).to_draft(), path)
     assert path.read_text(encoding="utf-8") == "old"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import main
-from model import drafts_io
+from model import atomic_files, drafts_io
 from model.drafts_io import WriteError, load_draft, save_draft
 from model.state import ReportState
 
@@ -71,7 +71,7 @@ def test_temporary_files_are_short_and_beside_the_target(tmp_path, monkeypatch):
         seen.append((Path(src), Path(dst)))
         return real_replace(src, dst)
 
-    monkeypatch.setattr(drafts_io.os, "replace", spy)
+    monkeypatch.setattr(atomic_files.os, "replace", spy)
     save_draft(a_draft(), tmp_path / ("长" * 80 + ".json"))
     (src, dst), = seen
     assert src.parent == dst.parent == tmp_path
@@ -116,8 +116,8 @@ def test_the_file_is_flushed_before_the_rename_and_the_folder_after(tmp_path, mo
         events.append("rename")
         return real_replace(src, dst)
 
-    monkeypatch.setattr(drafts_io.os, "fsync", fsync)
-    monkeypatch.setattr(drafts_io.os, "replace", replace)
+    monkeypatch.setattr(atomic_files.os, "fsync", fsync)
+    monkeypatch.setattr(atomic_files.os, "replace", replace)
     save_draft(a_draft(), tmp_path / "d.json")
     assert events == ["file", "rename", "folder"]
 
@@ -130,7 +130,7 @@ def test_disk_errors_are_explained_in_chinese(tmp_path, monkeypatch, capsys, cod
     def fail(*args):
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(drafts_io.os, "replace", fail)
+    monkeypatch.setattr(atomic_files.os, "replace", fail)
     out = tmp_path / "新草稿.json"
     assert main.main(["new", "--year", "2024", "--agency", "某局", "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip()

@@ -1,0 +1,96 @@
+"""Format files as loaded (validated, cells and formulas expanded), kept across runs in the user's cache folder.
+
+Loading a format file builds pydantic's validators for its seventeen kinds of entries and expands every cell,
+formula and check: about 40 ms, paid by every command and by the window before it can show a report. The result
+depends only on the file's bytes and on the code that loads it, so it is stored once per format file and used again
+while both are unchanged: the key holds the SHA-256 of the file's bytes (read anew each time, so an edited file is
+loaded again whatever its modification time says), the code of model/spec.py, and the pydantic and Python versions.
+
+The cache is only ever a shortcut: a missing, partial, corrupt or foreign entry is a miss and the file is loaded as
+before (and the entry rewritten); a file that does not load is never stored, so its fault is reported every time; a
+cache folder that cannot be written leaves everything working. An entry can only hold the loader's own classes and
+plain data: a tampered entry cannot run code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import marshal
+import pickle
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Callable, TypeVar
+
+from model.user_cache import cache_dir
+
+_FORMAT = 1  # bump when what is stored changes in a way the key does not show
+T = TypeVar("T")
+
+
+class _OnlyClassesOf(pickle.Unpickler):
+    """Unpickles plain data and the classes the module defines, nothing else."""
+
+    def __init__(self, data: bytes, module: ModuleType):
+        super().__init__(io.BytesIO(data))
+        self._module = module
+
+    def find_class(self, module, name):
+        found = getattr(self._module, name, None) if module == self._module.__name__ else None
+        if isinstance(found, type) and found.__module__ == module:
+            return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of a loaded format")
+
+
+def _code_of(module: ModuleType) -> bytes:
+    """What the stored objects are made by: the module's source, or its compiled code where there is no source
+    (the installed program)."""
+    try:
+        return Path(module.__file__).read_bytes()
+    except (OSError, TypeError):
+        return marshal.dumps(module.__loader__.get_code(module.__name__))
+
+
+def _key(data: bytes, module: ModuleType) -> tuple:
+    import pydantic
+
+    digest = hashlib.sha256
+    return (_FORMAT, digest(data).hexdigest(), digest(_code_of(module)).hexdigest(), pydantic.VERSION,
+            sys.version_info[:2])
+
+
+def _entry_path(path: Path) -> Path:
+    name = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:32]
+    return cache_dir() / "formats" / f"{name}.pickle"
+
+
+def _restore(entry: Path, key: tuple, module: ModuleType, kind: type):
+    try:
+        stored_key, value = _OnlyClassesOf(entry.read_bytes(), module).load()
+    except Exception:  # noqa: BLE001 — any unreadable entry (missing, partial, corrupt, old, tampered) is a miss
+        return None
+    return value if stored_key == key and type(value) is kind else None
+
+
+def _store(entry: Path, key: tuple, value) -> None:
+    from model.atomic_files import WriteError, atomic_write_bytes
+
+    try:
+        data = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(entry, data)
+    except (OSError, WriteError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        pass  # a cache that cannot be written only costs the next run the loading time
+
+
+def cached_load(path: Path, data: bytes, load: Callable[[bytes], T], module: ModuleType, kind: type[T]) -> T:
+    """load(data) for the file at path whose bytes are data, from the cache when file and code are unchanged.
+    Whatever load raises is raised (and nothing is stored)."""
+    key = _key(data, module)
+    entry = _entry_path(path)
+    value = _restore(entry, key, module, kind)
+    if value is None:
+        value = load(data)
+        _store(entry, key, value)
+    return value
