@@ -43,21 +43,27 @@ class _OnlyClassesOf(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not part of a loaded format")
 
 
-def _code_of(module: ModuleType) -> bytes:
+def _code_of(module: ModuleType) -> bytes | None:
     """What the stored objects are made by: the module's source, or its compiled code where there is no source
-    (the installed program)."""
+    (the installed program); None when neither can be read (then nothing is cached)."""
     try:
         return Path(module.__file__).read_bytes()
-    except (OSError, TypeError):
+    except (OSError, TypeError, AttributeError):
+        pass
+    try:
         return marshal.dumps(module.__loader__.get_code(module.__name__))
+    except Exception:  # noqa: BLE001 — a loader that cannot give its code: load without the cache
+        return None
 
 
-def _key(data: bytes, module: ModuleType) -> tuple:
+def _key(data: bytes, module: ModuleType) -> tuple | None:
     import pydantic
 
+    code = _code_of(module)
+    if code is None:
+        return None
     digest = hashlib.sha256
-    return (_FORMAT, digest(data).hexdigest(), digest(_code_of(module)).hexdigest(), pydantic.VERSION,
-            sys.version_info[:2])
+    return (_FORMAT, digest(data).hexdigest(), digest(code).hexdigest(), pydantic.VERSION, sys.version_info[:2])
 
 
 def _entry_path(path: Path) -> Path:
@@ -88,6 +94,8 @@ def cached_load(path: Path, data: bytes, load: Callable[[bytes], T], module: Mod
     """load(data) for the file at path whose bytes are data, from the cache when file and code are unchanged.
     Whatever load raises is raised (and nothing is stored)."""
     key = _key(data, module)
+    if key is None:
+        return load(data)
     entry = _entry_path(path)
     value = _restore(entry, key, module, kind)
     if value is None:

@@ -147,3 +147,12 @@ def test_a_file_that_does_not_load_raises_and_stores_nothing(tmp_path, monkeypat
     with pytest.raises(SpecError):
         format_cache.cached_load(FORMAT_2021, b"{not json", _loads_counted([]), spec, FormatSpec)
     assert not format_cache._entry_path(FORMAT_2021).exists()
+
+
+def test_code_that_cannot_be_read_loads_the_file_without_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("NIANBAO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(format_cache, "_code_of", lambda module: None)
+    data, calls = FORMAT_2021.read_bytes(), []
+    for _ in range(2):
+        assert format_cache.cached_load(FORMAT_2021, data, _loads_counted(calls), spec, FormatSpec).cells
+    assert len(calls) == 2 and not format_cache._entry_path(FORMAT_2021).exists()
