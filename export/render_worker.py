@@ -92,11 +92,19 @@ def _fork_is_safe() -> bool:
         return True  # no /proc (macOS): Python threads were counted above
 
 
-class Worker:
-    """A format being rendered in another process: send(state, doc) once, then result() once, close() always."""
+# How much a worker that gives way lowers its priority (Unix nice levels: 5 gives the others about three times its
+# share of a busy processor).
+GIVE_WAY_NICE = 5
 
-    def __init__(self, kind: str, method: str):
+
+class Worker:
+    """A format being rendered in another process: send(state, doc) once, then result() once, close() always.
+    A worker that gives way (give_way) runs at a lower priority, so that on a machine with fewer processors than
+    processes it takes only the time the others leave: for a format that is not what the export waits for."""
+
+    def __init__(self, kind: str, method: str, give_way: bool = False):
         self.kind = kind
+        self._give_way = give_way
         self._sender: threading.Thread | None = None
         self._answered = False
         if method == "fork":
@@ -117,6 +125,11 @@ class Worker:
         if pid == 0:  # the worker: never returns into the caller's code, never runs its exit handlers
             code = 0
             try:
+                if self._give_way:
+                    try:
+                        os.nice(GIVE_WAY_NICE)
+                    except OSError:
+                        pass  # not allowed here: the worker runs at the usual priority
                 for fd in (down_w, up_r, *_OUR_PIPE_ENDS):
                     os.close(fd)
                 with os.fdopen(down_r, "rb") as inbox, os.fdopen(up_w, "wb") as outbox:
@@ -198,6 +211,10 @@ class Worker:
             raise KeyboardInterrupt
         raise RenderFailed(f"导出{self.kind}时出错，该进程的记录如下：\n{text}")
 
+    @property
+    def pid(self) -> int | None:
+        return self._pid if self._process is None else self._process.pid
+
     def _kill(self) -> None:
         try:
             if self._process is not None:
@@ -233,13 +250,13 @@ class Worker:
             pass
 
 
-def start_worker(kind: str, methods: tuple[str, ...] = ("fork", "spawn")) -> Worker | None:
-    """A worker for the format, started now by one of the methods allowed for it; None where rendering here is
-    the way (see start_method)."""
+def start_worker(kind: str, methods: tuple[str, ...] = ("fork", "spawn"), give_way: bool = False) -> Worker | None:
+    """A worker for the format, started now by one of the methods allowed for it (giving way to the other
+    processes where give_way, see Worker); None where rendering here is the way (see start_method)."""
     method = start_method()
     if method not in methods or (method == "fork" and not _fork_is_safe()):
         return None
     try:
-        return Worker(kind, method)
+        return Worker(kind, method, give_way)
     except OSError:
         return None  # no process could be started (limits): the format is rendered here instead

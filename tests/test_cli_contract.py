@@ -359,3 +359,46 @@ def _alias(path: Path, how: str, folder: Path) -> Path:
     else:
         os.link(path, other)
     return other
+
+
+_PRIORITIES_NOTED = """
+import os, sys
+sys.path.insert(0, sys.argv[1])
+import export.docx_writer, export.pdf_writer
+note = open(sys.argv[4], "a")
+
+def noting(kind, render):
+    def noted(*args, **kwargs):
+        note.write(f"{kind} {os.getpid()} {os.getpriority(os.PRIO_PROCESS, 0)}\\n")
+        note.flush()
+        return render(*args, **kwargs)
+    return noted
+
+export.docx_writer.render_docx = noting("docx", export.docx_writer.render_docx)
+export.pdf_writer.render_pdf = noting("pdf", export.pdf_writer.render_pdf)
+note.write(f"command {os.getpid()} {os.getpriority(os.PRIO_PROCESS, 0)}\\n")
+note.flush()
+import main
+sys.exit(main.main(["export", sys.argv[2], "--out", sys.argv[3]]))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the Word file has a process of its own only where fork() is")
+def test_the_word_process_gives_way_to_the_processes_the_export_waits_for(tmp_path):
+    """On a two-processor machine the export waits for this process (reading the report) and the PDF's: the Word
+    file's process, which finishes sooner, runs at a lower priority so that it never slows them down."""
+    import subprocess
+    import sys
+
+    note = tmp_path / "priorities"
+    env = dict(os.environ, **{main.LOG_DIR_ENV: str(tmp_path / "logs")})
+    env.pop("NIANBAO_EXPORT_WORKER", None)
+    proc = subprocess.run([sys.executable, "-c", _PRIORITIES_NOTED, str(ROOT), str(SAMPLE), str(tmp_path / "out"),
+                           str(note)], env=env, capture_output=True, text=True, encoding="utf-8", timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    seen = {kind: (int(pid), int(nice)) for kind, pid, nice in (line.split() for line in note.read_text().splitlines())}
+    assert set(seen) == {"command", "pdf", "docx"}
+    assert len({pid for pid, _ in seen.values()}) == 3  # three processes
+    assert seen["pdf"][1] == seen["command"][1]
+    assert seen["docx"][1] > seen["command"][1]
+    assert len(list((tmp_path / "out").iterdir())) == 4  # and every file is written
