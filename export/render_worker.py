@@ -38,10 +38,9 @@ class RenderFailed(RuntimeError):
 def _prepare(kind: str) -> None:
     """What the format needs before it sees the report (imports, fonts), done while the report is still read."""
     if kind == "pdf":
-        from export.fonts import find_fonts
-        from export.pdf_writer import render_pdf  # noqa: F401 — imported ahead of the layout
+        from export.pdf_writer import prepare_pdf
 
-        find_fonts()
+        prepare_pdf()
     elif kind == "docx":
         from export.docx_writer import render_docx  # noqa: F401
     elif kind == "xlsx":

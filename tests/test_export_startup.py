@@ -35,3 +35,38 @@ def test_other_patterns_compile_as_usual_after_the_import():
     out = _fresh("import export.pdf_writer, re\n"
                  "print(type(re.compile('(^(?:[a-z0-9]*)://)')).__name__, re.compile.__qualname__)\n")
     assert out.split() == ["Pattern", "compile"]  # re.compile is re's own again once platypus is imported
+
+
+_RENDER = """
+import sys
+sys.path.insert(0, {root!r})
+from reportlab import rl_config
+rl_config.invariant = 1  # no time stamps or random ids: equal files for equal pages
+from model.drafts_io import load_draft
+from model.state import ReportState
+from export.writers import export_layout
+import export.pdf_writer as pw
+doc, _ = export_layout(ReportState(load_draft({draft!r})), allow_errors=True)
+fonts = pw.find_fonts()
+if {prepare}:
+    pw.prepare_pdf()
+loaded = set(sys.modules)
+data = pw.render_pdf(doc, fonts)
+sys.stdout.buffer.write(repr((sorted(set(sys.modules) - loaded), len(data))).encode() + b"\\n")
+open({out!r}, "wb").write(data)
+"""
+
+
+def test_the_pdf_process_loads_ahead_what_the_reports_pages_need_and_the_pages_are_the_same(tmp_path):
+    """An export's PDF process prepares while the report is read (export.pdf_writer.prepare_pdf): once the layout
+    arrives, setting the pages loads nothing more — and the file is byte for byte the one set without it."""
+    draft = str(ROOT / "seeds" / "yuexiu-2023.json")  # text, tables and two photos
+    outputs = {}
+    for prepare in (False, True):
+        out = tmp_path / f"{prepare}.pdf"
+        code = _RENDER.format(root=str(ROOT), draft=draft, prepare=prepare, out=str(out))
+        imported, _ = eval(_fresh(code))  # noqa: S307 — our own subprocess's repr
+        outputs[prepare] = (imported, out.read_bytes())
+    assert outputs[False][0]  # without it, the pages import (picture decoders, …) as they are set
+    assert outputs[True][0] == []
+    assert outputs[True][1] == outputs[False][1]
