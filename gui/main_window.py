@@ -109,16 +109,16 @@ class MainWindow(QMainWindow):
         self._prebuild_timer.start(PREBUILD_FIRST_MS)
 
     def _prebuild_next(self) -> None:
-        """Build the next page not yet built while the window is idle, one at a time, so that the first visit of
-        a page is a switch, not a wait. 审核 and 导出 are left to their first visit: the one redraws its list on
-        every edit while it exists, the other renders a preview."""
+        """Build the next page not yet built while the window is idle, one at a time, and lay it out off screen
+        at the size it will be shown, so that the first visit of a page is a switch, not a wait. 审核 and 导出
+        are left to their first visit: the one redraws its list on every edit while it exists, the other
+        renders a preview."""
         if not self.isVisible():
             return  # a window closed (or not yet shown) builds nothing in the background
-        for sid in self.step_ids:
-            if sid not in ("review", "export") and sid not in self.pages.built():
-                self.pages[sid]
-                self._prebuild_timer.start(PREBUILD_NEXT_MS)
-                return
+        shown = self.stack.currentWidget()
+        geometry = shown.geometry() if shown is not None else self.stack.contentsRect()
+        if self.pages.build_unseen(("review", "export"), geometry):
+            self._prebuild_timer.start(PREBUILD_NEXT_MS)
 
     def _build_page(self, sid: str) -> QWidget:
         state = self.controller.state
