@@ -13,15 +13,15 @@ from PySide6.QtCore import (QMimeData, QObject, QPointF, QRunnable, QSettings, Q
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrintPreviewDialog, QPrintPreviewWidget
-from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSpinBox, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QProgressBar, QProgressDialog, QPushButton,
+                               QSpinBox, QVBoxLayout, QWidget)
 
 from export.filenames import export_file_name
 from export.pdf_drawing import NotReplayable
 from export.render_lock import REPORTLAB_LOCK
 from gui import dialogs
 from gui.controller import ReportController
-from gui.printing import PrintJob, load_pdf, make_printer
+from gui.printing import PageFailed, PrintJob, PrintOutcome, PrintRun, load_pdf, make_printer
 from gui.user_folders import documents_folder
 
 log = logging.getLogger(__name__)
@@ -90,6 +90,7 @@ class ExportPage(QWidget):
         self._generation = 0
         self._building_for: int | None = None
         self._print_job: PrintJob | None = None
+        self.print_run: PrintRun | None = None  # the print going out on the print thread, if any
         self.last_folder: Path | None = None
         title = QLabel("导出与打印")
         title.setStyleSheet("font-size: 16pt; font-weight: bold;")
@@ -396,12 +397,61 @@ class ExportPage(QWidget):
                 self._print_job = PrintJob(self._pdf)
         return self._print_job
 
-    def print_to(self, printer) -> int:
-        """Print the report into a configured printer (what 打印 does after its dialog; tests pass a PDF printer)."""
+    def print_to(self, printer) -> PrintRun:
+        """Print the report into a configured printer (what 打印 does after its dialog; tests pass a PDF printer).
+
+        The pages are painted on the print thread (on A4 at 100 %, whatever the printer was set to); a progress
+        window names the page being printed and offers 取消, and the page says how the print ended."""
         job = self._job()
-        pages = job.paint(printer)  # on A4 at 100 %, whatever the printer was set to
-        self.status.setText(f"已发送 {pages} 页到打印机（A4，100%）。" + job.note())
-        return pages
+        run = self.print_run = PrintRun(job, printer, self)
+        progress = QProgressDialog(self._printing_text(1, max(1, run.total)), "取消", 0, max(1, run.total), self)
+        progress.setWindowTitle("打印")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+        progress.setAutoReset(False)
+        progress.canceled.connect(run.cancel)
+        progress.canceled.connect(lambda: progress.setLabelText("正在取消打印……"))
+        run.page_started.connect(lambda n, total: self._print_progress(progress, n, total))
+        run.finished.connect(lambda outcome: self._printed(run, progress, outcome))
+        self._set_busy("正在打印…")
+        run.start()
+        return run
+
+    @staticmethod
+    def _printing_text(n: int, total: int) -> str:
+        return f"正在打印第 {n} 页，共 {total} 页……"
+
+    def _print_progress(self, progress: QProgressDialog, n: int, total: int) -> None:
+        if progress.wasCanceled():
+            return
+        progress.setLabelText(self._printing_text(n, total))
+        progress.setValue(n - 1)
+
+    def _printed(self, run: PrintRun, progress: QProgressDialog, outcome: PrintOutcome) -> None:
+        """What the user is told once the print thread is done: printed, cancelled or failed (naming the page)."""
+        progress.close()
+        progress.deleteLater()
+        if self.print_run is run:
+            self.print_run = None
+            self._set_busy(None)
+        if outcome.complete:
+            self.status.setText(f"已发送 {outcome.painted} 页到打印机（A4，100%）。" + run.job.note())
+            return
+        if outcome.removed_file:
+            fate = f"没有写出打印文件（未完成的“{Path(outcome.removed_file).name}”已删除）。"
+        elif outcome.printer_dropped or not outcome.painted:
+            fate = "打印任务已撤回，打印机不会打印这份报告的任何一页。"
+        else:
+            fate = (f"这台打印机无法撤回已发送的前 {outcome.painted} 页，它们可能仍会打印出来；"
+                    "如不需要，请在打印机或系统的打印队列中取消这份打印任务。")
+        if outcome.cancelled:
+            self.status.setText(f"已取消打印：在第 {outcome.painted + 1} 页（共 {outcome.total} 页）前停止。{fate}")
+            return
+        where = f"打印报告第 {outcome.failed_page} 页时出错" if outcome.failed_page else "打印时出错"
+        text = (f"{where}，打印没有完成（{outcome.error}）。{fate}"
+                "请检查打印机后重试；如仍失败，请把这条信息告知维护人员。")
+        self.status.setText(f"<span style='color:#c0302a'>打印失败：{text}</span>")
+        dialogs.show_error(self, "打印失败", text)
 
     def print_dialog(self, printer=None) -> None:
         """The system print dialog (page range, copies, duplex, printer), then printing at A4 100 %."""
@@ -437,14 +487,23 @@ class ExportPage(QWidget):
         dialog.setWindowTitle("打印预览 — A4 原大（100%）")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one preview at a time, not one per click kept
         dialog.setWindowState(dialog.windowState() | Qt.WindowState.WindowMaximized)
-        dialog.paintRequested.connect(job.paint)
+        # Qt's print preview asks for its pages on the UI thread (and its own 打印 button prints there too)
+        dialog.paintRequested.connect(lambda printer: self._paint_preview(job, printer))
         preview = dialog.findChild(QPrintPreviewWidget)
         if preview is not None:
             preview.setViewMode(QPrintPreviewWidget.ViewMode.SinglePageView)
             preview.setZoomMode(QPrintPreviewWidget.ZoomMode.FitToWidth)
+        self.exec_preview_dialog(dialog)
+
+    def _paint_preview(self, job: PrintJob, printer) -> None:
+        try:
+            job.paint(printer)
+        except PageFailed as exc:
+            self.status.setText(f"<span style='color:#c0302a'>打印预览在报告第 {exc.page} 页出错（{exc}），"
+                                "这一页之后没有画出。请把这条信息告知维护人员。</span>")
+            return
         if job.note():
             self.status.setText(job.note())
-        self.exec_preview_dialog(dialog)
 
     def exec_preview_dialog(self, dialog) -> int:
         return dialog.exec()

@@ -9,7 +9,9 @@ installed) and accepted only when its PostScript name is the one the PDF subset 
 
 from __future__ import annotations
 
+import io
 import struct
+import threading
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (QBrush, QColor, QFont, QFontDatabase, QGlyphRun, QImage, QPainter, QPainterPath, QPen,
@@ -39,15 +41,28 @@ def postscript_name(name_table: bytes) -> str:
 
 
 class FontBook:
-    """QRawFonts of the font files a PDF embedded, one per face and size, found once per process."""
+    """QRawFonts of the font files a PDF embedded, one per face and size.
 
-    _faces: dict[FontFace, QRawFont | None] = {}
+    Each thread that paints finds its own QRawFonts once (Qt's font engines belong to the thread that made them:
+    the print thread and the UI thread, which paints 打印预览, never share one); the font files added to Qt's font
+    database (whose functions are thread-safe) are added once per process."""
+
+    _per_thread = threading.local()
     _added: dict[str, list[str]] = {}
+    _adding = threading.Lock()
+
+    @property
+    def _faces(self) -> dict[FontFace, QRawFont | None]:
+        faces = getattr(self._per_thread, "faces", None)
+        if faces is None:
+            faces = self._per_thread.faces = {}
+        return faces
 
     def raw_font(self, face: FontFace, size: float) -> QRawFont | None:
-        base = self._faces.get(face, False)
+        faces = self._faces
+        base = faces.get(face, False)
         if base is False:
-            base = self._faces[face] = self._find(face)
+            base = faces[face] = self._find(face)
         if base is None:
             return None
         raw = QRawFont(base)
@@ -66,10 +81,11 @@ class FontBook:
 
     def _families(self, face: FontFace) -> list[str]:
         """Families that may be this face: those Qt reads from the file (installed or added now)."""
-        if face.path not in self._added:
-            font_id = QFontDatabase.addApplicationFont(face.path)
-            self._added[face.path] = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
-        families = self._added[face.path]
+        with self._adding:  # two threads never add the same file twice
+            if face.path not in self._added:
+                font_id = QFontDatabase.addApplicationFont(face.path)
+                self._added[face.path] = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+            families = self._added[face.path]
         # a collection lists its faces in file order: try the face's own position first
         ordered = families[face.index:face.index + 1] + families
         return list(dict.fromkeys(ordered))
@@ -106,9 +122,28 @@ _CAPS = {0: Qt.PenCapStyle.FlatCap, 1: Qt.PenCapStyle.RoundCap, 2: Qt.PenCapStyl
 _JOINS = {0: Qt.PenJoinStyle.MiterJoin, 1: Qt.PenJoinStyle.RoundJoin, 2: Qt.PenJoinStyle.BevelJoin}
 
 
+def _decoded_jpeg(data: bytes) -> QImage:
+    """A JPEG decoded by Pillow, which lets Python's other threads run while it decodes; Qt's decoder holds
+    Python's lock throughout, so a photo decoded on the print thread would stall the window. JPEGs in other
+    colour spaces (CMYK) are left to Qt."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            if picture.mode in ("RGB", "L"):
+                picture.load()
+                width, height = picture.size
+                components = 3 if picture.mode == "RGB" else 1
+                fmt = QImage.Format.Format_RGB888 if components == 3 else QImage.Format.Format_Grayscale8
+                return QImage(picture.tobytes(), width, height, width * components, fmt).copy()
+    except (OSError, ValueError, Image.DecompressionBombError):
+        pass  # Qt tries it below, and an image it cannot read either is left out as before
+    return QImage.fromData(data)
+
+
 def _image(picture: Picture) -> QImage:
     if picture.kind == "jpeg":
-        image = QImage.fromData(picture.data)
+        image = _decoded_jpeg(picture.data)
     else:
         fmt = QImage.Format.Format_RGB888 if picture.components == 3 else QImage.Format.Format_Grayscale8
         image = QImage(picture.data, picture.width, picture.height, picture.width * picture.components, fmt).copy()
