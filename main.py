@@ -160,7 +160,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         module, func = HANDLERS[args.command].split(":")
-        return getattr(importlib.import_module(module), func)(args)
+        code = getattr(importlib.import_module(module), func)(args)
+        global _command_finished
+        _command_finished = True
+        return code
     except KeyboardInterrupt:
         print("错误：操作已中断，未完成的文件没有写入。", file=sys.stderr)
         return 2
@@ -182,6 +185,29 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         print(internal_error_message(args, exc), file=sys.stderr)
         return 2
+
+
+_command_finished = False  # a command (not the window) ran to its end in this process
+
+
+def end_finished_command(code: int) -> None:
+    """End the process of a command that ran to its end at once, after what an orderly exit does that matters here:
+    the exit handlers (temporary folders, multiprocessing's helpers) and flushing the output. Python's own teardown
+    would then free the objects of every loaded module one by one — about 40 ms after an export, a seventh of the
+    whole command — for memory the operating system takes back at once. Returns (the orderly exit follows) when no
+    command finished, or while another thread still runs (the orderly exit waits for it)."""
+    threading = sys.modules.get("threading")
+    if not _command_finished or not isinstance(code, int) or (threading and threading.active_count() > 1):
+        return
+    import atexit
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass  # a reader that went away (`… | head`): nothing more can be told
+    os._exit(code)
 
 
 def _printable_output() -> None:
@@ -235,4 +261,6 @@ if __name__ == "__main__":
         import multiprocessing
 
         multiprocessing.freeze_support()
-    sys.exit(main())
+    exit_code = main()
+    end_finished_command(exit_code)
+    sys.exit(exit_code)
