@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QEvent, QMimeData, QModelIndex, QPersistentModelIndex, QPoint, QRect, QSettings, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPaintEvent, QRegion
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QMainWindow, QMenu, QPushButton, QSplitter, QStyledItemDelegate, QTableView,
                                QToolTip, QVBoxLayout, QWidget)
@@ -116,6 +116,19 @@ class RefusalNote(QLabel):
             QToolTip.showText(viewport.mapToGlobal(QPoint(x, y)), text, viewport, rect, REFUSAL_SHOWN_MS)
 
 
+def without_covered_part(event: QPaintEvent, viewport: QWidget, covers: list[QWidget]) -> QPaintEvent | None:
+    """The paint event of an item view's viewport less the part that the visible `covers` (frozen panes drawn
+    over it) hide: cells nobody sees are not painted. None when nothing is left to paint."""
+    hidden = QRegion()
+    for cover in covers:
+        if cover.isVisible():
+            hidden += QRect(viewport.mapFrom(cover.parentWidget(), cover.pos()), cover.size())
+    if hidden.isEmpty():
+        return event
+    region = event.region().subtracted(hidden)
+    return QPaintEvent(region) if not region.isEmpty() else None
+
+
 class FrozenPane(QTableView):
     """A fixed part of the grid (the header rows, the label columns or their corner) drawn over the table's
     own cells, sharing its model and selection, so that the headers stay in sight while the body scrolls
@@ -145,6 +158,13 @@ class FrozenPane(QTableView):
     def mousePressEvent(self, event):  # noqa: N802
         self.main.setFocus(Qt.FocusReason.MouseFocusReason)  # a click on a heading puts the keyboard in the table
         super().mousePressEvent(event)
+
+    def paintEvent(self, event):  # noqa: N802
+        # the header rows and the label columns both reach into the corner, which the corner pane draws
+        corner = self.main.frozen_corner
+        event = event if self is corner else without_covered_part(event, self.viewport(), [corner])
+        if event is not None:
+            super().paintEvent(event)
 
     def copy_layout(self) -> None:
         main = self.main
@@ -258,6 +278,12 @@ class ReportTableView(QTableView):
                 pane.raise_()
         self.frozen_top.horizontalScrollBar().setValue(self.horizontalScrollBar().value())
         self.frozen_left.verticalScrollBar().setValue(self.verticalScrollBar().value())
+
+    def paintEvent(self, event):  # noqa: N802
+        # the cells under the frozen header rows and label columns are drawn by those panes, over this
+        event = without_covered_part(event, self.viewport(), [self.frozen_top, self.frozen_left])
+        if event is not None:
+            super().paintEvent(event)
 
     def resizeEvent(self, event):  # noqa: N802
         super().resizeEvent(event)

@@ -13,7 +13,7 @@ import pytest
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QStyledItemDelegate
 
 from gui import dialogs
 from tests.gui_helpers import close_quietly, show_report
@@ -97,4 +97,35 @@ def test_the_text_page_with_pictures_is_laid_out_before_its_first_show(qtbot):
     assert paints[f"BlockEditor>QWidget:qt_scrollarea_viewport:{address(editor.viewport())}"] == 1, paints
     shown_by_key(window, backwards=True)
     assert shown_by_key(window) == paints  # the first show paints what any later show paints
+    close_quietly(window)
+
+
+def test_the_body_of_table_three_does_not_paint_the_cells_its_frozen_headings_cover(qtbot, monkeypatch):
+    """The header rows and label columns of table 三 stay in sight, drawn over the scrolling body; the body does
+    not paint the cells they cover as well (nobody sees them: half of what a switch to 三 painted)."""
+    from gui import table_page
+
+    painted: list[tuple[int, int]] = []
+
+    def paint(delegate, painter, option, index):  # the body's own cells (the panes have Qt's delegate)
+        painted.append((index.row(), index.column()))
+        QStyledItemDelegate.paint(delegate, painter, option, index)
+
+    monkeypatch.setattr(table_page.CellDelegate, "paint", paint, raising=False)
+    window = window_idle_long_enough(qtbot)
+    window.go_to("s2")
+    shown_by_key(window)  # Ctrl+PgDown to 三
+    view = window.pages["s3"].view
+    model = view.table_model
+    assert view.frozen_rows and view.frozen_columns
+    painted.clear()
+    view.viewport().repaint()
+    assert painted  # the body itself is painted
+
+    def covered(r: int, c: int) -> bool:
+        cell = model.cell_at.get((r, c))
+        rows, cols = (cell.rowspan, cell.colspan) if cell is not None else (1, 1)
+        return r + rows <= view.frozen_rows or c + cols <= view.frozen_columns
+
+    assert not [rc for rc in painted if covered(*rc)], painted
     close_quietly(window)
