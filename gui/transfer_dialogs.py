@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -93,8 +95,33 @@ def open_carry_forward_dialog(parent: QWidget | None) -> Draft | None:
     return carry_forward(last, year)
 
 
-class _RollupCancelled(Exception):
-    """取消 pressed while the units are read: nothing is summed and the open report stays as it is."""
+class _Cancelled(Exception):
+    """取消 pressed in a progress window: the work stops at its next step and nothing is written or changed."""
+
+
+@contextmanager
+def _cancellable_progress(parent: QWidget | None, text: str) -> Iterator[Callable[..., None]]:
+    """A progress window with 取消 over the window; yields `step(done, total, label=None)` for the work to call
+    after each file, which keeps the window answering and raises _Cancelled once 取消 has been pressed."""
+    progress = QProgressDialog(text, "取消", 0, 0, parent)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(300)
+    progress.setAutoReset(False)  # stays up between the stages of the work (reading, then checking)
+    progress.setAutoClose(False)
+
+    def step(done: int, total: int, label: str | None = None) -> None:
+        if label is not None:
+            progress.setLabelText(label)
+        progress.setMaximum(total)
+        progress.setValue(done)
+        QApplication.processEvents()
+        if progress.wasCanceled():
+            raise _Cancelled
+
+    try:
+        yield step
+    finally:
+        progress.close()
 
 
 def open_rollup_dialog(parent: QWidget | None) -> tuple[Draft, list[str]] | None:
@@ -105,24 +132,12 @@ def open_rollup_dialog(parent: QWidget | None) -> tuple[Draft, list[str]] | None
     from model.rollup_inputs import gather
 
     # reading the units is the long part of a roll-up: each is read, checked and kept as its row of figures
-    progress = QProgressDialog("正在读取各单位的报告……", "取消", 0, 0, parent)
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(300)
-
-    def on_progress(done: int, total: int) -> None:
-        progress.setMaximum(total)
-        progress.setValue(done)
-        QApplication.processEvents()
-        if progress.wasCanceled():
-            raise _RollupCancelled
-
     try:
-        gathered = gather([folder], on_progress=on_progress)
-    except _RollupCancelled:
+        with _cancellable_progress(parent, "正在读取各单位的报告……") as step:
+            gathered = gather([folder], on_progress=step)
+    except _Cancelled:
         dialogs.show_info(parent, "已取消汇总", "已取消汇总：没有生成汇总报告，当前打开的报告没有改变。")
         return None
-    finally:
-        progress.close()
     if not gathered.units:
         dialogs.show_error(parent, "无法汇总", "\n".join([f"文件夹“{folder}”中没有可以汇总的草稿。"]
                                                        + [s.line() for s in gathered.skipped][:MAX_LISTED]))
@@ -174,23 +189,22 @@ def open_audit_dialog(parent: QWidget | None) -> Path | None:
     if not files:
         dialogs.show_error(parent, "无法核查", f"文件夹“{folder}”中没有文件。")
         return None
-    progress = QProgressDialog("正在核查各单位的报告……", None, 0, len(files), parent)
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(300)
-
-    def on_progress(done: int, total: int, name: str) -> None:
-        progress.setLabelText(f"正在核查：{name}（{done}/{total}）")
-        progress.setValue(done)
-        QApplication.processEvents()
-
     try:
-        reports = audit(files, on_progress=on_progress)
+        with _cancellable_progress(parent, "正在读取各单位的报告……") as step:
+            def reading(done: int, total: int, name: str) -> None:
+                step(done, total, f"正在读取：{name}（{done}/{total}）")
+
+            def checking(done: int, total: int, name: str) -> None:
+                step(done, total, f"正在检查：{name}（{done}/{total}）")
+
+            reports = audit(files, on_progress=reading, on_check=checking)
         atomic_write_bytes(out, render_audit_xlsx(reports))
+    except _Cancelled:
+        dialogs.show_info(parent, "已取消核查", "已取消核查：没有写出核查结果。")
+        return None
     except OSError as exc:
         dialogs.show_error(parent, "无法写入核查结果", f"无法写入“{out}”：{os_error_text(exc)}。")
         return None
-    finally:
-        progress.close()
     unreadable = [r for r in reports if r.unreadable]
     with_errors = [r for r in reports if not r.unreadable and r.errors]
     lines = [f"已核查 {len(reports) - len(unreadable)} 份报告，结果已写入“{out}”。",

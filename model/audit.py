@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -172,8 +172,12 @@ def _from_spool(spool: str, path_text: str):
 
 
 def audit(files: list[Path], on_progress: Callable[[int, int, str], None] | None = None,
-          workers: int | None = None) -> list[AuditedReport]:
-    """One AuditedReport per file, in the files' order."""
+          workers: int | None = None, on_check: Callable[[int, int, str], None] | None = None) -> list[AuditedReport]:
+    """One AuditedReport per file, in the files' order.
+
+    `on_progress(done, total, name)` after each file read, `on_check(done, total, name)` after each report
+    checked. Either may raise to stop the audit (取消): the exception comes out of here once the files being read
+    at that moment are done (one file each), the others are never read, and the spool folder is removed."""
     total = len(files)
     workers = workers or min(os.cpu_count() or 1, 8)
     texts = [str(p) for p in files]
@@ -182,7 +186,7 @@ def audit(files: list[Path], on_progress: Callable[[int, int, str], None] | None
         try:
             out: list[AuditedReport] = []
             keys: dict[int, tuple[str, int]] = {}
-            for i, (name, key, problems, why) in enumerate(_mapped(pool, _read_one, texts, repeat(spool))):
+            for i, (name, key, problems, why) in enumerate(_mapped(pool, workers, _read_one, texts, repeat(spool))):
                 entry = AuditedReport(name, _KIND_WORDS.get(Path(name).suffix.lower(), Path(name).suffix),
                                       unreadable=why, import_problems=problems)
                 if key is not None:
@@ -194,19 +198,41 @@ def audit(files: list[Path], on_progress: Callable[[int, int, str], None] | None
             read = sorted(keys)
             last_years = {i: _last_year(i, keys) for i in read}
             previous = [None if last_years[i] is None else texts[last_years[i]] for i in read]
-            checked = _mapped(pool, _check_one, repeat(spool), [texts[i] for i in read], previous)
-            for i, (format_name, findings) in zip(read, checked):
+            checked = _mapped(pool, workers, _check_one, repeat(spool), [texts[i] for i in read], previous)
+            for done, (i, (format_name, findings)) in enumerate(zip(read, checked), 1):
                 out[i].format_name, out[i].findings = format_name, findings
                 if last_years[i] is not None:
                     out[i].previous_file = out[last_years[i]].file
+                if on_check:
+                    on_check(done, len(read), out[i].file)
         finally:
             if pool is not None:
-                pool.shutdown()
+                pool.shutdown()  # waits only for the file each process is reading
     return out
 
 
-def _mapped(pool: ProcessPoolExecutor | None, fn, *arguments) -> Iterator:
-    """fn over the arguments in order: in the pool's processes when there is one."""
+def _mapped(pool: ProcessPoolExecutor | None, workers: int, fn, *arguments) -> Iterator:
+    """fn over the arguments, results in order: in the pool's processes when there is one.
+
+    No more calls are handed to the pool than it has processes, each for one file: a call handed over cannot be
+    taken back, so a stopped audit waits only for the file each process is reading, and starts no other."""
     if pool is None:
-        return map(fn, *arguments)
-    return pool.map(fn, *arguments, chunksize=4)
+        yield from map(fn, *arguments)
+        return
+    calls = iter(zip(*arguments))
+    running: dict[Future, int] = {}
+    results: dict[int, object] = {}
+    handed = given = 0
+    while True:
+        while len(running) < workers and (call := next(calls, None)) is not None:
+            running[pool.submit(fn, *call)] = handed
+            handed += 1
+        if given in results:
+            yield results.pop(given)
+            given += 1
+        elif running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                results[running.pop(future)] = future.result()
+        else:
+            return

@@ -136,3 +136,103 @@ def test_an_audit_holds_one_report_at_a_time_while_checking(tmp_path, monkeypatc
     assert [r.previous_file for r in reports[1::2]] == ["0.json", "2.json", "4.json", "6.json"]
     assert all(r.format_name and not r.unreadable for r in reports)
     assert most_alive <= 3  # the report, last year's inside it, and at most one the test runner holds
+
+
+def write_reports(folder: Path, count: int) -> None:
+    folder.mkdir()
+    draft = load_draft(ROOT / "seeds" / "sample-2024.json")
+    for i in range(count):
+        draft.meta.agency = f"临江区第{i}局"
+        save_draft(draft, folder / f"{i:02}.json")
+
+
+def test_cancel_in_the_audit_progress_window_stops_reading_and_writes_nothing(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import QStandardPaths, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    import model.audit
+    from gui import dialogs, transfer_dialogs
+    from gui.controller import ReportController
+    from gui.main_window import MainWindow
+    from model.state import ReportState
+
+    QStandardPaths.setTestModeEnabled(True)
+    window = MainWindow(ReportController(ReportState(load_draft(ROOT / "seeds" / "sample-2024.json")), None))
+    qtbot.addWidget(window)
+    folder = tmp_path / "reports"
+    write_reports(folder, 4)
+    out = tmp_path / "核查结果.xlsx"
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "ask_save_changes", lambda *a: "discard")
+    monkeypatch.setattr(dialogs, "ask_folder", lambda *a: str(folder))
+    monkeypatch.setattr(transfer_dialogs, "ask_audit_output", lambda *a: str(out))
+    monkeypatch.setattr(dialogs, "show_info", lambda parent, title, text: shown.append(text))
+    opened: list[str] = []
+    real_import = model.audit._import_one
+    monkeypatch.setattr(model.audit, "_import_one", lambda path: opened.append(path.name) or real_import(path))
+    progress_seen: list[int] = []
+    real_audit = model.audit.audit
+
+    def audit_and_cancel(files, on_progress=None, **kw):
+        def progress(done, total, name):
+            progress_seen.append(done)
+            if done == 3:  # the user presses 取消 on the progress window
+                dialog = window.findChild(QProgressDialog)
+                dialog.show()
+                QTest.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+            on_progress(done, total, name)
+        return real_audit(files, on_progress=progress, **kw)
+
+    monkeypatch.setattr(model.audit, "audit", audit_and_cancel)
+    file_menu = window.menuBar().actions()[0].menu()
+    next(a for a in file_menu.actions() if a.text().startswith("核查已发布的报告")).trigger()
+    assert progress_seen == [1, 2, 3] and opened == ["00.json", "01.json", "02.json"]  # the fourth is never read
+    assert not out.exists() and not list(tmp_path.glob("*.xlsx*"))
+    assert shown == ["已取消核查：没有写出核查结果。"]
+    window.controller.undo_stack.setClean()
+    window.close()
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_a_stopped_audit_reads_no_further_than_the_files_being_read_in_its_processes(tmp_path, monkeypatch):
+    """Files are read by several processes: once the audit is stopped, each process finishes the one file it is
+    reading and the files not yet started are never read (they were read in batches of four before, and all of
+    them were read before the audit stopped)."""
+    import time
+
+    import model.audit
+    from model.audit import audit, report_files
+
+    folder = tmp_path / "reports"
+    write_reports(folder, 16)
+    marks = tmp_path / "read"
+    marks.mkdir()
+    stopped = tmp_path / "stopped"
+    real_import = model.audit._import_one
+
+    def import_one(path):  # runs in the worker processes (forked with this patch)
+        (marks / path.name).touch()
+        if path.name >= "02":  # the third file on waits until the audit has been stopped, as a slow file would
+            deadline = time.monotonic() + 10
+            while not stopped.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return real_import(path)
+
+    monkeypatch.setattr(model.audit, "_import_one", import_one)
+
+    def stop_after_two(done, total, name):
+        if done == 2:
+            stopped.touch()
+            raise _Stop
+
+    try:
+        audit(report_files(folder), on_progress=stop_after_two, workers=2)
+    except _Stop:
+        pass
+    else:
+        raise AssertionError("the audit was not stopped")
+    assert len(list(marks.iterdir())) <= 2 + 2  # the two read, and at most one file in each of the two processes
