@@ -14,6 +14,7 @@ Entries are written atomically, so two exports at the same time never read half 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 from array import array
@@ -23,7 +24,7 @@ import reportlab
 from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFont, TTFontFace
 
 from model.user_cache import CACHE_DIR_ENV, cache_dir  # noqa: F401 — CACHE_DIR_ENV: how tests point it elsewhere
-_FORMAT = 2  # bump when what is stored changes
+_FORMAT = 3  # bump when what is stored changes
 _NOT_STORED = ("_ttf_data", "_pdfScale", "_pos")  # the file's bytes, a lambda, a read position
 
 
@@ -139,10 +140,14 @@ def _pack(value):
             return ("list-int", array("q", value).tobytes())
         if all(type(v) is tuple and len(v) == 2 and _is_int(v[0]) and _is_int(v[1]) for v in value):
             return ("list-pair", array("q", [x for v in value for x in v]).tobytes())
+    if type(value) in (list, dict) and len(value) > _LAZY_FROM:
+        # a big table of other numbers (horizontal metrics, ints and floats mixed): unpickled on first use only
+        return ("pickled", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     return ("plain", value)
 
 
-_KINDS = ("plain", "dict-int-int", "dict-int-float", "dict-int-ints", "list-int", "list-pair")
+_LAZY_FROM = 1000  # entries: smaller tables are restored with the face
+_KINDS = ("plain", "dict-int-int", "dict-int-float", "dict-int-ints", "list-int", "list-pair", "pickled")
 
 
 def _numbers(kind: str, data: bytes) -> array:
@@ -170,7 +175,18 @@ def _unpack(packed):
     if kind == "list-pair":
         flat = _numbers("q", packed[1]).tolist()
         return list(zip(flat[0::2], flat[1::2]))
+    if kind == "pickled":
+        return _OnlyFontData(io.BytesIO(packed[1])).load()
     raise ValueError(kind)
+
+
+def code_points(face: TTFontFace) -> frozenset[int]:
+    """The code points a face maps to glyphs — from the stored keys where its character map is still packed,
+    without building the map (most faces of an export only answer “has it this character?”)."""
+    packed = face.__dict__.get("_packed", {}).get("charToGlyph") if isinstance(face, _FaceFromCache) else None
+    if packed is not None and packed[0] == "dict-int-int":
+        return frozenset(_numbers("q", packed[1]))
+    return frozenset(face.charToGlyph)
 
 
 def _well_formed(packed) -> bool:
@@ -178,6 +194,8 @@ def _well_formed(packed) -> bool:
     kind, parts = packed[0], packed[1:]
     if kind == "plain":
         return len(parts) == 1
+    if kind == "pickled":
+        return len(parts) == 1 and type(parts[0]) is bytes
     if not parts or not all(type(p) is bytes and len(p) % 8 == 0 for p in parts):
         return False
     if kind in ("dict-int-int", "dict-int-float"):

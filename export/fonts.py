@@ -23,7 +23,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFError
 
-from export.font_cache import load_ttfont
+from export.font_cache import code_points, load_ttfont
 from export.render_lock import REPORTLAB_LOCK
 
 ROLES = ("仿宋", "黑体", "楷体", "宋体", "小标宋")
@@ -110,7 +110,7 @@ def _register_path(path: Path, index: int, display: str, require_chinese: bool =
         if name not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(load_ttfont(name, path, index))
         font = pdfmetrics.getFont(name)
-        glyphs = frozenset(font.face.charToGlyph.keys())
+        glyphs = code_points(font.face)
     except (TTFError, OSError, KeyError, ValueError, AssertionError):
         return None
     if require_chinese and (ord("中") not in glyphs or ord("0") not in glyphs):

@@ -141,3 +141,23 @@ def test_changed_font_file_is_parsed_again(tmp_path):
     proc = subprocess.run([sys.executable, "-c", _CHANGED_FONT, str(ROOT), str(tmp_path / "copy.ttc")], env=env,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+
+
+def test_a_restored_face_reads_its_big_tables_only_when_used_and_knows_its_characters_without_them(tmp_path,
+                                                                                                   monkeypatch):
+    """Restoring a face reads no table a report may never need: the horizontal metrics (read only to build a
+    subset that is not cached yet), the character map (the set of characters is read from its packed keys)."""
+    from export import font_cache, fonts
+
+    monkeypatch.setenv("NIANBAO_CACHE_DIR", str(tmp_path / "cache"))
+    chinese = [p for p in fonts._file_index().values() if p.suffix.lower() in (".ttf", ".ttc")]
+    assert chinese, "no TrueType font installed"
+    path = max(chinese, key=lambda p: p.stat().st_size)  # a CJK font: tens of thousands of glyphs
+    parsed = font_cache.load_ttfont("nb-test-parsed", path, 0)  # parsed, and stored in the cache
+    restored = font_cache.load_ttfont("nb-test-restored", path, 0)
+    face = restored.face
+    assert isinstance(face, font_cache._FaceFromCache)
+    assert font_cache.code_points(face) == frozenset(parsed.face.charToGlyph)
+    assert "charToGlyph" not in vars(face) and "hmetrics" not in vars(face)  # neither was built for that
+    assert face.hmetrics == parsed.face.hmetrics  # and each is the parsed one when used
+    assert face.charToGlyph == parsed.face.charToGlyph
