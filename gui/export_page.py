@@ -21,7 +21,7 @@ from export.pdf_drawing import NotReplayable
 from export.render_lock import REPORTLAB_LOCK
 from gui import dialogs
 from gui.controller import ReportController
-from gui.printing import PageFailed, PrintJob, PrintOutcome, PrintRun, load_pdf, make_printer
+from gui.printing import PageFailed, PrintJob, PrintOutcome, PrintRun, PrintStopped, load_pdf, make_printer
 from gui.user_folders import documents_folder
 
 log = logging.getLogger(__name__)
@@ -439,8 +439,10 @@ class ExportPage(QWidget):
             return
         if outcome.removed_file:
             fate = f"没有写出打印文件（未完成的“{Path(outcome.removed_file).name}”已删除）。"
-        elif outcome.printer_dropped or not outcome.painted:
+        elif outcome.printer_dropped:
             fate = "打印任务已撤回，打印机不会打印这份报告的任何一页。"
+        elif not outcome.painted:
+            fate = "没有页面送到打印机。"
         else:
             fate = (f"这台打印机无法撤回已发送的前 {outcome.painted} 页，它们可能仍会打印出来；"
                     "如不需要，请在打印机或系统的打印队列中取消这份打印任务。")
@@ -498,9 +500,10 @@ class ExportPage(QWidget):
     def _paint_preview(self, job: PrintJob, printer) -> None:
         try:
             job.paint(printer)
-        except PageFailed as exc:
-            self.status.setText(f"<span style='color:#c0302a'>打印预览在报告第 {exc.page} 页出错（{exc}），"
-                                "这一页之后没有画出。请把这条信息告知维护人员。</span>")
+        except PrintStopped as exc:
+            where = f"在报告第 {exc.page} 页" if isinstance(exc, PageFailed) else ""
+            self.status.setText(f"<span style='color:#c0302a'>打印预览{where}出错（{exc}），没有画完。"
+                                "请把这条信息告知维护人员。</span>")
             return
         if job.note():
             self.status.setText(job.note())

@@ -74,6 +74,10 @@ class PrintCancelled(PrintStopped):
     """取消 pressed: raised before the next page is painted."""
 
 
+class PrinterRefused(PrintStopped):
+    """The printer did not take the job (QPainter.begin failed): nothing was printed."""
+
+
 class PageFailed(PrintStopped):
     """A page could not be painted; `page` is its 1-based number in the report."""
 
@@ -144,7 +148,7 @@ class PrintJob:
             return 0
         painter = QPainter()
         if not painter.begin(printer):
-            return 0
+            raise PrinterRefused("打印机没有接受打印任务，可能已脱机或被删除")
         document: QPdfDocument | None = None
         buffer: QBuffer | None = None
         try:
@@ -227,10 +231,11 @@ class PrintRun(QObject):
     def __init__(self, job: PrintJob, printer: QPrinter, parent: QObject | None = None):
         super().__init__(parent)
         self.job, self.printer = job, printer
-        self.total = len(job.page_numbers(printer)) if job.page_count else 0
+        self.total = len(job.page_numbers(printer))
         self.outcome: PrintOutcome | None = None
         self._cancel = threading.Event()
         self._started = 0  # pages begun, counted on the print thread
+        self._began = False  # the printer took the job (a refused one leaves any file of that name alone)
         self._waiting: QEventLoop | None = None
         self.finished.connect(self._keep)
 
@@ -255,7 +260,7 @@ class PrintRun(QObject):
             self._waiting.quit()
 
     def _before_page(self, i: int, count: int, _n: int) -> None:
-        self._started = i
+        self._began, self._started = True, i
         if self._cancel.is_set():
             raise PrintCancelled
         self._emit(self.page_started, i + 1, count)
@@ -266,14 +271,14 @@ class PrintRun(QObject):
             outcome.painted = self.job.paint(self.printer, self._before_page)
         except PrintStopped as exc:
             outcome.painted, outcome.printer_dropped = self._started, exc.printer_dropped
-            if isinstance(exc, PageFailed):
-                outcome.failed_page, outcome.error = exc.page, str(exc)
-            else:
+            if isinstance(exc, PrintCancelled):
                 outcome.cancelled = True
+            else:
+                outcome.failed_page, outcome.error = getattr(exc, "page", None), str(exc)
         except Exception as exc:  # noqa: BLE001 — never a traceback: the user is told the print failed
             log.exception("printing failed")
             outcome.error = f"{type(exc).__name__}：{exc}"
-        if not outcome.complete:
+        if not outcome.complete and self._began:
             outcome.removed_file = self._remove_unfinished_file()
         self._emit(self.finished, outcome)
 

@@ -138,3 +138,14 @@ def test_a_page_that_fails_to_print_is_named_and_the_print_is_not_reported_as_do
     assert errors and "打印报告第 3 页时出错" in errors[0] and "打印机脱机" in errors[0]
     assert "已发送" not in page.status.text() and not printed.exists()
     close_quietly(window)
+
+
+def test_a_printer_that_does_not_take_the_job_is_reported_not_counted_as_printed(qtbot, tmp_path, monkeypatch):
+    window, page = export_page(qtbot)
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "show_error", lambda parent, title, text: errors.append(text))
+    press_print(page, pdf_printer(tmp_path / "没有这个文件夹" / "printed.pdf"))  # a file that cannot be written
+    qtbot.waitUntil(lambda: "打印失败" in page.status.text(), timeout=60_000)
+    assert errors and "打印机没有接受打印任务" in errors[0] and "没有页面送到打印机" in errors[0]
+    assert "已发送" not in page.status.text()  # it said 已发送 0 页 before
+    close_quietly(window)
