@@ -42,14 +42,15 @@ def run_export(args) -> int:
 
 
 def _export(args, kinds: list[str], workers: dict) -> int:
+    from export import document as d
     from export.filenames import export_file_name
-    from export.writers import KIND_NAMES, ExportRefused, export_layout, render, save_rendered
+    from export.writers import KIND_NAMES, ExportRefused, render, save_rendered
     from model.drafts_io import DraftError, load_draft, os_error_text
     from model.paths import OutputRefused, refuse_overwriting_inputs
     from model.state import ReportState
 
     try:
-        state = ReportState(load_draft(args.file))
+        state = ReportState(load_draft(args.file), checked=False)  # checked below, while the pages are set
     except DraftError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
@@ -68,13 +69,20 @@ def _export(args, kinds: list[str], workers: dict) -> int:
             print(f"错误：{exc}", file=sys.stderr)
             return 2
         targets[kind] = target
-    try:
-        doc, errors = export_layout(state, allow_errors=args.allow_errors)
-    except ExportRefused as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
+    # The pages of a report without errors are handed to the other processes before the report is checked, and
+    # are set there while it is: an export waits for the checks only when they find errors — then nothing set
+    # so far is kept, and the report is refused or (--allow-errors) set again here, marked as a draft.
+    doc = d.build_document(state, draft_mark=False)
     for kind, worker in workers.items():
         worker.send(state, doc)
+    errors = state.errors()
+    if errors:
+        for kind in list(workers):
+            workers.pop(kind).close()
+        if not args.allow_errors:
+            print(str(ExportRefused(errors)), file=sys.stderr)
+            return 1
+        doc = d.build_document(state, draft_mark=True)
     rendered = {kind: render(state, kind, doc) for kind in kinds if kind not in workers}
     for kind, worker in workers.items():
         rendered[kind] = worker.result()

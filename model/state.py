@@ -48,10 +48,26 @@ class ReportState:
     # unit itself is opened, and were most of a roll-up's time.
     severities: frozenset[str] | None = None
 
-    def __init__(self, draft: Draft, *, severities: frozenset[str] | None = None, adopt: bool = False):
-        """`adopt`: the caller hands the draft over and never touches it again, so it is not copied."""
+    def __init__(self, draft: Draft, *, severities: frozenset[str] | None = None, adopt: bool = False,
+                 checked: bool = True):
+        """`adopt`: the caller hands the draft over and never touches it again, so it is not copied.
+        `checked=False`: the checks run when their results are first asked for, not now (export sets the
+        report's pages while it is being checked); the state must then stay in the caller's thread until then."""
         self.severities = severities
+        self._check_now = checked
         self.rebuild(draft, adopt=adopt)
+        self._check_now = True
+
+    @property
+    def issues(self) -> list:
+        """The checks' findings (run now if they have not run since the report was built)."""
+        if self._issues is None:
+            self._rerun_checks()
+        return self._issues
+
+    @issues.setter
+    def issues(self, found: list) -> None:
+        self._issues = found
 
     def rebuild(self, draft: Draft, adopt: bool = False) -> Changes:
         """Become the report `draft` holds (a format change, an undone one): every field is set afresh from
@@ -67,9 +83,10 @@ class ReportState:
         own.tables, own.stated_totals, own.previous = {}, {}, None
         self.spec, self._draft, self.inputs, self.stated, self.previous = spec, own, inputs, stated, previous
         self.derived: dict[str, Value | None] = {}
-        self.issues: list = []
+        self._issues: list | None = None
         self._recompute()
-        self._rerun_checks()
+        if getattr(self, "_check_now", True):
+            self._rerun_checks()
         return Changes(cells=set(self.spec.cells), sections={s.id for s in self.spec.sections} | {"preamble"},
                        meta=True, issues=True, format=True)
 

@@ -437,3 +437,87 @@ def test_a_finished_command_runs_its_exit_handlers_and_prints_everything_then_en
                              str(tmp_path / "missing.json")], cwd=ROOT, capture_output=True, text=True,
                             encoding="utf-8", timeout=300)
     assert broken.returncode == 2 and "找不到" in broken.stderr  # the code and the message of a refusal are kept
+
+
+BROKEN = ROOT / "seeds" / "broken-2024.json"  # a report with errors
+
+
+def _export_all(tmp_path, draft, *extra) -> tuple[subprocess.CompletedProcess, Path]:
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    env = dict(os.environ, **{main.LOG_DIR_ENV: str(tmp_path / "logs")})
+    env.pop("NIANBAO_EXPORT_WORKER", None)  # the PDF and the Word file in processes of their own, as users run it
+    proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "export", str(draft), "--out", str(out), *extra],
+                          env=env, capture_output=True, text=True, encoding="utf-8", timeout=300)
+    return proc, out
+
+
+def test_a_report_with_errors_exported_to_every_format_is_refused_and_nothing_is_written(tmp_path):
+    proc, out = _export_all(tmp_path, BROKEN)
+    assert proc.returncode == 1
+    assert "报告还有 4 个错误，未导出正式文件" in proc.stderr and "Traceback" not in proc.stderr
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_a_report_with_errors_exported_to_every_format_as_a_draft_is_marked_in_each(tmp_path):
+    import subprocess
+    import zipfile
+
+    proc, out = _export_all(tmp_path, BROKEN, "--allow-errors")
+    assert proc.returncode == 0, proc.stderr
+    files = {p.suffix: p for p in out.iterdir()}
+    assert set(files) == {".pdf", ".docx", ".xlsx", ".txt"}
+    pages = subprocess.run(["pdftotext", "-layout", str(files[".pdf"]), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert pages and all("草稿（未通过校验）" in p for p in pages)  # the mark on every page
+    with zipfile.ZipFile(files[".docx"]) as z:
+        assert "草稿（未通过校验）" in "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+    assert "草稿（未通过校验）" in files[".txt"].read_text(encoding="utf-8")
+
+
+_CHECKS_TIMED = """
+import os, sys, time
+sys.path.insert(0, sys.argv[1])
+import model.checks, export.pdf_writer
+note = sys.argv[4]
+real_checks, real_pdf = model.checks.run_checks, export.pdf_writer.render_pdf
+
+def slow_checks(state):
+    found = real_checks(state)
+    time.sleep(1.0)  # checks that take long: the pages must not wait for them
+    open(note, "a").write(f"checked {time.monotonic()}\\n")
+    return found
+
+def noted_pdf(doc, fonts=None):
+    open(note, "a").write(f"pages {time.monotonic()}\\n")
+    return real_pdf(doc, fonts)
+
+model.checks.run_checks = slow_checks
+export.pdf_writer.render_pdf = noted_pdf
+import main
+sys.exit(main.main(["export", sys.argv[2], "--out", sys.argv[3]]))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the PDF process is forked (its prepare step runs unnoted)")
+def test_the_pdf_pages_are_set_while_the_report_is_checked(tmp_path):
+    import subprocess
+    import sys
+
+    note = tmp_path / "note"
+    env = dict(os.environ, **{main.LOG_DIR_ENV: str(tmp_path / "logs")})
+    env.pop("NIANBAO_EXPORT_WORKER", None)
+    proc = subprocess.run([sys.executable, "-c", _CHECKS_TIMED, str(ROOT), str(SAMPLE), str(tmp_path / "out"),
+                           str(note)], env=env, capture_output=True, text=True, encoding="utf-8", timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    times = {}
+    for line in note.read_text().splitlines():
+        what, when = line.split()
+        times.setdefault(what, []).append(float(when))
+    # the small page the PDF process sets while it waits, then the report's pages — before the checks ended
+    assert len(times["pages"]) == 2 and len(times["checked"]) == 1
+    assert max(times["pages"]) < times["checked"][0]
+    assert len(list((tmp_path / "out").iterdir())) == 4

@@ -515,3 +515,18 @@ def test_a_format_change_rebuilds_the_state_and_a_refused_draft_leaves_it_as_it_
         state.rebuild(broken)
     assert state.spec is get_format("2021") and state.value("s3.other_other.natural") == 4
     assert state.value("s3.new.natural") == 0
+
+
+def test_a_state_built_unchecked_runs_its_checks_when_first_asked_with_the_same_findings(monkeypatch):
+    import model.checks
+
+    draft = load_draft(SEEDS / "broken-2024.json")
+    eager = ReportState(draft)
+    runs = []
+    real = model.checks.run_checks
+    monkeypatch.setattr(model.checks, "run_checks", lambda state: runs.append(1) or real(state))
+    lazy = ReportState(draft, checked=False)
+    assert runs == []
+    assert [(i.key, i.message) for i in lazy.errors()] == [(i.key, i.message) for i in eager.errors()]
+    assert [(i.key, i.message) for i in lazy.warnings()] == [(i.key, i.message) for i in eager.warnings()]
+    assert runs == [1]  # once, when first asked
