@@ -20,6 +20,7 @@ import pickle
 from array import array
 from pathlib import Path
 
+from export import reportlab_import  # noqa: F401 — first: see that module
 import reportlab
 from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFont, TTFontFace
 

@@ -115,6 +115,7 @@ class NotReplayable(Exception):
 def registered_font_faces() -> dict[str, FontFace]:
     """reportlab's registered TrueType fonts by the name their subsets carry in a PDF ("UMingCN-0"), with the file
     each came from: every font our PDF writer can embed in this process."""
+    from export import reportlab_import  # noqa: F401 — first: see that module
     from reportlab.pdfbase import pdfmetrics
 
     from export.render_lock import REPORTLAB_LOCK

@@ -18,15 +18,17 @@ import io
 import re
 from dataclasses import dataclass
 
-from reportlab import rl_config
+from export.reportlab_import import import_platypus  # first: see that module
+
+import_platypus()  # before the platypus imports below
+
+from reportlab import rl_config  # noqa: E402
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import ttfonts
 from reportlab.pdfbase.pdfmetrics import stringWidth
-
-from export import platypus_import  # noqa: F401,I001 — before reportlab.platypus: see that module
 from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, Image, KeepTogether, PageTemplate,
                                 Spacer, Table, TableStyle)
 from reportlab.platypus.doctemplate import FrameBreak

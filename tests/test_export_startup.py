@@ -31,6 +31,24 @@ def test_the_deferred_url_pattern_matches_as_reportlab_compiled_it():
     assert [a for a, _ in pairs][:3] == [True, True, True]
 
 
+def test_reportlabs_cjk_wrapping_pattern_is_not_compiled_either_and_still_works():
+    out = _fresh("import export.pdf_writer, re\n"
+                 "import reportlab.lib.textsplit as t\n"
+                 "print(isinstance(t.rx, re.Pattern), t.rx.split('中a文') == re.split('([\\u2e80-\\uffff])', '中a文'))\n")
+    assert out.split() == ["False", "True"]
+
+
+def test_reportlab_is_imported_without_urllib_request_which_is_real_when_imported_later():
+    out = _fresh("import sys, export.pdf_writer, export.fonts\n"
+                 "print('urllib.request' in sys.modules, 'ssl' in sys.modules)\n"
+                 "import urllib.request\n"
+                 "print(hasattr(urllib.request, 'build_opener'))\n"
+                 "import reportlab.lib.utils as u\n"
+                 "req = u.Request('http://example.invalid/x', headers={'A': 'b'})\n"  # reportlab's name: the real one
+                 "print(type(req).__module__, req.get_header('A'))\n")
+    assert out.split() == ["False", "False", "True", "urllib.request", "b"]
+
+
 def test_other_patterns_compile_as_usual_after_the_import():
     out = _fresh("import export.pdf_writer, re\n"
                  "print(type(re.compile('(^(?:[a-z0-9]*)://)')).__name__, re.compile.__qualname__)\n")
