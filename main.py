@@ -8,13 +8,10 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import importlib
 import os
 import re
 import sys
-import traceback
-from pathlib import Path
 
 from model.user_cache import LOG_DIR_ENV, log_dir  # noqa: F401 — LOG_DIR_ENV is how tests point the logs elsewhere
 
@@ -223,6 +220,10 @@ def _printable_output() -> None:
 
 
 def write_crash_log(args, exc: BaseException) -> Path:
+    import datetime as dt  # here: only a crash needs them, and every command's start would pay for them
+    import traceback
+    from pathlib import Path
+
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     text = (f"time: {dt.datetime.now().isoformat()}\ncommand: {sys.argv[0]} {vars(args)}\n"
             f"python: {sys.version}\n\n" + "".join(traceback.format_exception(exc)))
@@ -241,7 +242,7 @@ def internal_error_message(args, exc: BaseException) -> str:
     """One Chinese line for an error nobody foresaw; the traceback goes to a log file named in the line."""
     what = COMMAND_WORDS.get(args.command, "命令")
     source = getattr(args, "file", None) or getattr(args, "source", None)
-    where = f"（文件“{Path(source).name}”）" if isinstance(source, str) else ""
+    where = f"（文件“{os.path.basename(source)}”）" if isinstance(source, str) else ""
     if isinstance(exc, MemoryError):
         return f"错误：内存不足，{what}未完成{where}。请关闭其他程序后重试。"
     if isinstance(exc, RecursionError):

@@ -20,7 +20,6 @@ import pickle
 import signal
 import sys
 import threading
-import traceback
 
 # Where the worker may run: "fork", "spawn", or "none" (render everything here). Unset: fork where the platform
 # has it, spawn elsewhere. Tests use it to run the spawn path on Linux.
@@ -60,6 +59,8 @@ def _serve(kind: str, receive, send) -> None:
         send(("ok", render(state, kind, doc)))
     except BaseException as exc:  # noqa: BLE001 — whatever happened goes back to the process that reports it
         try:
+            import traceback  # here: only a failure needs it
+
             send(("error", type(exc).__name__, "".join(traceback.format_exception(exc))))
         except BaseException:  # noqa: BLE001 — the parent is gone or the pipe broke: nobody to tell
             pass
