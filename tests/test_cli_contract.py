@@ -276,15 +276,21 @@ sys.exit(main.main(["export", sys.argv[2], "--out", sys.argv[3]]))
 """
 
 
-def test_a_failure_in_the_pdf_process_is_one_chinese_line_with_its_traceback_logged(tmp_path):
+def _export_in_processes(tmp_path, script: str, draft: Path, *args: str):
+    """Run an export script (sys.argv: repository, draft, output folder, *args) with the PDF and Word file in
+    processes of their own, as users run it."""
     import subprocess
     import sys
 
-    out = tmp_path / "out"
     env = dict(os.environ, **{main.LOG_DIR_ENV: str(tmp_path / "logs")})
     env.pop("NIANBAO_EXPORT_WORKER", None)
-    proc = subprocess.run([sys.executable, "-c", _FAILING_PDF, str(ROOT), str(SAMPLE), str(out)], env=env,
-                          capture_output=True, text=True, encoding="utf-8", timeout=300)
+    return subprocess.run([sys.executable, "-c", script, str(ROOT), str(draft), str(tmp_path / "out"), *args],
+                          env=env, capture_output=True, text=True, encoding="utf-8", timeout=300)
+
+
+def test_a_failure_in_the_pdf_process_is_one_chinese_line_with_its_traceback_logged(tmp_path):
+    out = tmp_path / "out"
+    proc = _export_in_processes(tmp_path, _FAILING_PDF, SAMPLE)
     assert proc.returncode == 2
     line = one_chinese_line(proc.stderr, "程序内部错误", "sample-2024.json")
     log_file = Path(re.search(r"已写入“(.+?)”", line).group(1))
@@ -387,14 +393,8 @@ sys.exit(main.main(["export", sys.argv[2], "--out", sys.argv[3]]))
 def test_the_word_process_gives_way_to_the_processes_the_export_waits_for(tmp_path):
     """On a two-processor machine the export waits for this process (reading the report) and the PDF's: the Word
     file's process, which finishes sooner, runs at a lower priority so that it never slows them down."""
-    import subprocess
-    import sys
-
     note = tmp_path / "priorities"
-    env = dict(os.environ, **{main.LOG_DIR_ENV: str(tmp_path / "logs")})
-    env.pop("NIANBAO_EXPORT_WORKER", None)
-    proc = subprocess.run([sys.executable, "-c", _PRIORITIES_NOTED, str(ROOT), str(SAMPLE), str(tmp_path / "out"),
-                           str(note)], env=env, capture_output=True, text=True, encoding="utf-8", timeout=300)
+    proc = _export_in_processes(tmp_path, _PRIORITIES_NOTED, SAMPLE, str(note))
     assert proc.returncode == 0, proc.stderr
     seen = {kind: (int(pid), int(nice)) for kind, pid, nice in (line.split() for line in note.read_text().splitlines())}
     assert set(seen) == {"command", "pdf", "docx"}
@@ -442,16 +442,16 @@ def test_a_finished_command_runs_its_exit_handlers_and_prints_everything_then_en
 BROKEN = ROOT / "seeds" / "broken-2024.json"  # a report with errors
 
 
-def _export_all(tmp_path, draft, *extra) -> tuple[subprocess.CompletedProcess, Path]:
-    import subprocess
-    import sys
+_EXPORT = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import main
+sys.exit(main.main(["export", sys.argv[2], "--out", sys.argv[3], *sys.argv[4:]]))
+"""
 
-    out = tmp_path / "out"
-    env = dict(os.environ, **{main.LOG_DIR_ENV: str(tmp_path / "logs")})
-    env.pop("NIANBAO_EXPORT_WORKER", None)  # the PDF and the Word file in processes of their own, as users run it
-    proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "export", str(draft), "--out", str(out), *extra],
-                          env=env, capture_output=True, text=True, encoding="utf-8", timeout=300)
-    return proc, out
+
+def _export_all(tmp_path, draft, *extra):
+    return _export_in_processes(tmp_path, _EXPORT, draft, *extra), tmp_path / "out"
 
 
 def test_a_report_with_errors_exported_to_every_format_is_refused_and_nothing_is_written(tmp_path):
@@ -504,14 +504,8 @@ sys.exit(main.main(["export", sys.argv[2], "--out", sys.argv[3]]))
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="the PDF process is forked (its prepare step runs unnoted)")
 def test_the_pdf_pages_are_set_while_the_report_is_checked(tmp_path):
-    import subprocess
-    import sys
-
     note = tmp_path / "note"
-    env = dict(os.environ, **{main.LOG_DIR_ENV: str(tmp_path / "logs")})
-    env.pop("NIANBAO_EXPORT_WORKER", None)
-    proc = subprocess.run([sys.executable, "-c", _CHECKS_TIMED, str(ROOT), str(SAMPLE), str(tmp_path / "out"),
-                           str(note)], env=env, capture_output=True, text=True, encoding="utf-8", timeout=300)
+    proc = _export_in_processes(tmp_path, _CHECKS_TIMED, SAMPLE, str(note))
     assert proc.returncode == 0, proc.stderr
     times = {}
     for line in note.read_text().splitlines():
