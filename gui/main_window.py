@@ -115,6 +115,9 @@ class MainWindow(QMainWindow):
         renders a preview."""
         if not self.isVisible():
             return  # a window closed (or not yet shown) builds nothing in the background
+        if self.pages.typing_in_progress():
+            self._prebuild_timer.start(PREBUILD_FIRST_MS)  # not between the user's keys: after a pause
+            return
         shown = self.stack.currentWidget()
         geometry = shown.geometry() if shown is not None else self.stack.contentsRect()
         if self.pages.build_unseen(("review", "export"), geometry):

@@ -736,6 +736,11 @@ class NarrativePage(QWidget):
         self._typed_to = None
         self.controller.end_typing_run()
 
+    def typing_in_progress(self) -> bool:
+        """Whether the user is in a burst of typing here (a key less than PAUSE_MS ago): the window's idle work
+        waits for the pause instead of taking turns with the keys."""
+        return self._pause_timer.isActive() or self._commit_timer.isActive()
+
     def _commit_separate_edit(self, description: str) -> None:
         self.commit(description, merge=False)
         self.end_typing_run()
