@@ -41,12 +41,13 @@ step("解释器之后：命令行参数、export 命令模块", "命令进程")
 from model.drafts_io import load_draft
 from model.state import ReportState
 from export import document as d
-from export.writers import export_layout
 step("导入模型（pydantic、格式文件）", "命令进程")
-state = ReportState(load_draft(sys.argv[2]))
-step("读草稿、计算、校验", "命令进程")
-doc, errors = export_layout(state, allow_errors=True)
-step("排版（共用的版面）", "命令进程")
+state = ReportState(load_draft(sys.argv[2]), checked=False)
+step("读草稿、计算", "命令进程")
+doc = d.build_document(state, draft_mark=False)
+step("排版（共用的版面，交给 PDF、Word 进程）", "命令进程")
+state.errors()
+step("校验（与 PDF、Word 同时）", "命令进程")
 from export.docx_writer import render_docx
 step("导入 python-docx", "Word 进程")
 render_docx(doc)
@@ -58,13 +59,15 @@ from export.txt_writer import write_text
 write_text(doc)
 step("生成纯文本（含导入）", "命令进程")
 from export.fonts import find_fonts, missing_glyphs
-from export.pdf_writer import render_pdf
+from export.pdf_writer import prepare_pdf, render_pdf
 step("导入 reportlab 与 PDF 模块", "PDF 进程")
 fonts = find_fonts()
 step("字体（缓存中读取、注册）", "PDF 进程")
+prepare_pdf()
+step("小样（等版面时排一页不保存的小样）", "PDF 进程")
 missing_glyphs(doc, fonts)
 render_pdf(doc, fonts)
-step("生成 PDF", "PDF 进程")
+step("生成 PDF（版面到达之后）", "PDF 进程")
 print(json.dumps(steps, ensure_ascii=False))
 """
 

@@ -13,40 +13,24 @@ Goals (issue 15): 6 pages ≤ 0.3 s, 10 pictures ≤ 1 s, 50 pages + 40 pictures
 
 from __future__ import annotations
 
-import argparse
 import base64
 import importlib.util
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from child_window import OPEN_WINDOW, before_and_now, run_child  # benchmarks/child_window.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 GOALS = {"6 页": 0.3, "10 张图片": 1.0, "50 页 + 40 张图片": 3.0}
 FROZEN_GOAL_MS = 100
 IDLE_S = 1.0  # from the window shown to the click
 
-CHILD = r"""
-import json, os, sys, time
-sys.path.insert(0, {root!r})
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
-from PySide6.QtCore import QEvent, QEventLoop, QObject, QStandardPaths, Qt, QTimer
-QStandardPaths.setTestModeEnabled(True)
+CHILD = OPEN_WINDOW + r"""
 from PySide6.QtPdf import QPdfPageRenderer
-from PySide6.QtTest import QTest
-from gui.app import make_app
-app = make_app()
-from gui.controller import ReportController
-from gui.main_window import MainWindow
-from model.drafts_io import load_draft
-from model.state import ReportState
-
-window = MainWindow(ReportController(ReportState(load_draft({draft!r})), None))
-window.resize(1280, 720)
-window.show()
 app.processEvents()
 idle = QEventLoop()
 QTimer.singleShot(int({idle} * 1000), idle.quit)
@@ -134,13 +118,7 @@ def make_drafts(folder: Path) -> dict[str, Path]:
 
 
 def run(root: Path, draft: Path, idle: float) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD.format(root=str(root), draft=str(draft), idle=idle)],
-                         capture_output=True, text=True, cwd=root, timeout=300,
-                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
-    if not lines:
-        raise SystemExit(f"测量失败（{root}，{draft.name}）：\n{out.stderr[-2000:]}")
-    return json.loads(lines[-1])
+    return run_child(root, draft, CHILD.format(root=str(root), draft=str(draft), idle=idle), 300)
 
 
 def measure(root: Path, drafts: dict[str, Path], runs: int) -> dict:
@@ -160,14 +138,9 @@ def cell(result) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="导出页首次预览：从点击到第一页画出的时间与界面最长卡顿")
-    parser.add_argument("--before", type=Path, help="较早版本的检出目录，同一次运行中对比")
-    parser.add_argument("--runs", type=int, default=5, help="每项运行次数（取中位数）")
-    args = parser.parse_args()
+    args, columns = before_and_now("导出页首次预览：从点击到第一页画出的时间与界面最长卡顿", ROOT)
     with tempfile.TemporaryDirectory() as tmp:
         drafts = make_drafts(Path(tmp))
-        columns = [("之前", args.before)] if args.before else []
-        columns.append(("现在", ROOT))
         results = {label: measure(root, drafts, args.runs) for label, root in columns}
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"首次预览：点击“导出与打印”到第一页画出（中位数，{args.runs} 次，min–max），其间界面最长卡顿"

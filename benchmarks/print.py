@@ -13,36 +13,20 @@ Goal (issue 15): the window never frozen > 100 ms.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from child_window import OPEN_WINDOW, before_and_now, run_child  # benchmarks/child_window.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 FROZEN_GOAL_MS = 100
 
-CHILD = r"""
-import json, os, sys, time
-sys.path.insert(0, {root!r})
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
-from PySide6.QtCore import QEventLoop, QStandardPaths, Qt, QTimer
-QStandardPaths.setTestModeEnabled(True)
+CHILD = OPEN_WINDOW + r"""
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtTest import QTest
-from gui.app import make_app
-app = make_app()
-from gui.controller import ReportController
-from gui.main_window import MainWindow
-from model.drafts_io import load_draft
-from model.state import ReportState
-
-window = MainWindow(ReportController(ReportState(load_draft({draft!r})), None))
-window.resize(1280, 720)
-window.show()
 window.go_to("export")
 page = window.pages["export"]
 loop = QEventLoop()
@@ -92,13 +76,7 @@ def make_drafts(folder: Path) -> dict[str, Path]:
 
 
 def run(root: Path, draft: Path, target: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD.format(root=str(root), draft=str(draft), target=str(target))],
-                         capture_output=True, text=True, cwd=root, timeout=600,
-                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
-    if not lines:
-        raise SystemExit(f"测量失败（{root}，{draft.name}）：\n{out.stderr[-2000:]}")
-    return json.loads(lines[-1])
+    return run_child(root, draft, CHILD.format(root=str(root), draft=str(draft), target=str(target)), 600)
 
 
 def measure(root: Path, drafts: dict[str, Path], runs: int, folder: Path) -> dict:
@@ -118,14 +96,9 @@ def cell(result) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="打印：从点击“打印…”到打印完成的时间与界面最长卡顿")
-    parser.add_argument("--before", type=Path, help="较早版本的检出目录，同一次运行中对比")
-    parser.add_argument("--runs", type=int, default=5, help="每项运行次数（取中位数）")
-    args = parser.parse_args()
+    args, columns = before_and_now("打印：从点击“打印…”到打印完成的时间与界面最长卡顿", ROOT)
     with tempfile.TemporaryDirectory() as tmp:
         drafts = make_drafts(Path(tmp))
-        columns = [("之前", args.before)] if args.before else []
-        columns.append(("现在", ROOT))
         results = {label: measure(root, drafts, args.runs, Path(tmp)) for label, root in columns}
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"打印到 PDF 打印机：点击“打印…”到打印完成（中位数，{args.runs} 次），其间界面最长卡顿"
