@@ -18,6 +18,7 @@ import io
 import os
 import pickle
 from array import array
+from bisect import bisect_left
 from pathlib import Path
 
 from export import reportlab_import  # noqa: F401 — first: see that module
@@ -25,7 +26,7 @@ import reportlab
 from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFont, TTFontFace
 
 from model.user_cache import CACHE_DIR_ENV, cache_dir  # noqa: F401 — CACHE_DIR_ENV: how tests point it elsewhere
-_FORMAT = 3  # bump when what is stored changes
+_FORMAT = 4  # bump when what is stored changes
 _NOT_STORED = ("_ttf_data", "_pdfScale", "_pos")  # the file's bytes, a lambda, a read position
 
 
@@ -41,7 +42,12 @@ class _FaceFromCache(TTFontFace):
             return self._ttf_data
         packed = self.__dict__.get("_packed")
         if packed is not None and name in packed:
-            value = _unpack(packed.pop(name))
+            stored = packed.pop(name)
+            if stored[0] in ("dict-int-int", "dict-int-float"):  # character map, widths: entry by entry
+                value = _CodePointMap(_numbers("q", stored[1]), _numbers("q" if stored[0] == "dict-int-int" else "d",
+                                                                       stored[2]))
+            else:
+                value = _unpack(stored)
             setattr(self, name, value)
             return value
         raise AttributeError(name)
@@ -59,6 +65,81 @@ class _FaceFromCache(TTFontFace):
             data = super().makeSubset(subset)
             _store_subset(wanted, data)
         return data
+
+
+_ABSENT = object()
+
+
+class _CodePointMap(dict):
+    """A face's table by code point (character map, widths) that unpacks an entry when it is first looked up.
+
+    A CJK face maps 25,000–45,000 characters and a report uses about a thousand of them: building the whole dict
+    took 5–9 ms per table and face, most of what setting a report's first page cost. reportlab reads these tables
+    only by single lookups (`code in charToGlyph`, `charWidths.get(code, default)`, `charToGlyph[code]`); those
+    find the entry in the sorted packed keys. Anything that sees the table as a whole (iteration, length, views,
+    comparison, copying, removal) unpacks it whole first, so it behaves as the plain dict it stands for."""
+
+    def __init__(self, keys: array, values: array):
+        super().__init__()
+        self._keys, self._values, self._whole = keys, values, False
+
+    def _lookup(self, key):
+        keys = self._keys
+        i = bisect_left(keys, key) if type(key) is int else len(keys)
+        if i < len(keys) and keys[i] == key:
+            value = self._values[i]
+            dict.__setitem__(self, key, value)
+            return value
+        return _ABSENT
+
+    def _unpack_whole(self) -> None:
+        if not self._whole:
+            for key, value in zip(self._keys, self._values):
+                dict.setdefault(self, key, value)  # an entry set since is kept
+            self._whole = True
+
+    def __missing__(self, key):
+        if not self._whole:
+            value = self._lookup(key)
+            if value is not _ABSENT:
+                return value
+        raise KeyError(key)
+
+    def __contains__(self, key) -> bool:
+        return dict.__contains__(self, key) or (not self._whole and self._lookup(key) is not _ABSENT)
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __bool__(self) -> bool:  # reportlab asks `if charToGlyph:` for every page's fonts
+        return bool(len(self._keys)) or dict.__len__(self) > 0
+
+    __hash__ = None
+
+    def __reduce__(self):
+        self._unpack_whole()
+        return (dict, (dict(self.items()),))
+
+
+def _unpacked_whole_first(name: str):
+    """dict's method `name`, called once the map is unpacked whole."""
+    method = getattr(dict, name)
+
+    def whole(self, *args, **kwargs):
+        self._unpack_whole()
+        return method(self, *args, **kwargs)
+
+    whole.__name__ = name
+    return whole
+
+
+for _name in ("__iter__", "__len__", "__eq__", "__ne__", "__repr__", "__reversed__", "__or__", "__ior__",
+              "__delitem__", "keys", "values", "items", "copy", "pop", "popitem", "setdefault", "update", "clear"):
+    setattr(_CodePointMap, _name, _unpacked_whole_first(_name))
+del _name
 
 
 class _CachedTTFont(TTFont):
@@ -126,7 +207,9 @@ def _is_int(x) -> bool:
 
 def _pack(value):
     if type(value) is dict and value:
-        keys, vals = list(value), list(value.values())
+        # in key order, so that one entry can be found without unpacking the others (_CodePointMap)
+        keys = sorted(value) if all(map(_is_int, value)) else list(value)
+        vals = [value[k] for k in keys]
         if all(map(_is_int, keys)):
             k = array("q", keys).tobytes()
             if all(map(_is_int, vals)):
@@ -187,7 +270,10 @@ def code_points(face: TTFontFace) -> frozenset[int]:
     packed = face.__dict__.get("_packed", {}).get("charToGlyph") if isinstance(face, _FaceFromCache) else None
     if packed is not None and packed[0] == "dict-int-int":
         return frozenset(_numbers("q", packed[1]))
-    return frozenset(face.charToGlyph)
+    table = face.charToGlyph
+    if isinstance(table, _CodePointMap) and not table._whole:
+        return frozenset(table._keys) | frozenset(dict.keys(table))
+    return frozenset(table)
 
 
 def _well_formed(packed) -> bool:
