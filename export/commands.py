@@ -2,7 +2,9 @@
 
 The layout is built once and every format renders it; the PDF (the slowest, most of it imports and fonts that do
 not depend on the report) renders in a second process started before the report is read (export.render_worker).
-Files are written only when every format has rendered, each atomically, in the order asked for.
+The report is checked while the other processes set its pages; errors found then refuse the export (or, when
+allowed, set it again marked as a draft). Files are written only when every format has rendered, each atomically,
+in the order asked for.
 """
 
 from __future__ import annotations
