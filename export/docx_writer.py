@@ -1,4 +1,4 @@
-"""The report as a real Word document (python-docx, plus raw XML where python-docx has no API).
+"""The report as a real Word document, written as zip and XML text without python-docx.
 
 Page as GB/T 9704 asks: A4, a 156 × 225 mm text block holding 22 lines of 28 characters on Word's document grid
 (docGrid linesAndChars: line pitch 225 mm / 22, character pitch 15.75 pt against the 16 pt Normal font). Body text
@@ -15,26 +15,25 @@ application try the alternate names before substituting by metrics, and Word tak
 reference that would otherwise win. Theme, settings and runs say zh-CN, so Word breaks lines as Chinese rather
 than Japanese. Exact 28.95 pt line spacing is kept besides the grid: LibreOffice honours it where it does not
 honour the line grid.
+
+What does not depend on the report (styles, settings, font table, theme, footers, the draft mark's header, the
+section's page setup) is stored in resources/docx/ as python-docx made it from its template with our styles
+(packaging/make_docx_parts.py, which tests run to see that the stored parts never drift from it). This module
+writes the body, the pictures and their relationships, the content types and the properties, element for element
+as python-docx wrote them, so Word, LibreOffice, the importers and the tests see the same document; importing
+python-docx and building the styles through its objects took most of the Word process's time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
+import hashlib
 import re
+import struct
 import unicodedata
-
-from docx import Document as new_docx
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.image.image import Image as PictureHeader
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import nsdecls, qn
-from docx.oxml.parser import parse_xml
-from docx.oxml.simpletypes import ST_HpsMeasure
-from docx.shared import Emu, Mm, Pt, RGBColor
-from lxml import etree
+import zipfile
+from io import BytesIO
+from pathlib import Path
 
 from export import document as d
 from export.linebreak import CANNOT_END, CANNOT_START, break_title, title_breaks
@@ -94,345 +93,45 @@ FONT_TABLE = [
      ("E0002AFF", "C0007841", "00000009", "00000000", "000001FF", "00000000")),
 ]
 
-# Paragraph property elements in CT_PPrBase schema order (Word rejects a file whose elements are out of order)
-_PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
-              "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
-              "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
-              "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
-              "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
+# The stored parts (packaging/make_docx_parts.py): shared/ in every file, plain/ or draft/ by the draft mark
+PARTS_DIR = Path(__file__).resolve().parent.parent / "resources" / "docx"
+# Style ids of the report's roles, as python-docx derives them from the style names (the generator checks them)
+STYLE_IDS = {"title": "标题", "h1": "一级标题", "h2": "二级标题", "body": "正文", "caption": "图片说明", "cell": "表格文字",
+             "closing": "落款", "table": "TableGrid"}
+# What the stored document properties hold in place of the report's values
+TOKENS = {"title": "@@TITLE@@", "author": "@@AUTHOR@@", "company": "@@COMPANY@@", "now": "@@NOW@@"}
+_TOKEN = re.compile("|".join(re.escape(t) for t in TOKENS.values()))
+
+# Lengths as python-docx converts them (English Metric Units, integers)
+EMU_PER_PT, EMU_PER_TWIP, EMU_PER_MM = 12700, 635, 36000
+TEXT_WIDTH_PT = TEXT_WIDTH_MM * EMU_PER_MM / EMU_PER_PT
+
+# Parts in the order python-docx wrote them; pictures follow
+_PART_ORDER = ("[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docProps/app.xml", "word/document.xml",
+               "word/_rels/document.xml.rels", "word/styles.xml", "word/stylesWithEffects.xml", "word/settings.xml",
+               "word/webSettings.xml", "word/fontTable.xml", "word/theme/theme1.xml", "customXml/item1.xml",
+               "customXml/_rels/item1.xml.rels", "customXml/itemProps1.xml", "word/numbering.xml",
+               "word/footer1.xml", "word/footer2.xml", "word/header1.xml", "word/header2.xml")
+
+_packages: dict[bool, dict[str, bytes]] = {}
 
 
-def _insert_in_order(parent, el, order: tuple[str, ...]) -> None:
-    """Put el into parent before the first child that comes later in the schema, replacing one of its kind."""
-    name = el.tag.split("}")[1]
-    old = parent.find(qn(f"w:{name}"))
-    if old is not None:
-        parent.remove(old)
-    later = set(order[order.index(name) + 1:])
-    for child in parent:
-        if child.tag.split("}")[-1] in later:
-            child.addprevious(el)
-            return
-    parent.append(el)
+def _package(draft_mark: bool) -> dict[str, bytes]:
+    """The stored parts of a file without or with the draft mark, by part name (read once per process)."""
+    if draft_mark not in _packages:
+        parts = {}
+        for folder in ("shared", "draft" if draft_mark else "plain"):
+            base = PARTS_DIR / folder
+            for path in base.rglob("*"):
+                if path.is_file():
+                    parts[path.relative_to(base).as_posix()] = path.read_bytes()
+        _packages[draft_mark] = parts
+    return _packages[draft_mark]
 
 
-def _flag(parent, name: str, on: bool, order: tuple[str, ...]) -> None:
-    el = OxmlElement(f"w:{name}")
-    if not on:
-        el.set(qn("w:val"), "0")
-    _insert_in_order(parent, el, order)
-
-
-def _chinese_typesetting(ppr, *, grid: bool) -> None:
-    """Kinsoku on, no punctuation hanging past the margin, no extra space between Chinese and Latin or digits (as
-    in the PDF), and snapping to the character grid only for text set in the body font."""
-    for name, on in (("kinsoku", True), ("overflowPunct", False), ("autoSpaceDE", False), ("autoSpaceDN", False),
-                     ("snapToGrid", grid)):
-        _flag(ppr, name, on, _PPR_ORDER)
-
-
-def _set_east_asian(rpr_parent, font: str, size: float | None = None) -> None:
-    """Set ascii, hAnsi and eastAsia fonts on a style's or run's rPr, replacing any theme font reference."""
-    rpr = rpr_parent.find(qn("w:rPr"))
-    if rpr is None:
-        rpr = OxmlElement("w:rPr")
-        # rPr comes first in a run and after pPr in a style
-        ppr = rpr_parent.find(qn("w:pPr"))
-        if ppr is not None:
-            ppr.addnext(rpr)
-        elif rpr_parent.tag == qn("w:r"):
-            rpr_parent.insert(0, rpr)
-        else:
-            rpr_parent.append(rpr)
-    old = rpr.find(qn("w:rFonts"))
-    if old is not None:
-        rpr.remove(old)
-    fonts = OxmlElement("w:rFonts")
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), font)
-    rpr.insert(0, fonts)
-    # schema order matters to Word: sz and szCs come before lang, which stays last
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:eastAsia"), "zh-CN")
-    if size is not None:
-        for tag in ("w:sz", "w:szCs"):
-            el = rpr.find(qn(tag))
-            if el is None:
-                el = OxmlElement(tag)
-                lang.addprevious(el)
-            el.set(qn("w:val"), str(int(size * 2)))
-
-
-def add_text(paragraph, text: str) -> None:
-    """The text as runs of the paragraph, each “……” or “——” in a run of its own that no line break splits."""
-    at = 0
-    for mark in UNSPLIT_MARKS.finditer(text):
-        if mark.start() > at:
-            paragraph.add_run(text[at:mark.start()])
-        rpr = paragraph.add_run(mark.group())._r.get_or_add_rPr()
-        fonts = OxmlElement("w:rFonts")
-        fonts.set(qn("w:hint"), "eastAsia")
-        rpr.insert(0, fonts)
-        lang = OxmlElement("w:lang")
-        lang.set(qn("w:eastAsia"), UNSPLIT_MARKS_LANG)
-        rpr.append(lang)
-        at = mark.end()
-    if at < len(text):
-        paragraph.add_run(text[at:])
-
-
-class _ReportStyles(dict):
-    """The report's paragraph styles by role, and the id of the tables' style, each looked up once: python-docx
-    finds the id of a style given to a paragraph by scanning every style of the document for the default one,
-    which cost about 1 ms a paragraph — more than half of the Word file's time."""
-
-    table_grid_id: str
-
-
-def _paragraph(doc, style, text: str = ""):
-    """A new paragraph in one of our styles (never the document's default style, so its id is written as is)."""
-    paragraph = doc.add_paragraph(text)
-    paragraph._p.style = style.style_id
-    return paragraph
-
-
-def _styles(doc) -> _ReportStyles:
-    styles = doc.styles
-    # docDefaults: the East Asian font of everything not styled otherwise
-    defaults = doc.styles.element.find(qn("w:docDefaults"))
-    rpr_default = defaults.find(qn("w:rPrDefault"))
-    _set_east_asian(rpr_default, FONT_NAMES["仿宋"], BODY_PT)
-    # the grid's character pitch is reckoned from the Normal style's size: say it there, not only in docDefaults
-    # (LibreOffice otherwise reckons from its own 12 pt and sets two grid cells per character)
-    _set_east_asian(styles["Normal"].element, FONT_NAMES["仿宋"], BODY_PT)
-
-    def make(name: str, font: str, size: float, align=None, indent: bool = True, bold: bool = False,
-             exact: bool = True, grid: bool = True, heading: bool = False):
-        try:
-            style = styles[name]
-        except KeyError:
-            style = styles.add_style(name, 1)
-        style.base_style = None
-        _set_east_asian(style.element, font, size)
-        style.font.size = Pt(size)
-        style.font.bold = bold
-        pf = style.paragraph_format
-        if exact:
-            pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-            pf.line_spacing = Pt(LINE_PT)
-        pf.space_before = Pt(0)
-        pf.space_after = Pt(0)
-        pf.first_line_indent = Pt(2 * size) if indent else Pt(0)
-        if align is not None:
-            pf.alignment = align
-        pf.widow_control = True
-        if heading:  # a heading never ends a page nor breaks inside
-            pf.keep_with_next = True
-            pf.keep_together = True
-        _chinese_typesetting(style.element.get_or_add_pPr(), grid=grid)
-        return style
-
-    report_styles = _ReportStyles({
-        "title": make("标题", FONT_NAMES["小标宋"], TITLE_SIZE_PT, WD_ALIGN_PARAGRAPH.CENTER, indent=False, exact=False,
-                      grid=False, heading=True),
-        "h1": make("一级标题", FONT_NAMES["黑体"], BODY_PT, WD_ALIGN_PARAGRAPH.JUSTIFY, heading=True),
-        "h2": make("二级标题", FONT_NAMES["楷体"], BODY_PT, WD_ALIGN_PARAGRAPH.JUSTIFY, heading=True),
-        "body": make("正文", FONT_NAMES["仿宋"], BODY_PT, WD_ALIGN_PARAGRAPH.JUSTIFY),
-        "caption": make("图片说明", FONT_NAMES["楷体"], 14, WD_ALIGN_PARAGRAPH.CENTER, indent=False, grid=False),
-        "cell": make("表格文字", FONT_NAMES["仿宋"], TABLE_PT, WD_ALIGN_PARAGRAPH.CENTER, indent=False, exact=False,
-                     grid=False),
-        "closing": make("落款", FONT_NAMES["仿宋"], BODY_PT, WD_ALIGN_PARAGRAPH.RIGHT, indent=False),
-    })
-    report_styles.table_grid_id = doc.part.get_style_id("Table Grid", WD_STYLE_TYPE.TABLE)
-    return report_styles
-
-
-def _page_number_footer(paragraph, align) -> None:
-    paragraph.alignment = align
-    paragraph.paragraph_format.first_line_indent = Pt(0)
-    _chinese_typesetting(paragraph._p.get_or_add_pPr(), grid=False)
-    paragraph.add_run("— ")
-
-    def field(instr: str):
-        r = paragraph.add_run()
-        begin = OxmlElement("w:fldChar")
-        begin.set(qn("w:fldCharType"), "begin")
-        text = OxmlElement("w:instrText")
-        text.set(qn("xml:space"), "preserve")
-        text.text = instr
-        end = OxmlElement("w:fldChar")
-        end.set(qn("w:fldCharType"), "end")
-        r._r.append(begin)
-        r._r.append(text)
-        r._r.append(end)
-        return r
-
-    field(" PAGE ")
-    paragraph.add_run(" —")
-    for r in paragraph.runs:
-        _set_east_asian(r._r, FONT_NAMES["宋体"], 14)
-    if align == WD_ALIGN_PARAGRAPH.RIGHT:
-        paragraph.paragraph_format.right_indent = Pt(14)
-    else:
-        paragraph.paragraph_format.left_indent = Pt(14)
-
-
-def _document_grid(section) -> None:
-    """22 lines × 28 characters: Word's linesAndChars grid for the section."""
-    sect_pr = section._sectPr
-    grid = sect_pr.find(qn("w:docGrid"))
-    if grid is None:
-        grid = OxmlElement("w:docGrid")
-        sect_pr.append(grid)  # docGrid is the last of the elements python-docx's template writes
-    grid.set(qn("w:type"), "linesAndChars")
-    grid.set(qn("w:linePitch"), str(GRID_LINE_PITCH))
-    grid.set(qn("w:charSpace"), str(GRID_CHAR_SPACE))
-
-
-def _page_setup(doc, mark: bool) -> None:
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.footer_distance = Mm(28) - Pt(14)
-    section.header_distance = Mm(15)
-    _document_grid(section)
-    doc.settings.odd_and_even_pages_header_footer = True
-    _page_number_footer(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
-    _page_number_footer(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
-    if mark:
-        for header in (section.header, section.even_page_header):
-            p = header.paragraphs[0]
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _chinese_typesetting(p._p.get_or_add_pPr(), grid=False)
-            run = p.add_run(d.DRAFT_MARK)
-            run.font.color.rgb = RGBColor(0xC0, 0, 0)
-            run.font.bold = True
-            _set_east_asian(run._r, FONT_NAMES["黑体"], 14)
-
-
-# Settings children in CT_Settings schema order, as far as this writer touches them
-_SETTINGS_ORDER = ("writeProtection", "view", "zoom", "removePersonalInformation", "removeDateAndTime",
-                   "doNotDisplayPageBoundaries", "displayBackgroundShape", "printPostScriptOverText",
-                   "printFractionalCharacterWidth", "printFormsData", "embedTrueTypeFonts", "embedSystemFonts",
-                   "saveSubsetFonts", "saveFormsData", "mirrorMargins", "alignBordersAndEdges",
-                   "bordersDoNotSurroundHeader", "bordersDoNotSurroundFooter", "gutterAtTop", "hideSpellingErrors",
-                   "hideGrammaticalErrors", "activeWritingStyle", "proofState", "formsDesign", "attachedTemplate",
-                   "linkStyles", "stylePaneFormatFilter", "stylePaneSortMethod", "documentType", "mailMerge",
-                   "revisionView", "trackRevisions", "doNotTrackMoves", "doNotTrackFormatting", "documentProtection",
-                   "autoFormatOverride", "styleLockTheme", "styleLockQFSet", "defaultTabStop", "autoHyphenation",
-                   "consecutiveHyphenLimit", "hyphenationZone", "doNotHyphenateCaps", "showEnvelope",
-                   "summaryLength", "clickAndTypeStyle", "defaultTableStyle", "evenAndOddHeaders",
-                   "bookFoldRevPrinting", "bookFoldPrinting", "bookFoldPrintingSheets",
-                   "drawingGridHorizontalSpacing", "drawingGridVerticalSpacing", "displayHorizontalDrawingGridEvery",
-                   "displayVerticalDrawingGridEvery", "doNotUseMarginsForDrawingGridOrigin",
-                   "drawingGridHorizontalOrigin", "drawingGridVerticalOrigin", "doNotShadeFormData",
-                   "noPunctuationKerning", "characterSpacingControl", "printTwoOnOne", "strictFirstAndLastChars",
-                   "noLineBreaksAfter", "noLineBreaksBefore", "savePreviewPicture", "doNotValidateAgainstSchema",
-                   "saveInvalidXml", "ignoreMixedContent", "alwaysShowPlaceholderText", "doNotDemarcateInvalidXml",
-                   "saveXmlDataOnly", "useXSLTWhenSaving", "saveThroughXslt", "showXMLTags",
-                   "alwaysMergeEmptyNamespace", "updateFields", "hdrShapeDefaults", "footnotePr", "endnotePr",
-                   "compat", "docVars", "rsids", "mathPr", "attachedSchema", "themeFontLang", "clrSchemeMapping")
-
-
-def _settings(doc) -> None:
-    """Chinese line breaking: zh-CN theme language, punctuation compression and the zh-CN kinsoku lists."""
-    settings = doc.settings.element
-    spacing = OxmlElement("w:characterSpacingControl")
-    spacing.set(qn("w:val"), "compressPunctuation")
-    _insert_in_order(settings, spacing, _SETTINGS_ORDER)
-    for name, chars in (("noLineBreaksAfter", NOT_AT_LINE_END), ("noLineBreaksBefore", NOT_AT_LINE_START)):
-        el = OxmlElement(f"w:{name}")
-        el.set(qn("w:lang"), "zh-CN")
-        el.set(qn("w:val"), chars)
-        _insert_in_order(settings, el, _SETTINGS_ORDER)
-    lang = settings.find(qn("w:themeFontLang"))
-    if lang is None:
-        lang = OxmlElement("w:themeFontLang")
-        _insert_in_order(settings, lang, _SETTINGS_ORDER)
-    lang.set(qn("w:val"), "en-US")  # Latin text keeps English proofing, as Chinese Word writes it
-    lang.set(qn("w:eastAsia"), "zh-CN")
-
-
-def _part(doc, name: str):
-    return next((p for p in doc.part.package.iter_parts() if str(p.partname) == name), None)
-
-
-def _font_table(doc) -> None:
-    """Replace the template's font table (Japanese and Western faces) by the faces this document uses."""
-    part = _part(doc, "/word/fontTable.xml")
-    if part is None:
-        return
-    root = etree.fromstring(part.blob)
-    for font in list(root):
-        root.remove(font)
-    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-    def child(parent, tag: str, **attrs):
-        el = etree.SubElement(parent, w + tag)
-        for k, v in attrs.items():
-            el.set(w + k, v)
-        return el
-
-    for name, alt, panose, charset, family, pitch, sig in FONT_TABLE:
-        font = child(root, "font", name=name)
-        if alt:
-            child(font, "altName", val=alt)
-        child(font, "panose1", val=panose)
-        child(font, "charset", val=charset)
-        child(font, "family", val=family)
-        child(font, "pitch", val=pitch)
-        child(font, "sig", **dict(zip(("usb0", "usb1", "usb2", "usb3", "csb0", "csb1"), sig)))
-    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def _theme(doc) -> None:
-    """The theme's East Asian font is its Simplified Chinese face, whatever language the reader's Word has."""
-    part = _part(doc, "/word/theme/theme1.xml")
-    if part is None:
-        return
-    root = etree.fromstring(part.blob)
-    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-    for collection in ("majorFont", "minorFont"):
-        for fonts in root.iter(a + collection):
-            hans = next((f.get("typeface") for f in fonts.iter(a + "font") if f.get("script") == "Hans"), "宋体")
-            ea = fonts.find(a + "ea")
-            if ea is not None:
-                ea.set("typeface", hans)
-    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def _properties(doc, layout: d.Document) -> None:
-    """Core and app properties name the agency and this app; the template's author, description, dates and
-    thumbnail (a picture unrelated to the report) go."""
-    props = doc.core_properties
-    props.title = d.property_text(layout.title)
-    props.subject = "政府信息公开工作年度报告"
-    props.author = d.property_text(layout.agency) or d.APP_NAME
-    props.last_modified_by = d.property_text(layout.agency) or d.APP_NAME
-    props.comments = f"由{d.APP_NAME}生成"
-    props.keywords = "政府信息公开"
-    props.category = ""
-    props.language = "zh-CN"
-    props.revision = 1
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
-    props.created = now
-    props.modified = now
-    app = _part(doc, "/docProps/app.xml")
-    if app is not None:
-        root = etree.fromstring(app.blob)
-        ns = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
-        for tag, value in (("Application", d.APP_NAME), ("Company", d.property_text(layout.agency)), ("Template", "")):
-            el = root.find(ns + tag)
-            if el is not None:
-                el.text = value
-        app._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    rels = doc.part.package.rels
-    for rid in [rid for rid, rel in rels.items() if rel.reltype == RT.THUMBNAIL]:
-        del rels[rid]
+def prepare_docx() -> None:
+    """Read the stored parts ahead of the report (the Word process does it while the report is still read)."""
+    _package(False)
 
 
 def text_width(text: str, size: float) -> float:
@@ -447,9 +146,13 @@ def column_widths(layout: d.TableLayout, size: float, total_pt: float) -> list[f
                              lambda text: text_width(text, size))
 
 
-def _table(doc, layout: d.TableLayout, styles: _ReportStyles) -> None:
+def _pt_to_twips(pt: float) -> int:
+    return round(int(pt * EMU_PER_PT) / EMU_PER_TWIP)  # python-docx's Pt(pt).twips
+
+
+def _table_xml_for(layout: d.TableLayout, keep_last_row: bool) -> str:
     nrows, ncols = len(layout.rows), layout.columns
-    total_pt = Mm(TEXT_WIDTH_MM).pt
+    total_pt = TEXT_WIDTH_PT
     size = TABLE_PT * layout.font_scale
     widths_pt = column_widths(layout, size, total_pt)
     while widths_pt is None and size > TABLE_MIN_PT:  # Word sizes go in half points
@@ -457,8 +160,8 @@ def _table(doc, layout: d.TableLayout, styles: _ReportStyles) -> None:
         widths_pt = column_widths(layout, size, total_pt)
     if widths_pt is None:  # cannot happen with the formats' tables; keep the layout's proportions
         widths_pt = [total_pt * w / sum(layout.widths) for w in layout.widths]
-    doc.element.body._insert_tbl(parse_xml(_table_xml(layout, nrows, ncols, [Pt(w).twips for w in widths_pt], size,
-                                                      styles["cell"].style_id, styles.table_grid_id)))
+    return _table_xml(layout, nrows, ncols, [_pt_to_twips(w) for w in widths_pt], size, STYLE_IDS["cell"],
+                      STYLE_IDS["table"], keep_last_row)
 
 
 # The table is written as one piece of XML and parsed once: python-docx's cell API looks up and re-sorts elements
@@ -497,11 +200,12 @@ def _run_content(text: str) -> str:
 
 
 def _half_points(pt: float) -> str:
-    return ST_HpsMeasure.convert_to_xml(Pt(pt))  # as run.font.size writes it
+    return str(int(int(pt * EMU_PER_PT) / EMU_PER_PT * 2))  # as python-docx's run.font.size writes it
 
 
 def _table_xml(layout: d.TableLayout, nrows: int, ncols: int, twips: list[int], size: float, cell_style: str,
-               table_style: str | None) -> str:
+               table_style: str | None, keep_last_row: bool = False) -> str:
+    """keep_last_row: the last row's paragraphs keep with what follows too (the report's closing)."""
     # which grid positions a merged cell covers: the first row of a merge starts it (vMerge restart), the rows
     # below continue it; the columns after the first are no cells of their own (gridSpan)
     span_of: dict[tuple[int, int], tuple[int, str | None]] = {}  # (row, col) → (colspan, vMerge)
@@ -512,7 +216,7 @@ def _table_xml(layout: d.TableLayout, nrows: int, ncols: int, twips: list[int], 
             span_of[(r + dr, c)] = (cell.colspan, vmerge)
             covered.update((r + dr, c + dc) for dc in range(1, cell.colspan))
     style_attr = f' w:val="{_xml_attr(table_style)}"' if table_style else ""
-    parts = [f"<w:tbl {nsdecls('w')}><w:tblPr>",
+    parts = ["<w:tbl><w:tblPr>",
              f"<w:tblStyle{style_attr}/>" if table_style else "",
              '<w:tblW w:type="auto" w:w="0"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>',
              f'<w:tblCellMar><w:left w:w="{CELL_MARGIN_TWIPS}" w:type="dxa"/>'
@@ -527,6 +231,7 @@ def _table_xml(layout: d.TableLayout, nrows: int, ncols: int, twips: list[int], 
     head_font = _xml_attr(FONT_NAMES["黑体"])
     p_style = f'<w:pStyle w:val="{_xml_attr(cell_style)}"/>'
     for r, row in enumerate(layout.rows):
+        keep_next = r < nrows - 1 or keep_last_row
         parts.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if r < layout.header_rows else "") + "</w:trPr>")
         for c in range(ncols):
             if (r, c) in covered:
@@ -542,14 +247,16 @@ def _table_xml(layout: d.TableLayout, nrows: int, ncols: int, twips: list[int], 
             elif vmerge == "continue":
                 tc_pr.append("<w:vMerge/>")
             if cell is None:
-                parts.append(f"<w:tc><w:tcPr>{''.join(tc_pr)}</w:tcPr><w:p/></w:tc>")
+                # an empty cell's paragraph keeps with what follows only in the last row before the closing
+                empty = "<w:p><w:pPr><w:keepNext/></w:pPr></w:p>" if keep_last_row and r == nrows - 1 else "<w:p/>"
+                parts.append(f"<w:tc><w:tcPr>{''.join(tc_pr)}</w:tcPr>{empty}</w:tc>")
                 continue
             if cell.role == "block":
                 tc_pr.append('<w:shd w:val="clear" w:color="auto" w:fill="D9D9D9"/>')
             if cell.is_number:
                 tc_pr.append("<w:noWrap/>")
             tc_pr.append('<w:vAlign w:val="center"/>')
-            p_pr = p_style + ("<w:keepNext/>" if r < nrows - 1 else "") + \
+            p_pr = p_style + ("<w:keepNext/>" if keep_next else "") + \
                 ('<w:jc w:val="left"/>' if cell.role == "label" else "")
             if cell.role in ("head", "block"):
                 r_pr = (f'<w:rFonts w:ascii="{head_font}" w:hAnsi="{head_font}" w:eastAsia="{head_font}" '
@@ -578,61 +285,127 @@ def closing_indents(agency: str, date_text: str) -> tuple[float, float]:
         right_agency = right_date + wd + 2 * em - wa
     # an agency longer than a line wraps inside the block, its lines two characters in; an indent is kept
     # within the text block (Word refuses one that leaves no room), so the date then stays at the block's left
-    block = Mm(TEXT_WIDTH_MM).pt
+    block = TEXT_WIDTH_PT
     return (max(0.0, min(right_agency, block - em)),
             max(0.0, min(right_date, block - min(wd, block) if date_text else block - em)))
 
 
-def _keep_with_closing(doc) -> None:
-    """Tie the report's last content to the closing that follows it: keepNext on the last paragraph with text (a
-    body paragraph, a heading or a picture's caption), on the blank paragraphs after it, and, when the report
-    ends with a table, on every paragraph of its last row (cantSplit keeps the row whole), so Word never moves the
-    closing alone onto a new page."""
-    body = doc.element.body
-    for el in reversed(body):
-        if el.tag == qn("w:p"):
-            ppr = el.get_or_add_pPr()
-            _flag(ppr, "keepNext", True, _PPR_ORDER)
-            if "".join(t.text or "" for t in el.iter(qn("w:t"))) or el.find(f".//{qn('w:drawing')}") is not None:
-                _flag(ppr, "keepLines", True, _PPR_ORDER)  # the last lines travel with the closing, not one alone
-                return
-        elif el.tag == qn("w:tbl"):
-            rows = el.findall(qn("w:tr"))
-            if rows:
-                for p in rows[-1].iter(qn("w:p")):
-                    _flag(p.get_or_add_pPr(), "keepNext", True, _PPR_ORDER)
-            return
+# A picture's header as python-docx read it (docx.image): the kinds it knows by their first bytes, each with its
+# content type and file extension. A picture of another kind, or one python-docx could not read, is left out and
+# its caption kept, as before.
+_PICTURE_KINDS = ((0, b"\x89PNG\r\n\x1a\n", "png", "image/png"), (6, b"JFIF", "jpg", "image/jpeg"),
+                  (6, b"Exif", "jpg", "image/jpeg"), (0, b"GIF87a", "gif", "image/gif"),
+                  (0, b"GIF89a", "gif", "image/gif"), (0, b"MM\x00*", "tiff", "image/tiff"),
+                  (0, b"II*\x00", "tiff", "image/tiff"), (0, b"BM", "bmp", "image/bmp"))
 
 
-def _closing(doc, layout: d.Document, styles: _ReportStyles) -> None:
-    """One blank line under the text, then agency and date; the last content (a paragraph, a picture and its
-    caption, a table's last row), the blank line and the agency keep with what follows and each closing line
-    keeps its lines together, so the closing never stands alone on a page."""
-    lines = [(text, indent) for text, indent in zip((layout.agency, layout.date_text),
-                                                    closing_indents(layout.agency, layout.date_text)) if text]
-    if not lines:
-        return
-    _keep_with_closing(doc)
-    blank = _paragraph(doc, styles["body"]).paragraph_format
-    blank.keep_with_next = True
-    blank.keep_together = True
-    for i, (text, indent) in enumerate(lines):
-        p = _paragraph(doc, styles["closing"], text)
-        p.paragraph_format.right_indent = Pt(indent)
-        p.paragraph_format.keep_with_next = i < len(lines) - 1
-        p.paragraph_format.keep_together = True
+def picture_kind(blob: bytes) -> tuple[str, str]:
+    """(file extension, content type) of a picture; raises ValueError for a kind Word files do not take here."""
+    for offset, signature, ext, content_type in _PICTURE_KINDS:
+        if blob[offset:offset + len(signature)] == signature:
+            return ext, content_type
+    raise ValueError("unrecognised picture")
 
 
-def picture_size(blob: bytes) -> tuple[Emu, Emu]:
-    """Printed size of a picture: its natural size at 96 dpi, scaled down (aspect kept) to the text block's width
-    and to 60 % of its height, never enlarged. Raises on data python-docx cannot read as an image."""
-    header = PictureHeader.from_blob(blob)
+def _png_pixels(blob: bytes) -> tuple[int, int]:
+    """Width and height from the IHDR chunk, walking the chunks to IEND as python-docx did (a PNG cut short is
+    refused, as there)."""
+    offset, size, found = 8, len(blob), None
+    while True:
+        if offset + 8 > size:
+            raise ValueError("PNG ends early")
+        length = int.from_bytes(blob[offset:offset + 4], "big")
+        kind = blob[offset + 4:offset + 8].decode("utf-8")
+        data = offset + 8
+        if kind == "IHDR" and found is None:
+            if data + 8 > size:
+                raise ValueError("PNG ends early")
+            found = struct.unpack(">LL", blob[data:data + 8])
+        elif kind == "pHYs" and data + 9 > size:
+            raise ValueError("PNG ends early")
+        if kind == "IEND":
+            break
+        offset = data + length + 4
+    if found is None:
+        raise ValueError("no IHDR chunk in PNG image")
+    return found
+
+
+_JPEG_SOF = frozenset((0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF))
+_JPEG_STANDALONE = frozenset((0x01, 0xD8, 0xD9, *range(0xD0, 0xD8)))  # markers without a segment
+
+
+def _jpeg_pixels(blob: bytes, app: int) -> tuple[int, int]:
+    """Width and height from the first start-of-frame marker, reading the markers up to the start of scan as
+    python-docx did: each segment's length must be there, and the JFIF (APP0) or Exif (APP1) segment the file
+    names itself by."""
+    size, at, frame, has_app = len(blob), 0, None, False
+
+    def short(offset: int) -> int:
+        if offset + 2 > size:
+            raise ValueError("JPEG ends early")
+        return int.from_bytes(blob[offset:offset + 2], "big")
+
+    while True:
+        while True:  # the next marker: an FF byte, any FF padding, then a code that is not 00
+            at = blob.find(b"\xff", at)
+            if at < 0:
+                raise ValueError("JPEG ends early")
+            at += 1
+            while at < size and blob[at] == 0xFF:
+                at += 1
+            if at >= size:
+                raise ValueError("JPEG ends early")
+            if blob[at] != 0:
+                break
+        code, segment = blob[at], at + 1
+        if code in _JPEG_STANDALONE:
+            length = 0
+        else:
+            length = short(segment)
+            if code in _JPEG_SOF and frame is None:
+                frame = (short(segment + 5), short(segment + 3))
+            elif code == 0xE0 and app == 0xE0 and not has_app:
+                short(segment + 12)  # the density python-docx read
+            has_app = has_app or code == app
+        if code == 0xDA or code == 0xD9:  # start of scan, end of image
+            break
+        at = segment + length
+    if frame is None:
+        raise ValueError("no start of frame (SOFn) marker in image")
+    if not has_app:
+        raise ValueError("no APP0/APP1 marker in image")
+    return frame
+
+
+def picture_pixels(blob: bytes) -> tuple[int, int]:
+    """Width and height in pixels, from the picture's header: PNG, JPEG, GIF and BMP here, TIFF through Pillow
+    (imported only for it)."""
+    ext, _ = picture_kind(blob)
+    if ext == "png":
+        return _png_pixels(blob)
+    if ext == "jpg":
+        return _jpeg_pixels(blob, 0xE0 if blob[6:10] == b"JFIF" else 0xE1)
+    if ext == "gif":
+        return struct.unpack("<HH", blob[6:10])
+    if ext == "bmp":
+        return struct.unpack("<LL", blob[0x12:0x1A])
+    from PIL import Image
+
+    with Image.open(BytesIO(blob)) as image:
+        return image.size
+
+
+def picture_size(blob: bytes) -> tuple[int, int]:
+    """Printed size of a picture in EMU: its natural size at 96 dpi, scaled down (aspect kept) to the text block's
+    width and to 60 % of its height, never enlarged. Raises on data that is no picture a Word file takes."""
+    px_width, px_height = picture_pixels(blob)
     emu_per_px = 914400 / PICTURE_DPI
-    w, h = header.px_width * emu_per_px, header.px_height * emu_per_px
+    w, h = px_width * emu_per_px, px_height * emu_per_px
     if w <= 0 or h <= 0:
         raise ValueError("picture without pixels")
-    scale = min(1.0, Mm(TEXT_WIDTH_MM) / w, Mm(TEXT_HEIGHT_MM) * PICTURE_MAX_HEIGHT / h)
-    return Emu(int(w * scale)), Emu(int(h * scale))
+    scale = min(1.0, TEXT_WIDTH_MM * EMU_PER_MM / w, TEXT_HEIGHT_MM * EMU_PER_MM * PICTURE_MAX_HEIGHT / h)
+    return int(w * scale), int(h * scale)
 
 
 def _title_char_width(ch: str) -> float:
@@ -640,52 +413,217 @@ def _title_char_width(ch: str) -> float:
     return TITLE_SIZE_PT * (1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5)
 
 
-def _title(doc, doc_layout: d.Document, style) -> None:
+def _text_runs(text: str) -> str:
+    """The text as runs, each “……” or “——” in a run of its own that no line break splits."""
+    runs, at = [], 0
+    for mark in UNSPLIT_MARKS.finditer(text):
+        if mark.start() > at:
+            runs.append(f"<w:r>{_run_content(text[at:mark.start()])}</w:r>")
+        runs.append(f'<w:r><w:rPr><w:rFonts w:hint="eastAsia"/><w:lang w:eastAsia="{UNSPLIT_MARKS_LANG}"/></w:rPr>'
+                    f"{_run_content(mark.group())}</w:r>")
+        at = mark.end()
+    if at < len(text):
+        runs.append(f"<w:r>{_run_content(text[at:])}</w:r>")
+    return "".join(runs)
+
+
+def _prints(text: str) -> bool:
+    """Whether runs of this text hold a <w:t> with text (tabs and line breaks are elements of their own)."""
+    return bool(text.strip("\t\r\n")) if text else False
+
+
+class _Paragraph:
+    """A body paragraph: its style, the flags the closing sets, and its runs as XML."""
+
+    __slots__ = ("style", "runs", "content", "keep_next", "keep_lines", "spacing", "right_twips")
+
+    def __init__(self, role: str, runs: str = "", content: bool = False, keep_next: bool | None = None,
+                 keep_lines: bool = False, spacing: str = "", right_twips: int | None = None):
+        self.style, self.runs, self.content = STYLE_IDS[role], runs, content
+        self.keep_next, self.keep_lines, self.spacing, self.right_twips = keep_next, keep_lines, spacing, right_twips
+
+    def xml(self) -> str:
+        ppr = [f'<w:pStyle w:val="{self.style}"/>']
+        if self.keep_next is not None:
+            ppr.append("<w:keepNext/>" if self.keep_next else '<w:keepNext w:val="0"/>')
+        if self.keep_lines:
+            ppr.append("<w:keepLines/>")
+        ppr.append(self.spacing)
+        if self.right_twips is not None:
+            ppr.append(f'<w:ind w:right="{self.right_twips}"/>')
+        return f"<w:p><w:pPr>{''.join(ppr)}</w:pPr>{self.runs}</w:p>"
+
+
+class _Table:
+    __slots__ = ("layout", "keep_last_row")
+
+    def __init__(self, layout: d.TableLayout):
+        self.layout, self.keep_last_row = layout, False
+
+    def xml(self) -> str:
+        return _table_xml_for(self.layout, self.keep_last_row)
+
+
+def _keep_with_closing(body: list) -> None:
+    """Tie the report's last content to the closing that follows it: keepNext on the last paragraph with text (a
+    body paragraph, a heading or a picture's caption), on the blank paragraphs after it, and, when the report
+    ends with a table, on every paragraph of its last row (cantSplit keeps the row whole), so Word never moves the
+    closing alone onto a new page."""
+    for block in reversed(body):
+        if isinstance(block, _Paragraph):
+            block.keep_next = True
+            if block.content:
+                block.keep_lines = True  # the last lines travel with the closing, not one alone
+                return
+        else:
+            if block.layout.rows:
+                block.keep_last_row = True
+            return
+
+
+def _closing(body: list, layout: d.Document) -> None:
+    """One blank line under the text, then agency and date; the last content (a paragraph, a picture and its
+    caption, a table's last row), the blank line and the agency keep with what follows and each closing line
+    keeps its lines together, so the closing never stands alone on a page."""
+    lines = [(text, indent) for text, indent in zip((layout.agency, layout.date_text),
+                                                    closing_indents(layout.agency, layout.date_text)) if text]
+    if not lines:
+        return
+    _keep_with_closing(body)
+    body.append(_Paragraph("body", keep_next=True, keep_lines=True))
+    for i, (text, indent) in enumerate(lines):
+        body.append(_Paragraph("closing", f"<w:r>{_run_content(text)}</w:r>", _prints(text),
+                               keep_next=i < len(lines) - 1, keep_lines=True, right_twips=_pt_to_twips(indent)))
+
+
+def _title(doc_layout: d.Document) -> _Paragraph:
     """The title broken where the PDF breaks it (after “YYYY年”, else after the agency), as line breaks inside one
     paragraph, so Word never splits 政府信息公开工作年度报告 or a word of the agency's name."""
-    lines = break_title(doc_layout.title, _title_char_width, Mm(TEXT_WIDTH_MM).pt,
+    lines = break_title(doc_layout.title, _title_char_width, TEXT_WIDTH_PT,
                         title_breaks(doc_layout.title, doc_layout.agency))
-    paragraph = _paragraph(doc, style)
-    for i, line in enumerate(lines):
-        run = paragraph.add_run(line)
-        if i < len(lines) - 1:
-            run.add_break()
+    runs = "".join(f"<w:r>{_run_content(line)}{'<w:br/>' if i < len(lines) - 1 else ''}</w:r>"
+                   for i, line in enumerate(lines))
+    return _Paragraph("title", runs, _prints("".join(lines)))
+
+
+_INLINE = ('<wp:inline xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+           'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><wp:extent cx="{cx}" cy="{cy}"/>'
+           '<wp:docPr id="{id}" name="Picture {id}"/><wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/>'
+           '</wp:cNvGraphicFramePr><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/'
+           'picture"><pic:pic><pic:nvPicPr><pic:cNvPr id="0" name="image.{ext}"/><pic:cNvPicPr/></pic:nvPicPr>'
+           '<pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr>'
+           '<a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"/></pic:spPr>'
+           '</pic:pic></a:graphicData></a:graphic></wp:inline>')
+_IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+
+
+class _Pictures:
+    """The pictures' media parts and relationships: one part per distinct picture (by SHA-1, as python-docx),
+    numbered image1, image2 … and related under the next free rIds of the document."""
+
+    def __init__(self, rels: str):
+        self._used = {int(n) for n in re.findall(r'Id="rId(\d+)"', rels)}
+        self._by_sha1: dict[str, str] = {}
+        self.media: dict[str, bytes] = {}  # part name → picture
+        self.content_types: dict[str, str] = {}  # extension → content type
+        self.rels: list[str] = []
+        self.shapes = 0
+
+    def inline(self, blob: bytes, cx: int, cy: int) -> str:
+        ext, content_type = picture_kind(blob)
+        sha1 = hashlib.sha1(blob).hexdigest()
+        rid = self._by_sha1.get(sha1)
+        if rid is None:
+            n = 1
+            while n in self._used:
+                n += 1
+            self._used.add(n)
+            rid = self._by_sha1[sha1] = f"rId{n}"
+            target = f"media/image{len(self.media) + 1}.{ext}"
+            self.media[f"word/{target}"] = blob
+            self.content_types.setdefault(ext, content_type)
+            self.rels.append(f'<Relationship Id="{rid}" Type="{_IMAGE_REL}" Target="{target}"/>')
+        self.shapes += 1
+        return _INLINE.format(cx=cx, cy=cy, id=self.shapes, ext=ext, rid=rid)
+
+
+def _figure(body: list, figure: d.Figure, pictures: _Pictures) -> None:
+    if figure.image:
+        try:
+            width, height = picture_size(figure.image)
+        except Exception:  # an unreadable picture must not stop the report: keep its caption
+            pass
+        else:
+            body.append(_Paragraph("caption", f"<w:r><w:drawing>{pictures.inline(figure.image, width, height)}"
+                                   "</w:drawing></w:r>", True, keep_next=bool(figure.caption),
+                                   spacing='<w:spacing w:line="240" w:lineRule="auto"/>'))
+    if figure.caption:
+        body.append(_Paragraph("caption", _text_runs(figure.caption), _prints(figure.caption)))
+
+
+# Characters XML 1.0 cannot hold: lxml refused them, and so does this writer (the model cleans them out before)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _content_types(stored: bytes, extra: dict[str, str]) -> bytes:
+    """The stored [Content_Types].xml with a Default for each kind of picture, sorted by extension as
+    python-docx sorted them."""
+    if not extra:
+        return stored
+    text = stored.decode("utf-8")
+    defaults = dict(re.findall(r'<Default Extension="([^"]+)" ContentType="([^"]+)"/>', text))
+    defaults.update(extra)
+    start = text.index("<Default ")
+    end = text.index("<Override ") if "<Override " in text else text.index("</Types>")
+    merged = "".join(f'<Default Extension="{ext}" ContentType="{ct}"/>'
+                     for ext, ct in sorted(defaults.items(), key=lambda item: item[0].lower()))
+    return (text[:start] + merged + text[end:]).encode("utf-8")
+
+
+def _properties(part: bytes, layout: d.Document) -> bytes:
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    agency = d.property_text(layout.agency)
+    values = {TOKENS["title"]: _xml_text(d.property_text(layout.title)),
+              TOKENS["author"]: _xml_text(agency or d.APP_NAME), TOKENS["company"]: _xml_text(agency),
+              TOKENS["now"]: now}
+    return _TOKEN.sub(lambda m: values[m.group()], part.decode("utf-8")).encode("utf-8")
 
 
 def render_docx(doc_layout: d.Document) -> bytes:
-    doc = new_docx()
-    styles = _styles(doc)
-    _page_setup(doc, doc_layout.draft_mark)
-    _settings(doc)
-    _font_table(doc)
-    _theme(doc)
-    body = doc.paragraphs[0] if doc.paragraphs else None
-    if body is not None:
-        body._p.getparent().remove(body._p)
-    _title(doc, doc_layout, styles["title"])
-    _paragraph(doc, styles["body"])
+    stored = _package(doc_layout.draft_mark)
+    pictures = _Pictures(stored["word/_rels/document.xml.rels"].decode("utf-8"))
+    body: list = [_title(doc_layout), _Paragraph("body")]
     for el in doc_layout.body:
         if isinstance(el, d.Heading):
-            add_text(_paragraph(doc, styles["h1" if el.level == 1 else "h2"]), el.text)
+            body.append(_Paragraph("h1" if el.level == 1 else "h2", _text_runs(el.text), _prints(el.text)))
         elif isinstance(el, d.Paragraph):
-            add_text(_paragraph(doc, styles["body"]), el.text)
+            body.append(_Paragraph("body", _text_runs(el.text), _prints(el.text)))
         elif isinstance(el, d.Figure):
-            if el.image:
-                try:
-                    width, height = picture_size(el.image)
-                    p = _paragraph(doc, styles["caption"])
-                    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-                    p.add_run().add_picture(io.BytesIO(el.image), width=width, height=height)
-                    p.paragraph_format.keep_with_next = bool(el.caption)
-                except Exception:  # an unreadable picture must not stop the report: keep its caption
-                    pass
-            if el.caption:
-                add_text(_paragraph(doc, styles["caption"]), el.caption)
+            _figure(body, el, pictures)
         elif isinstance(el, d.TableLayout):
-            _table(doc, el, styles)
-            _paragraph(doc, styles["body"])
-    _closing(doc, doc_layout, styles)
-    _properties(doc, doc_layout)
-    buf = io.BytesIO()
-    doc.save(buf)
+            body.append(_Table(el))
+            body.append(_Paragraph("body"))
+    _closing(body, doc_layout)
+    body_xml = "".join(block.xml() for block in body)
+    bad = _NOT_XML.search(body_xml)
+    if bad:
+        raise ValueError(f"All strings must be XML compatible: character U+{ord(bad.group()):04X}")
+    frame = stored["word/document.xml"].decode("utf-8")
+    at = frame.index("<w:sectPr")
+    parts = dict(stored)
+    parts["word/document.xml"] = (frame[:at] + body_xml + frame[at:]).encode("utf-8")
+    if pictures.rels:
+        rels = stored["word/_rels/document.xml.rels"].decode("utf-8")
+        at = rels.rindex("</Relationships>")
+        parts["word/_rels/document.xml.rels"] = (rels[:at] + "".join(pictures.rels) + rels[at:]).encode("utf-8")
+    parts["[Content_Types].xml"] = _content_types(stored["[Content_Types].xml"], pictures.content_types)
+    for name in ("docProps/core.xml", "docProps/app.xml"):
+        parts[name] = _properties(stored[name], doc_layout)
+    parts.update(pictures.media)
+    order = [name for name in _PART_ORDER if name in parts]
+    order += [name for name in parts if name not in order]
+    buf = BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in order:
+            z.writestr(name, parts[name])
     return buf.getvalue()

@@ -41,7 +41,9 @@ def _prepare(kind: str) -> None:
 
         prepare_pdf()
     elif kind == "docx":
-        from export.docx_writer import render_docx  # noqa: F401
+        from export.docx_writer import prepare_docx
+
+        prepare_docx()
     elif kind == "xlsx":
         from export.xlsx_writer import render_xlsx  # noqa: F401
 
