@@ -164,9 +164,9 @@ def _table_xml_for(layout: d.TableLayout, keep_last_row: bool) -> str:
                       STYLE_IDS["table"], keep_last_row)
 
 
-# The table is written as one piece of XML and parsed once: python-docx's cell API looks up and re-sorts elements
-# on every call and cost most of the document's time. The XML is what that API made (doc.add_table, cell.merge,
-# widths, vAlign, add_run …), element for element, so Word, LibreOffice and the tests see the same document.
+# Tables, like the rest of the body, are written as XML text: python-docx's cell API looked up and re-sorted
+# elements on every call. The XML is what that API made (doc.add_table, cell.merge, widths, vAlign, add_run …),
+# element for element, so Word, LibreOffice and the tests see the same document.
 def _xml_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -317,12 +317,10 @@ def _png_pixels(blob: bytes) -> tuple[int, int]:
         length = int.from_bytes(blob[offset:offset + 4], "big")
         kind = blob[offset + 4:offset + 8].decode("utf-8")
         data = offset + 8
-        if kind == "IHDR" and found is None:
-            if data + 8 > size:
-                raise ValueError("PNG ends early")
-            found = struct.unpack(">LL", blob[data:data + 8])
-        elif kind == "pHYs" and data + 9 > size:
+        if kind in ("IHDR", "pHYs") and data + (8 if kind == "IHDR" else 9) > size:  # python-docx read both
             raise ValueError("PNG ends early")
+        if kind == "IHDR" and found is None:
+            found = struct.unpack(">LL", blob[data:data + 8])
         if kind == "IEND":
             break
         offset = data + length + 4
@@ -338,7 +336,8 @@ _JPEG_STANDALONE = frozenset((0x01, 0xD8, 0xD9, *range(0xD0, 0xD8)))  # markers 
 def _jpeg_pixels(blob: bytes, app: int) -> tuple[int, int]:
     """Width and height from the first start-of-frame marker, reading the markers up to the start of scan as
     python-docx did: each segment's length must be there, and the JFIF (APP0) or Exif (APP1) segment the file
-    names itself by."""
+    names itself by. python-docx also parsed the Exif segment's TIFF data for a resolution the printed size never
+    used; a photo whose Exif data is damaged, which it left out, is kept here."""
     size, at, frame, has_app = len(blob), 0, None, False
 
     def short(offset: int) -> int:
@@ -363,10 +362,11 @@ def _jpeg_pixels(blob: bytes, app: int) -> tuple[int, int]:
             length = 0
         else:
             length = short(segment)
-            if code in _JPEG_SOF and frame is None:
-                frame = (short(segment + 5), short(segment + 3))
-            elif code == 0xE0 and app == 0xE0 and not has_app:
-                short(segment + 12)  # the density python-docx read
+            if code in _JPEG_SOF:
+                pixels = (short(segment + 5), short(segment + 3))
+                frame = frame or pixels
+            elif code == 0xE0:
+                short(segment + 12)  # the density, which python-docx read from every APP0 segment
             has_app = has_app or code == app
         if code == 0xDA or code == 0xD9:  # start of scan, end of image
             break
