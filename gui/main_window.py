@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QDialog, QHBoxLayout, QListWidget, QListWidgetIte
 from gui import about, dialogs, find_replace
 from gui.autosave import Autosaver
 from gui.controller import ReportController
-from gui.lazy_pages import LazyPages
+from gui.lazy_pages import AfterNextPaint, LazyPages
 from gui.menu_keys import give_mnemonics, keyboard_hint
 from gui.meta_page import MetaPage
 from gui.narrative_page import NarrativePage
@@ -29,6 +29,7 @@ APP_NAME = "政务公开年报助手"
 # Pages not shown yet are built after the window has been idle this long, one every PREBUILD_NEXT_MS
 PREBUILD_FIRST_MS = 800
 PREBUILD_NEXT_MS = 40
+SECURE_AT_LATEST_MS = 200  # a page change secures the work once the page is painted, or after this at the latest
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
@@ -198,10 +199,13 @@ class MainWindow(QMainWindow):
         row = self.step_list.currentRow()
         if row < 0 or row >= len(self.step_ids):
             return
-        self.stack.setCurrentWidget(self.pages[self.step_ids[row]])
+        page = self.pages[self.step_ids[row]]
+        self.stack.setCurrentWidget(page)
         self.prev_button.setEnabled(row > 0)
         self.next_button.setEnabled(row < len(self.step_ids) - 1)
-        self.autosaver.save_now()  # every page change is a natural moment to secure the work
+        # every page change is a natural moment to secure the work: right after the new page is painted, so that
+        # taking the snapshot and the writer thread's share of Python do not hold up the page the user asked for
+        AfterNextPaint(page, self.autosaver.save_now, SECURE_AT_LATEST_MS)
 
     def step_state(self, sid: str) -> tuple[str, str]:
         """(text, colour) for a step: 未开始 / 填写中 / 已完成 / N 个错误 / N 个警告."""

@@ -1,6 +1,6 @@
 """The window's idle work (building the pages not shown yet, collecting the garbage of loading) waits while the
 user types, and leaves the typed text where it always goes: in the report after the pause, in the undo step and
-in the autosave.
+in the autosave; the autosave of a page change comes right after the new page is painted.
 
 Behaviour only (typing latency is measured by benchmarks/gui.py): what is built when, and where the text is.
 """
@@ -11,12 +11,14 @@ import gc
 import json
 
 import pytest
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 
 from gui import dialogs
 from gui import main_window as main_window_module
+from gui.autosave import draft_from_data
+from model.state import ReportState
 from tests.gui_helpers import close_quietly, show_report
 
 QStandardPaths.setTestModeEnabled(True)
@@ -79,4 +81,35 @@ def test_once_idle_the_loaded_report_is_kept_out_of_python_s_full_collections(qt
     # another report in the window (open, new, a format change): the one before is collectable again
     window.controller.documentChanged.emit()
     assert walked_by_a_full_collection(state)
+    close_quietly(window)
+
+
+def test_a_page_change_secures_the_work_right_after_the_new_page_is_painted(qtbot):
+    """Ctrl+PgDown answers with the new page first; the autosave's snapshot and the writer thread's share of
+    Python come right after it, with the edit made before the switch in the recovery file."""
+    window = show_report(qtbot, "sample-2024", None, size=(1280, 720))
+    window.go_to("s2")
+    QTest.qWait(50)
+    window.controller.set_cell("s3.new.research", "77")
+    order: list[str] = []
+    page = window.pages["s3"]
+
+    class PaintWatch(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802
+            if event.type() == QEvent.Type.Paint and obj is page.view.viewport():
+                order.append("painted")
+            return False
+
+    watch = PaintWatch()
+    page.view.viewport().installEventFilter(watch)
+    real = window.autosaver.save_now
+    window.autosaver.save_now = lambda commit=True: order.append("secured") or real(commit)
+    QTest.keyClick(window, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "secured" in order, timeout=5_000)
+    assert window.current_step() == "s3"
+    assert order[0] == "painted", order  # before: the snapshot was taken before the page was painted
+    window.autosaver.flush()
+    saved = json.loads(window.autosaver.path.read_text(encoding="utf-8"))
+    assert ReportState(draft_from_data(saved["draft"], "恢复文件")).value("s3.new.research") == 77
+    page.view.viewport().removeEventFilter(watch)
     close_quietly(window)

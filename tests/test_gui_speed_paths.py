@@ -147,7 +147,8 @@ def test_autosave_turns_the_draft_into_json_off_the_ui_thread(qtbot, tmp_path, m
                         lambda *args: threads.append(threading.current_thread()) or real(*args))
     window = open_window(qtbot, draft_with_photos(tmp_path, 2))
     window.controller.set_cell("s3.new.research", "5")
-    window.go_to("s1")  # a page change secures the work
+    window.go_to("s1")  # a page change secures the work, once the page is painted
+    qtbot.waitUntil(lambda: bool(threads), timeout=5_000)
     window.autosaver.flush()
     assert threads and all(t is not threading.main_thread() for t in threads)
     envelope = json.loads(window.autosaver.path.read_text(encoding="utf-8"))
