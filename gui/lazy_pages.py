@@ -1,4 +1,6 @@
-"""The window's pages, each built the first time it is needed, so that opening a report builds one page."""
+"""The window's pages, each built the first time it is needed, so that opening a report builds one page, or
+ahead of its first visit while the window is idle, laid out off screen; and work that waits for a page to be
+painted (AfterNextPaint)."""
 
 from __future__ import annotations
 
