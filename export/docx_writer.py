@@ -113,25 +113,27 @@ _PART_ORDER = ("[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docPr
                "customXml/_rels/item1.xml.rels", "customXml/itemProps1.xml", "word/numbering.xml",
                "word/footer1.xml", "word/footer2.xml", "word/header1.xml", "word/header2.xml")
 
-_packages: dict[bool, dict[str, bytes]] = {}
+_folders: dict[str, dict[str, bytes]] = {}
+
+
+def _folder(name: str) -> dict[str, bytes]:
+    """The stored parts of one folder of resources/docx/, by part name (read once per process)."""
+    if name not in _folders:
+        base = PARTS_DIR / name
+        _folders[name] = {path.relative_to(base).as_posix(): path.read_bytes()
+                          for path in base.rglob("*") if path.is_file()}
+    return _folders[name]
 
 
 def _package(draft_mark: bool) -> dict[str, bytes]:
-    """The stored parts of a file without or with the draft mark, by part name (read once per process)."""
-    if draft_mark not in _packages:
-        parts = {}
-        for folder in ("shared", "draft" if draft_mark else "plain"):
-            base = PARTS_DIR / folder
-            for path in base.rglob("*"):
-                if path.is_file():
-                    parts[path.relative_to(base).as_posix()] = path.read_bytes()
-        _packages[draft_mark] = parts
-    return _packages[draft_mark]
+    """The stored parts of a file without or with the draft mark, by part name."""
+    return {**_folder("shared"), **_folder("draft" if draft_mark else "plain")}
 
 
 def prepare_docx() -> None:
     """Read the stored parts ahead of the report (the Word process does it while the report is still read)."""
-    _package(False)
+    for name in ("shared", "plain", "draft"):
+        _folder(name)
 
 
 def text_width(text: str, size: float) -> float:
