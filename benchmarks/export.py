@@ -49,7 +49,7 @@ step("排版（共用的版面，交给 PDF、Word 进程）", "命令进程")
 state.errors()
 step("校验（与 PDF、Word 同时）", "命令进程")
 from export.docx_writer import render_docx
-step("导入 python-docx", "Word 进程")
+step("导入 Word 模块、读固定部分", "Word 进程")
 render_docx(doc)
 step("生成 Word", "Word 进程")
 from export.xlsx_writer import render_xlsx
