@@ -1,15 +1,15 @@
 """The window's pages, each built the first time it is needed, so that opening a report builds one page, or
-ahead of its first visit while the window is idle, laid out off screen; and work that waits for a page to be
-painted (AfterNextPaint)."""
+ahead of its first visit while the window is idle, laid out off screen."""
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Mapping
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRect, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QWidget
+
+from gui.garbage import keep_out_of_collections, settle_garbage
 
 
 def lay_out_unseen(page: QWidget, geometry: QRect) -> None:
@@ -26,50 +26,6 @@ def lay_out_unseen(page: QWidget, geometry: QRect) -> None:
     page.render(canvas)
     QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     page.render(canvas)
-
-
-class AfterNextPaint(QObject):
-    """Runs `slot` once, right after `widget` and its children are next painted (or after `at_latest_ms` when
-    nothing paints it: a hidden window). For work that follows a user's action but is not part of its answer,
-    so that it starts once the answer is on screen."""
-
-    def __init__(self, widget: QWidget, slot, at_latest_ms: int):
-        super().__init__(widget)
-        self._widget = widget
-        self._slot = slot
-        self._done = False
-        widget.installEventFilter(self)
-        QTimer.singleShot(at_latest_ms, self, self._run)
-
-    def eventFilter(self, obj, event):  # noqa: N802
-        if event.type() == QEvent.Type.Paint and not self._done:
-            # the widget paints before its children, in one go: a call queued now runs when they are done
-            QTimer.singleShot(0, self, self._run)
-        return False
-
-    def _run(self) -> None:
-        if self._done:
-            return
-        self._done = True
-        self._widget.removeEventFilter(self)
-        self.deleteLater()
-        self._slot()
-
-
-def keep_out_of_collections() -> None:
-    """Keep every object there is now (the report just loaded) out of Python's full collections: one walks
-    every object (25–55 ms with a report of 50 pages and 40 pictures), and Python runs the first one soon after
-    a load, between two keys of the user's typing if the user types at once. Freezing moves no memory and
-    takes no time; the garbage among the frozen objects waits for settle_garbage."""
-    gc.freeze()
-
-
-def settle_garbage() -> None:
-    """Collect the garbage of loading (the report before, if any) now, while the window is idle, and keep what
-    is left out of later full collections again."""
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
 
 
 class LazyPages(Mapping):

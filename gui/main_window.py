@@ -12,7 +12,8 @@ from PySide6.QtWidgets import (QDialog, QHBoxLayout, QListWidget, QListWidgetIte
 from gui import about, dialogs, find_replace
 from gui.autosave import Autosaver
 from gui.controller import ReportController
-from gui.lazy_pages import AfterNextPaint, LazyPages
+from gui.after_paint import AfterNextPaint
+from gui.lazy_pages import LazyPages
 from gui.menu_keys import give_mnemonics, keyboard_hint
 from gui.meta_page import MetaPage
 from gui.narrative_page import NarrativePage
