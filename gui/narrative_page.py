@@ -9,6 +9,7 @@ kind follow what the line shows, so that what is on screen is always what is sav
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, QTimer, Qt, QUrl, Signal
 from PySide6.QtGui import (QColor, QFont, QImage, QImageReader, QInputMethodEvent, QKeySequence, QTextBlockUserData,
@@ -79,6 +80,20 @@ def picture_thumbnail(image_b64: str, width: int) -> tuple[QImage, QSize]:
     return image, size
 
 
+# How much of a picture's base64 text is decoded to read its size: PNG says it in its first bytes, JPEG after its
+# APP segments (an Exif block with its thumbnail is at most 64 KB); a picture whose size is further is decoded whole.
+_HEADER_B64 = 128 * 1024
+
+
+def picture_header_size(image_b64: str) -> QSize:
+    """The picture's own size as picture_thumbnail reports it, read from the start of its data without decoding
+    the picture; an invalid size when it cannot be read so."""
+    data = QByteArray(base64.b64decode(image_b64[:_HEADER_B64]))
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    return QImageReader(buffer).size()
+
+
 def image_names(block) -> list[tuple[int, str]]:
     """(document position, resource name) of each picture shown in a text block."""
     out = []
@@ -132,6 +147,8 @@ class BlockEditor(QTextEdit):
         self.setFont(font)
         self.issue_ranges: list[tuple[int, int, str]] = []  # document positions and tooltip
         self.pictures: dict[str, tuple[str, str | None]] = {}  # image resource name → (base64, mime)
+        # decodes a picture (base64) as shown; pictures are decoded when first painted, see loadResource
+        self.picture_loader: Callable[[str], QImage] | None = None
         self.loading = False
         self._repairing = False
         self._needs_repair = False
@@ -140,6 +157,16 @@ class BlockEditor(QTextEdit):
         self.document().contentsChange.connect(self._contents_change)
 
     # -- what is shown ---------------------------------------------------------------------------------
+
+    def loadResource(self, kind: int, name: QUrl):  # noqa: N802 — Qt's virtual
+        """A picture of the text is decoded when it is first painted, not when its section is loaded: a section
+        with 40 photos took 0.3 s to load, nearly all of it decoding pictures most of which were not on screen.
+        The document keeps what this returns, until it is cleared."""
+        found = self.pictures.get(name.toString())
+        if kind == QTextDocument.ResourceType.ImageResource.value and found is not None and self.picture_loader:
+            return self.picture_loader(found[0])
+        return super().loadResource(kind, name)
+
     def shown_pictures(self) -> list[str]:
         """The base64 image of every picture the editor shows, in order."""
         out = []
@@ -481,10 +508,12 @@ class NarrativePage(QWidget):
         self._committing = False
         self._figure_counter = 0
         self._thumbnails: dict[str, tuple[QImage, QSize]] = {}  # picture (base64) → as shown, with its own size
+        self._sizes: dict[str, QSize] = {}  # picture (base64) → its own size, read from its header
         self._issues_stale = False  # issues changed while the page was hidden: shown when it is next shown
         self._shown_issues: list | None = None  # the issues listed and underlined (None: the text was reloaded)
         self._typed_to: int | None = None  # where the cursor stands after the last edit typed
         self.editor = BlockEditor(self)
+        self.editor.picture_loader = lambda image_b64: self._thumbnail(image_b64)[0]
         self.editor.document().contentsChanged.connect(self._schedule_commit)
         self.editor.document().contentsChange.connect(self._contents_change)
         self.editor.cursorPositionChanged.connect(self._update_buttons)
@@ -633,6 +662,7 @@ class NarrativePage(QWidget):
                 self._write_block(cursor, block)
             shown = {block.image for block in blocks if getattr(block, "image", None)}
             self._thumbnails = {k: v for k, v in self._thumbnails.items() if k in shown}
+            self._sizes = {k: v for k, v in self._sizes.items() if k in shown}
             if show_change:
                 cursor_pos = _changed_place(before, doc.toPlainText())
             cursor.setPosition(min(cursor_pos, max(0, doc.characterCount() - 1)))
@@ -656,8 +686,7 @@ class NarrativePage(QWidget):
         if block.image:
             self._figure_counter += 1
             name = f"figure-{self._figure_counter}"
-            image, size = self._thumbnail(block.image)
-            self.editor.document().addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
+            size = self._picture_size(block.image)  # the picture itself is decoded when painted (loadResource)
             self.editor.pictures[name] = (block.image, block.mime)
             img = QTextImageFormat()
             img.setName(name)
@@ -667,6 +696,17 @@ class NarrativePage(QWidget):
             cursor.insertImage(img)
             shown = True
         cursor.insertText((" " if shown else NO_IMAGE_MARK) + block.caption, fmt)
+
+    def _picture_size(self, image_b64: str) -> QSize:
+        """The picture's own size, which places it in the text: from its header, or from decoding it where the
+        header does not tell (then it is decoded as picture_thumbnail decodes it, grey box included)."""
+        size = self._sizes.get(image_b64)
+        if size is None:
+            size = self._thumbnails[image_b64][1] if image_b64 in self._thumbnails else picture_header_size(image_b64)
+            if not size.isValid():
+                size = self._thumbnail(image_b64)[1]
+            self._sizes[image_b64] = size
+        return size
 
     def _thumbnail(self, image_b64: str) -> tuple[QImage, QSize]:
         """The picture as shown, decoded once: reloading the section (undo, redo, a picture inserted) reuses it.
