@@ -256,6 +256,10 @@ class ExportPage(QWidget):
             old_buffer.deleteLater()
         self._retired.clear()
 
+    def building_preview(self) -> bool:
+        """Whether a preview is being made on the preview thread (its busy sign shows)."""
+        return not self.busy.isHidden()
+
     def preview_ready(self) -> bool:
         return not self._stale and self.document is not None
 

@@ -120,6 +120,12 @@ class MainWindow(QMainWindow):
         if self.pages.typing_in_progress():
             self._prebuild_timer.start(PREBUILD_FIRST_MS)  # not between the user's keys: after a pause
             return
+        export = self.pages.built().get("export")
+        if export is not None and export.building_preview():
+            # the user waits for the preview: a page built now would share Python with its thread and take
+            # twice as long, holding up the window meanwhile
+            self._prebuild_timer.start(PREBUILD_NEXT_MS)
+            return
         shown = self.stack.currentWidget()
         geometry = shown.geometry() if shown is not None else self.stack.contentsRect()
         if self.pages.build_unseen(("review", "export"), geometry):

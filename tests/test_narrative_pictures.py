@@ -56,3 +56,31 @@ def test_a_section_with_photos_loads_without_decoding_them_and_shows_those_on_sc
         assert image.pixelColor(image.width() // 2, image.height() // 2).red() > 30  # the photo, not a grey box
     finally:
         close_quietly(window)
+
+
+def test_pages_are_not_built_in_idle_time_while_the_user_waits_for_the_preview(qtbot, monkeypatch):
+    """A page built meanwhile would share Python with the preview's thread and hold the window up twice as long."""
+    import time
+
+    import export.pdf_writer
+
+    real = export.pdf_writer.pdf_bytes
+
+    def slow_preview(state, **kwargs):
+        time.sleep(1.5)  # a long report's preview
+        return real(state, **kwargs)
+
+    monkeypatch.setattr(export.pdf_writer, "pdf_bytes", slow_preview)
+    window = show_report(qtbot, SEEDS / "sample-2024.json", size=(1280, 720))
+    try:
+        row = window.step_list.count() - 1  # 导出与打印, clicked in the step list
+        rect = window.step_list.visualItemRect(window.step_list.item(row))
+        QTest.mouseClick(window.step_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        export_page = window.pages["export"]
+        qtbot.waitUntil(export_page.building_preview)
+        qtbot.wait(1200)  # longer than the window waits before building pages in idle time
+        assert export_page.building_preview() and window.pages.laid_out == set()
+        qtbot.waitUntil(export_page.preview_ready, timeout=10000)
+        qtbot.waitUntil(lambda: len(window.pages.laid_out) > 0, timeout=5000)  # and built once it is shown
+    finally:
+        close_quietly(window)
