@@ -114,7 +114,13 @@ def test_the_bundle_carries_its_data_and_leaves_out_what_the_app_never_loads(bun
     for name in ("resources/formats", "seeds"):
         source = sorted(p.name for p in (ROOT / name).iterdir() if p.is_file())
         assert sorted(p.name for p in (internal / name).iterdir() if p.is_file()) == source
-    assert (internal / "docx" / "templates" / "default.docx").is_file()  # python-docx collected as files
+    # the Word file is made of the stored parts (resources/docx); python-docx, which only makes those parts
+    # (packaging/make_docx_parts.py), is not in the bundle: the app never loads it
+    stored = sorted(p.relative_to(ROOT / "resources" / "docx").as_posix()
+                    for p in (ROOT / "resources" / "docx").rglob("*") if p.is_file())
+    assert stored and sorted(p.relative_to(internal / "resources" / "docx").as_posix()
+                             for p in (internal / "resources" / "docx").rglob("*") if p.is_file()) == stored
+    assert not (internal / "docx").exists()
     # Qt: Chinese translations only; no QML/Quick; QtNetwork stays (QtPdf needs it)
     translations = [f.rsplit("/", 1)[1] for f in files if "/Qt/translations/" in f]
     assert translations and all("zh_CN" in name for name in translations)
