@@ -20,6 +20,7 @@ from export.filenames import export_file_name
 from export.pdf_drawing import NotReplayable
 from export.render_lock import REPORTLAB_LOCK
 from gui import dialogs
+from gui.background import run_in_background
 from gui.controller import ReportController
 from gui.printing import PageFailed, PrintJob, PrintOutcome, PrintRun, PrintStopped, load_pdf, make_printer
 from gui.user_folders import documents_folder
@@ -324,17 +325,32 @@ class ExportPage(QWidget):
         # Every format is written into a staging folder beside the targets first and moved in only when all
         # succeeded: a failure in one format leaves no partial set of files behind.
         staging: Path | None = None
-        kind = kinds[0]
-        try:
-            staging = Path(tempfile.mkdtemp(prefix=".nianbao-export-", dir=folder))
+        current = {"kind": kinds[0]}  # the format being written, for the message if it fails
+
+        def write_all(say, cancelled) -> list[Path]:  # on the export thread: the window keeps painting
             staged = []
-            for kind in kinds:
+            for i, kind in enumerate(kinds):
+                if cancelled.is_set():
+                    return staged
+                current["kind"] = kind
+                say(f"正在生成{KIND_NAMES[kind]}（{i + 1}/{len(kinds)}）……")
                 # named after the report's title, made a safe plain file name: always inside the chosen folder
                 name = export_file_name(state.title(), kind)
                 with REPORTLAB_LOCK:
                     result = write_report(state, kind, staging / name, allow_errors=allow)
                 staged.append(result.path)
-                notes += [n for n in result.notes if n not in notes]
+                notes.extend(n for n in result.notes if n not in notes)
+            return staged
+
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=".nianbao-export-", dir=folder))
+            outcome = run_in_background(self, "导出", "正在导出……", write_all, cancellable=True)
+            if outcome.cancelled:
+                self.status.setText("已取消导出：没有写出任何文件。")
+                return []
+            if outcome.error is not None:
+                raise outcome.error
+            staged = outcome.result
             for path in staged:
                 os.replace(path, Path(folder) / path.name)
                 written.append(Path(folder) / path.name)
@@ -345,6 +361,7 @@ class ExportPage(QWidget):
             dialogs.show_error(self, "导出失败", f"无法写入文件夹“{folder}”：{exc.strerror or exc}。没有写出任何文件。")
             return written
         except Exception as exc:  # noqa: BLE001 — any writer failure is reported, never a traceback
+            kind = current["kind"]
             dialogs.show_error(self, "导出失败", f"生成{KIND_NAMES.get(kind, kind)}时出错，没有写出任何文件。"
                                                f"请检查报告中是否有特殊字符，或把以下信息告知维护人员：{type(exc).__name__}：{exc}")
             return []

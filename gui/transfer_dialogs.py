@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from gui import dialogs
+from gui.background import run_in_background
 from model.draft import Draft
 from model.drafts_io import DraftError, load_draft
 
@@ -33,11 +34,18 @@ def _shown_import(parent: QWidget | None, read) -> Draft | None:
     """The draft `read()` imports, after the user has seen the import report; None when refused or declined."""
     from model.importers import ImportError_
 
-    try:
-        draft, report = read()
-    except ImportError_ as exc:
-        dialogs.show_error(parent, "无法导入", str(exc))
+    # read on a thread of its own: a long PDF or web page takes a second or more, and the window keeps painting;
+    # 取消 leaves the import to finish unseen and changes nothing
+    outcome = run_in_background(parent, "导入", "正在读取报告……", lambda say, cancelled: read(),
+                                cancellable=True, abandon_on_cancel=True)
+    if outcome.cancelled:
         return None
+    if isinstance(outcome.error, ImportError_):
+        dialogs.show_error(parent, "无法导入", str(outcome.error))
+        return None
+    if outcome.error is not None:
+        raise outcome.error
+    draft, report = outcome.result
     if not dialogs.show_report(parent, "导入结果", "\n".join(report.lines())):
         return None
     return draft
