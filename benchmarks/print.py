@@ -1,9 +1,11 @@
 """打印 as the user waits for it: from the click on “打印…” (the system dialog accepted at once, a PDF file as the
 printer) to the page saying the pages were sent, and the longest the UI thread went without handling a timer tick
-meanwhile (a frozen window), each run in a fresh process.
+meanwhile (a frozen window), each run in a fresh process. With --export, the same for 全部导出 (the folder chosen
+at once): from the click to the page saying the files were written.
 
     uv run python benchmarks/print.py                       # this checkout
     uv run python benchmarks/print.py --before /tmp/old      # and an older checkout, side by side
+    uv run python benchmarks/print.py --export               # 全部导出 instead of 打印
 
 Drafts: the sample (6 pages) and yuexiu-2023's tables under ~50 pages of text with 40 pictures
 (benchmarks/long_report.py). The click comes 2 s after the preview is on screen, as a user presses 打印 after looking
@@ -46,6 +48,13 @@ def printer():
 
 page.new_printer = printer
 page.exec_print_dialog = lambda dialog: QPrintDialog.DialogCode.Accepted
+from PySide6.QtWidgets import QPushButton
+import gui.dialogs
+gui.dialogs.ask_folder = lambda *args, **kwargs: os.path.dirname({target!r})
+action = {action!r}
+button = page.print_button if action == "print" else next(
+    b for b in page.findChildren(QPushButton) if b.text() == "全部导出")
+finished = "已发送" if action == "print" else "已导出"
 ticks = []
 timer = QTimer()
 timer.setInterval(5)
@@ -54,12 +63,12 @@ timer.start()
 app.processEvents()
 t0 = time.perf_counter()
 ticks.append(t0)
-QTest.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
-wait(lambda: "已发送" in page.status.text())
+QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+wait(lambda: finished in page.status.text())
 done = time.perf_counter()
 ticks.append(done)
 gaps = [b - a for a, b in zip(ticks, ticks[1:])]
-print(json.dumps({{"wall": done - t0, "frozen": max(gaps), "ok": "已发送" in page.status.text(),
+print(json.dumps({{"wall": done - t0, "frozen": max(gaps), "ok": finished in page.status.text(),
                    "status": page.status.text()}}, ensure_ascii=False))
 window.controller.undo_stack.setClean()
 window.close()
@@ -75,14 +84,19 @@ def make_drafts(folder: Path) -> dict[str, Path]:
     return {"示例（6 页）": ROOT / "seeds" / "sample-2024.json", "50 页 + 40 张图片": long}
 
 
-def run(root: Path, draft: Path, target: Path) -> dict:
-    return run_child(root, draft, CHILD.format(root=str(root), draft=str(draft), target=str(target)), 600)
+def run(root: Path, draft: Path, target: Path, action: str) -> dict:
+    code = CHILD.format(root=str(root), draft=str(draft), target=str(target), action=action)
+    return run_child(root, draft, code, 600)
 
 
-def measure(root: Path, drafts: dict[str, Path], runs: int, folder: Path) -> dict:
+def measure(root: Path, drafts: dict[str, Path], runs: int, folder: Path, action: str) -> dict:
     results = {}
     for name, draft in drafts.items():
-        samples = [run(root, draft, folder / "printed.pdf") for _ in range(runs)]
+        samples = []
+        for _ in range(runs):
+            out = folder / f"out-{len(samples)}-{abs(hash(name))}"
+            out.mkdir()
+            samples.append(run(root, draft, out / "printed.pdf", action))
         walls = [s["wall"] for s in samples]
         frozen = [s["frozen"] * 1000 for s in samples]
         results[name] = (statistics.median(walls), statistics.median(frozen), max(frozen),
@@ -92,17 +106,22 @@ def measure(root: Path, drafts: dict[str, Path], runs: int, folder: Path) -> dic
 
 def cell(result) -> str:
     wall, frozen, worst, ok = result
-    return f"{wall:.2f} s，最长卡顿 {frozen:.0f} ms（最差 {worst:.0f} ms）" + ("" if ok else "，未打印完成")
+    return f"{wall:.2f} s，最长卡顿 {frozen:.0f} ms（最差 {worst:.0f} ms）" + ("" if ok else "，未完成")
 
 
 def main() -> None:
-    args, columns = before_and_now("打印：从点击“打印…”到打印完成的时间与界面最长卡顿", ROOT)
+    action = "export" if "--export" in sys.argv else "print"
+    if action == "export":
+        sys.argv.remove("--export")
+    args, columns = before_and_now("打印（或 --export：全部导出）：从点击到完成的时间与界面最长卡顿", ROOT)
     with tempfile.TemporaryDirectory() as tmp:
         drafts = make_drafts(Path(tmp))
-        results = {label: measure(root, drafts, args.runs, Path(tmp)) for label, root in columns}
+        for label, _ in columns:
+            (Path(tmp) / label).mkdir()
+        results = {label: measure(root, drafts, args.runs, Path(tmp) / label, action) for label, root in columns}
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"打印到 PDF 打印机：点击“打印…”到打印完成（中位数，{args.runs} 次），其间界面最长卡顿"
-          f"（目标 ≤ {FROZEN_GOAL_MS} ms）；结束时负载 {load:.1f}")
+    what = "打印到 PDF 打印机：点击“打印…”到打印完成" if action == "print" else "全部导出：点击“全部导出”到文件写出"
+    print(f"{what}（中位数，{args.runs} 次），其间界面最长卡顿（目标 ≤ {FROZEN_GOAL_MS} ms）；结束时负载 {load:.1f}")
     print("| 草稿 | " + " | ".join(label for label, _ in columns) + " |")
     print("|" + "---|" * (1 + len(columns)))
     for name in results[columns[-1][0]]:
