@@ -38,6 +38,7 @@ from pathlib import Path
 from export import document as d
 from export.linebreak import CANNOT_END, CANNOT_START, break_title, title_breaks
 from export.table_widths import fit_column_widths
+from export.xml_text import xml_attr, xml_text
 
 FONT_NAMES = {"仿宋": "仿宋_GB2312", "黑体": "黑体", "楷体": "楷体_GB2312", "宋体": "宋体", "小标宋": "方正小标宋简体"}
 # 3号 as the PDF sets it: 15.75 pt, so that 28 characters fill 156 mm. Word sizes go in half points, so the glyphs
@@ -169,14 +170,6 @@ def _table_xml_for(layout: d.TableLayout, keep_last_row: bool) -> str:
 # Tables, like the rest of the body, are written as XML text: python-docx's cell API looked up and re-sorted
 # elements on every call. The XML is what that API made (doc.add_table, cell.merge, widths, vAlign, add_run …),
 # element for element, so Word, LibreOffice and the tests see the same document.
-def _xml_text(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _xml_attr(text: str) -> str:
-    return _xml_text(text).replace('"', "&quot;")
-
-
 def _run_content(text: str) -> str:
     """A run's text as python-docx's Run.text writes it: <w:t> pieces, a tab as <w:tab/>, \\n and \\r as <w:br/>."""
     out, piece = [], []
@@ -185,7 +178,7 @@ def _run_content(text: str) -> str:
         if piece:
             t = "".join(piece)
             space = ' xml:space="preserve"' if len(t.strip()) < len(t) else ""
-            out.append(f"<w:t{space}>{_xml_text(t)}</w:t>")
+            out.append(f"<w:t{space}>{xml_text(t)}</w:t>")
             piece.clear()
 
     for ch in text:
@@ -217,7 +210,7 @@ def _table_xml(layout: d.TableLayout, nrows: int, ncols: int, twips: list[int], 
             vmerge = None if cell.rowspan == 1 else ("restart" if dr == 0 else "continue")
             span_of[(r + dr, c)] = (cell.colspan, vmerge)
             covered.update((r + dr, c + dc) for dc in range(1, cell.colspan))
-    style_attr = f' w:val="{_xml_attr(table_style)}"' if table_style else ""
+    style_attr = f' w:val="{xml_attr(table_style)}"' if table_style else ""
     parts = ["<w:tbl><w:tblPr>",
              f"<w:tblStyle{style_attr}/>" if table_style else "",
              '<w:tblW w:type="auto" w:w="0"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>',
@@ -230,8 +223,8 @@ def _table_xml(layout: d.TableLayout, nrows: int, ncols: int, twips: list[int], 
     plain_size = _half_points(size)
     note_size = _half_points(size * 0.9)
     head_size = str(int(size * 2))
-    head_font = _xml_attr(FONT_NAMES["黑体"])
-    p_style = f'<w:pStyle w:val="{_xml_attr(cell_style)}"/>'
+    head_font = xml_attr(FONT_NAMES["黑体"])
+    p_style = f'<w:pStyle w:val="{xml_attr(cell_style)}"/>'
     for r, row in enumerate(layout.rows):
         keep_next = r < nrows - 1 or keep_last_row
         parts.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if r < layout.header_rows else "") + "</w:trPr>")
@@ -585,8 +578,8 @@ def _content_types(stored: bytes, extra: dict[str, str]) -> bytes:
 def _properties(part: bytes, layout: d.Document) -> bytes:
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     agency = d.property_text(layout.agency)
-    values = {TOKENS["title"]: _xml_text(d.property_text(layout.title)),
-              TOKENS["author"]: _xml_text(agency or d.APP_NAME), TOKENS["company"]: _xml_text(agency),
+    values = {TOKENS["title"]: xml_text(d.property_text(layout.title)),
+              TOKENS["author"]: xml_text(agency or d.APP_NAME), TOKENS["company"]: xml_text(agency),
               TOKENS["now"]: now}
     return _TOKEN.sub(lambda m: values[m.group()], part.decode("utf-8")).encode("utf-8")
 

@@ -17,7 +17,6 @@ import zipfile
 from pathlib import Path
 from posixpath import join, normpath
 from xml.etree import ElementTree
-from xml.sax.saxutils import escape
 
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
@@ -26,6 +25,7 @@ from openpyxl.utils import get_column_letter
 
 from export.document import build_document
 from export.xlsx_writer import _number, _text, render_xlsx
+from export.xml_text import xml_text
 from model.drafts_io import atomic_write_bytes
 from model.rollup_unit import cell_order
 from model.state import ReportState
@@ -146,7 +146,7 @@ def _row(r: int, letters: list[str], values: list) -> str:
             continue
         elif kind is str:  # text is always text, never a formula (as xlsx_writer._text)
             space = ' xml:space="preserve"' if value != value.strip() else ""
-            cells.append(f'<c r="{letter}{r}" t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>')
+            cells.append(f'<c r="{letter}{r}" t="inlineStr"><is><t{space}>{xml_text(value)}</t></is></c>')
         elif isinstance(number := _number(value), str):  # an amount no float holds exactly stays text
             cells.append(f'<c r="{letter}{r}" t="inlineStr"><is><t>{number}</t></is></c>')
         else:

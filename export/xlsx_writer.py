@@ -25,6 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from export import document as d
+from export.xml_text import xml_attr
 from model.checks import SEVERITY_WORDS
 from model.state import ReportState
 from model.text_clean import clean_text
@@ -342,7 +343,7 @@ _CT = "application/vnd.openxmlformats-officedocument."
 def _esc(text: str) -> str:
     if _ILLEGAL.search(text):
         raise ValueError("表格文字中有 XML 不能保存的控制字符")
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return xml_attr(text)
 
 
 def _num(value) -> str:
