@@ -25,6 +25,7 @@ from export import reportlab_import  # noqa: F401 — first: see that module
 import reportlab
 from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFont, TTFontFace
 
+from model.cache_entries import read_entry, write_entry
 from model.user_cache import CACHE_DIR_ENV, cache_dir  # noqa: F401 — CACHE_DIR_ENV: how tests point it elsewhere
 _FORMAT = 4  # bump when what is stored changes
 _NOT_STORED = ("_ttf_data", "_pdfScale", "_pos")  # the file's bytes, a lambda, a read position
@@ -295,12 +296,8 @@ def _well_formed(packed) -> bool:
 
 
 def _restore(key: tuple) -> TTFontFace | None:
-    try:
-        with open(_entry_path(key), "rb") as fh:
-            stored_key, state = _OnlyFontData(fh).load()
-    except Exception:  # noqa: BLE001 — any unreadable entry (partial, corrupt, old) is just a cache miss
-        return None
-    if (stored_key != key or not isinstance(state, dict) or "charToGlyph" not in state or "unitsPerEm" not in state
+    state = read_entry(_entry_path(key), key, _OnlyFontData)
+    if (not isinstance(state, dict) or "charToGlyph" not in state or "unitsPerEm" not in state
             or not all(isinstance(v, tuple) and v and v[0] in _KINDS and _well_formed(v) for v in state.values())):
         return None
     face = _FaceFromCache.__new__(_FaceFromCache)
@@ -315,16 +312,9 @@ def _restore(key: tuple) -> TTFontFace | None:
 
 
 def _store(key: tuple, face: TTFontFace) -> None:
-    from model.atomic_files import WriteError, atomic_write_bytes
-
     state = {k: _pack(v) for k, v in face.__dict__.items() if k not in _NOT_STORED}
-    try:
-        data = pickle.dumps((key, state), protocol=pickle.HIGHEST_PROTOCOL)
-        folder = _entry_path(key).parent
-        folder.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(_entry_path(key), data)
-    except (OSError, WriteError, pickle.PicklingError, TypeError, AttributeError):
-        pass  # a cache that cannot be written only costs the next export the parsing time
+    # a cache that cannot be written only costs the next export the parsing time
+    write_entry(_entry_path(key), key, state)
 
 
 _MAX_SUBSETS = 256  # subsets kept (tens of KB each); the least recently used go first
@@ -336,13 +326,9 @@ def _subset_path(wanted: tuple) -> Path:
 
 def _restore_subset(wanted: tuple) -> bytes | None:
     path = _subset_path(wanted)
-    try:
-        with open(path, "rb") as fh:
-            stored, data = _OnlyFontData(fh).load()
-    except Exception:  # noqa: BLE001 — missing, partial or foreign: build the subset
-        return None
-    if stored != wanted or type(data) is not bytes:
-        return None
+    data = read_entry(path, wanted, _OnlyFontData)
+    if type(data) is not bytes:
+        return None  # missing, partial or foreign: the subset is built
     try:
         os.utime(path)  # recently used: kept when the folder is pruned
     except OSError:
@@ -351,17 +337,15 @@ def _restore_subset(wanted: tuple) -> bytes | None:
 
 
 def _store_subset(wanted: tuple, data: bytes) -> None:
-    from model.atomic_files import WriteError, atomic_write_bytes
-
     path = _subset_path(wanted)
+    if not write_entry(path, wanted, data):
+        return  # only the next export pays for building the subset again
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(path, pickle.dumps((wanted, data), protocol=pickle.HIGHEST_PROTOCOL))
         entries = sorted(path.parent.glob("*.bin"), key=lambda p: p.stat().st_mtime_ns)
         for old in entries[:-_MAX_SUBSETS]:
             old.unlink(missing_ok=True)
-    except (OSError, WriteError, pickle.PicklingError):
-        pass  # only the next export pays for building the subset again
+    except OSError:
+        pass
 
 
 def load_ttfont(name: str, path: Path, index: int) -> TTFont:

@@ -15,7 +15,6 @@ plain data: a tampered entry cannot run code.
 from __future__ import annotations
 
 import hashlib
-import io
 import marshal
 import pickle
 import sys
@@ -23,6 +22,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Callable, TypeVar
 
+from model.cache_entries import read_entry, write_entry
 from model.user_cache import cache_dir
 
 _FORMAT = 1  # bump when what is stored changes in a way the key does not show
@@ -32,8 +32,8 @@ T = TypeVar("T")
 class _OnlyClassesOf(pickle.Unpickler):
     """Unpickles plain data and the classes the module defines, nothing else."""
 
-    def __init__(self, data: bytes, module: ModuleType):
-        super().__init__(io.BytesIO(data))
+    def __init__(self, file, module: ModuleType):
+        super().__init__(file)
         self._module = module
 
     def find_class(self, module, name):
@@ -71,25 +71,6 @@ def _entry_path(path: Path) -> Path:
     return cache_dir() / "formats" / f"{name}.pickle"
 
 
-def _restore(entry: Path, key: tuple, module: ModuleType, kind: type):
-    try:
-        stored_key, value = _OnlyClassesOf(entry.read_bytes(), module).load()
-    except Exception:  # noqa: BLE001 — any unreadable entry (missing, partial, corrupt, old, tampered) is a miss
-        return None
-    return value if stored_key == key and type(value) is kind else None
-
-
-def _store(entry: Path, key: tuple, value) -> None:
-    from model.atomic_files import WriteError, atomic_write_bytes
-
-    try:
-        data = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(entry, data)
-    except (OSError, WriteError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
-        pass  # a cache that cannot be written only costs the next run the loading time
-
-
 def cached_load(path: Path, data: bytes, load: Callable[[bytes], T], module: ModuleType, kind: type[T]) -> T:
     """load(data) for the file at path whose bytes are data, from the cache when file and code are unchanged.
     Whatever load raises is raised (and nothing is stored)."""
@@ -97,8 +78,8 @@ def cached_load(path: Path, data: bytes, load: Callable[[bytes], T], module: Mod
     if key is None:
         return load(data)
     entry = _entry_path(path)
-    value = _restore(entry, key, module, kind)
-    if value is None:
+    value = read_entry(entry, key, lambda file: _OnlyClassesOf(file, module))
+    if type(value) is not kind:
         value = load(data)
-        _store(entry, key, value)
+        write_entry(entry, key, value)  # a cache that cannot be written only costs the next run the loading time
     return value
