@@ -24,6 +24,20 @@ class _Signals(QObject):
     ended = Signal()
 
 
+def progress_window(parent: QWidget | None, text: str, *, title: str | None = None, cancellable: bool = True,
+                    maximum: int = 0) -> QProgressDialog:
+    """A progress window over the window (window-modal) that shows itself once the work has taken SHOW_AFTER_MS
+    and stays up until it is closed, between stages of the work and at 100 % alike; maximum 0: a busy bar."""
+    progress = QProgressDialog(text, "取消" if cancellable else None, 0, maximum, parent)
+    if title is not None:
+        progress.setWindowTitle(title)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(SHOW_AFTER_MS)
+    progress.setAutoReset(False)
+    progress.setAutoClose(False)
+    return progress
+
+
 @dataclass
 class Outcome:
     result: Any = None
@@ -49,12 +63,7 @@ def run_in_background(parent: QWidget | None, title: str, text: str,
         finally:
             signals.ended.emit()
 
-    progress = QProgressDialog(text, "取消" if cancellable else None, 0, 0, parent)
-    progress.setWindowTitle(title)
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(SHOW_AFTER_MS)
-    progress.setAutoClose(False)
-    progress.setAutoReset(False)
+    progress = progress_window(parent, text, title=title, cancellable=cancellable)
     progress.setValue(0)  # starts the clock after which the window shows itself
     loop = QEventLoop()
     signals.said.connect(lambda said: progress.wasCanceled() or progress.setLabelText(said))

@@ -20,7 +20,7 @@ from export.filenames import export_file_name
 from export.pdf_drawing import NotReplayable
 from export.render_lock import REPORTLAB_LOCK
 from gui import dialogs
-from gui.background import run_in_background
+from gui.background import progress_window, run_in_background
 from gui.controller import ReportController
 from gui.printing import PageFailed, PrintJob, PrintOutcome, PrintRun, PrintStopped, load_pdf, make_printer
 from gui.user_folders import documents_folder
@@ -425,11 +425,8 @@ class ExportPage(QWidget):
         window names the page being printed and offers 取消, and the page says how the print ended."""
         job = self._job()
         run = self.print_run = PrintRun(job, printer, self)
-        progress = QProgressDialog(self._printing_text(1, max(1, run.total)), "取消", 0, max(1, run.total), self)
-        progress.setWindowTitle("打印")
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(300)
-        progress.setAutoReset(False)
+        progress = progress_window(self, self._printing_text(1, max(1, run.total)), title="打印",
+                                   maximum=max(1, run.total))
         progress.canceled.connect(run.cancel)
         progress.canceled.connect(lambda: progress.setLabelText("正在取消打印……"))
         run.page_started.connect(lambda n, total: self._print_progress(progress, n, total))

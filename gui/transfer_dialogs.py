@@ -6,11 +6,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from gui import dialogs
-from gui.background import run_in_background
+from gui.background import progress_window, run_in_background
 from model.draft import Draft
 from model.drafts_io import DraftError, load_draft
 
@@ -111,11 +110,7 @@ class _Cancelled(Exception):
 def _cancellable_progress(parent: QWidget | None, text: str) -> Iterator[Callable[..., None]]:
     """A progress window with 取消 over the window; yields `step(done, total, label=None)` for the work to call
     after each file, which keeps the window answering and raises _Cancelled once 取消 has been pressed."""
-    progress = QProgressDialog(text, "取消", 0, 0, parent)
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(300)
-    progress.setAutoReset(False)  # stays up between the stages of the work (reading, then checking)
-    progress.setAutoClose(False)
+    progress = progress_window(parent, text)  # stays up between the stages of the work (reading, then checking)
 
     def step(done: int, total: int, label: str | None = None) -> None:
         if label is not None:
