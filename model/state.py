@@ -54,9 +54,7 @@ class ReportState:
         `checked=False`: the checks run when their results are first asked for, not now (export sets the
         report's pages while it is being checked); the state must then stay in the caller's thread until then."""
         self.severities = severities
-        self._check_now = checked
-        self.rebuild(draft, adopt=adopt)
-        self._check_now = True
+        self.rebuild(draft, adopt=adopt, checked=checked)
 
     @property
     def issues(self) -> list:
@@ -69,7 +67,7 @@ class ReportState:
     def issues(self, found: list) -> None:
         self._issues = found
 
-    def rebuild(self, draft: Draft, adopt: bool = False) -> Changes:
+    def rebuild(self, draft: Draft, adopt: bool = False, checked: bool = True) -> Changes:
         """Become the report `draft` holds (a format change, an undone one): every field is set afresh from
         the draft, as on construction. A draft that is refused (EditError) leaves the report as it was."""
         spec: FormatSpec = get_format(draft.format)
@@ -85,7 +83,7 @@ class ReportState:
         self.derived: dict[str, Value | None] = {}
         self._issues: list | None = None
         self._recompute()
-        if getattr(self, "_check_now", True):
+        if checked:
             self._rerun_checks()
         return Changes(cells=set(self.spec.cells), sections={s.id for s in self.spec.sections} | {"preamble"},
                        meta=True, issues=True, format=True)
