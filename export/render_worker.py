@@ -213,10 +213,6 @@ class Worker:
             raise KeyboardInterrupt
         raise RenderFailed(f"导出{self.kind}时出错，该进程的记录如下：\n{text}")
 
-    @property
-    def pid(self) -> int | None:
-        return self._pid if self._process is None else self._process.pid
-
     def _kill(self) -> None:
         try:
             if self._process is not None:
