@@ -49,3 +49,18 @@ def before_and_now(description: str, here):
     parser.add_argument("--runs", type=int, default=5, help="每项运行次数（取中位数）")
     args = parser.parse_args()
     return args, ([("之前", args.before)] if args.before else []) + [("现在", here)]
+
+
+def print_comparison(heading: str, columns, results: dict, cell, goal=None) -> None:
+    """The heading with the machine's load, then a table: a row per draft, a column per checkout (and the goal
+    of each draft when `goal(name)` gives it)."""
+    import os
+
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{heading}；结束时负载 {load:.1f}")
+    heads = ["草稿"] + (["目标"] if goal else []) + [label for label, _ in columns]
+    print("| " + " | ".join(heads) + " |")
+    print("|" + "---|" * len(heads))
+    for name in results[columns[-1][0]]:
+        cells = [name] + ([goal(name)] if goal else []) + [cell(results[label][name]) for label, _ in columns]
+        print("| " + " | ".join(cells) + " |")

@@ -16,13 +16,12 @@ from __future__ import annotations
 import base64
 import importlib.util
 import json
-import os
 import statistics
 import sys
 import tempfile
 from pathlib import Path
 
-from child_window import OPEN_WINDOW, before_and_now, run_child  # benchmarks/child_window.py, beside this script
+from child_window import OPEN_WINDOW, before_and_now, print_comparison, run_child  # benchmarks/child_window.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 GOALS = {"6 页": 0.3, "10 张图片": 1.0, "50 页 + 40 张图片": 3.0}
@@ -142,13 +141,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         drafts = make_drafts(Path(tmp))
         results = {label: measure(root, drafts, args.runs) for label, root in columns}
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"首次预览：点击“导出与打印”到第一页画出（中位数，{args.runs} 次，min–max），其间界面最长卡顿"
-          f"（目标 ≤ {FROZEN_GOAL_MS} ms）；结束时负载 {load:.1f}")
-    print("| 草稿 | 目标 | " + " | ".join(label for label, _ in columns) + " |")
-    print("|" + "---|" * (2 + len(columns)))
-    for name in results[columns[-1][0]]:
-        print(f"| {name} | ≤ {GOALS[name]} s | " + " | ".join(cell(results[label][name]) for label, _ in columns) + " |")
+    print_comparison(f"首次预览：点击“导出与打印”到第一页画出（中位数，{args.runs} 次，min–max），其间界面最长卡顿"
+                     f"（目标 ≤ {FROZEN_GOAL_MS} ms）", columns, results, cell, goal=lambda name: f"≤ {GOALS[name]} s")
 
 
 if __name__ == "__main__":

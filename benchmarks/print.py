@@ -16,13 +16,12 @@ Goal (issue 15): the window never frozen > 100 ms.
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import sys
 import tempfile
 from pathlib import Path
 
-from child_window import OPEN_WINDOW, before_and_now, run_child  # benchmarks/child_window.py, beside this script
+from child_window import OPEN_WINDOW, before_and_now, print_comparison, run_child  # benchmarks/child_window.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 FROZEN_GOAL_MS = 100
@@ -119,13 +118,9 @@ def main() -> None:
         for label, _ in columns:
             (Path(tmp) / label).mkdir()
         results = {label: measure(root, drafts, args.runs, Path(tmp) / label, action) for label, root in columns}
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     what = "打印到 PDF 打印机：点击“打印…”到打印完成" if action == "print" else "全部导出：点击“全部导出”到文件写出"
-    print(f"{what}（中位数，{args.runs} 次），其间界面最长卡顿（目标 ≤ {FROZEN_GOAL_MS} ms）；结束时负载 {load:.1f}")
-    print("| 草稿 | " + " | ".join(label for label, _ in columns) + " |")
-    print("|" + "---|" * (1 + len(columns)))
-    for name in results[columns[-1][0]]:
-        print(f"| {name} | " + " | ".join(cell(results[label][name]) for label, _ in columns) + " |")
+    print_comparison(f"{what}（中位数，{args.runs} 次），其间界面最长卡顿（目标 ≤ {FROZEN_GOAL_MS} ms）",
+                     columns, results, cell)
 
 
 if __name__ == "__main__":
