@@ -190,13 +190,20 @@ def test_a_count_cell_refuses_what_it_cannot_take_at_the_cell_and_keeps_the_old_
     close_quietly(window)
 
 
-def test_closing_with_refused_text_still_in_a_cell_asks_before_dropping_it(qtbot, monkeypatch):
-    window = open_window(qtbot)
+def _refused_text_in_a_cell(qtbot, window, monkeypatch):
+    """“12.5” typed into a count of table 三 and Enter pressed: refused, the editor keeps it. Returns the editor
+    and the list of questions the user is asked (each answered “go back”)."""
     window.go_to("s3")
     page, index, editor = start_typing(qtbot, window, "s3.new.natural", "12.5")
     QTest.keyClick(editor, Qt.Key.Key_Return)  # refused: the editor keeps “12.5”
     asked = []
     monkeypatch.setattr(dialogs, "confirm", lambda parent, title, message: asked.append(message) or False)
+    return editor, asked
+
+
+def test_closing_with_refused_text_still_in_a_cell_asks_before_dropping_it(qtbot, monkeypatch):
+    window = open_window(qtbot)
+    editor, asked = _refused_text_in_a_cell(qtbot, window, monkeypatch)
     ctrl(window, Qt.Key.Key_Q)
     heading = window.controller.state.spec.section_by_id["s3"].heading
     assert len(asked) == 1 and heading in asked[0] and "未能填入" in asked[0]
@@ -210,12 +217,8 @@ def test_ctrl_s_with_refused_text_in_a_cell_asks_and_saves_nothing_when_the_user
                                                                                             monkeypatch):
     window = open_window(qtbot, tmp_path)
     saved_before = window.controller.path.read_bytes()
-    window.go_to("s3")
     window.controller.set_cell("s3.new.research", "7")  # an unsaved change that Ctrl+S would write
-    page, index, editor = start_typing(qtbot, window, "s3.new.natural", "12.5")
-    QTest.keyClick(editor, Qt.Key.Key_Return)  # refused: the editor keeps “12.5”
-    asked = []
-    monkeypatch.setattr(dialogs, "confirm", lambda parent, title, message: asked.append(message) or False)
+    editor, asked = _refused_text_in_a_cell(qtbot, window, monkeypatch)
     ctrl(window, Qt.Key.Key_S)
     label = window.controller.state.spec.cells["s3.new.natural"].label
     assert len(asked) == 1 and "未能填入" in asked[0] and label in asked[0] and "“12.5”" in asked[0]
